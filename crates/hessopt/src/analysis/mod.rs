@@ -1,0 +1,208 @@
+//! What a Hessian says about a point: eigenvalues, definiteness, condition number, and the
+//! classification of a stationary point.
+//!
+//! ```
+//! use hessopt::{Formula, analysis::{HessianAnalysis, Classification}};
+//! let f = Formula::parse("x^3 + y^3 - 3*x*y")?;
+//! let d = f.hessian(&[0.0, 0.0])?;
+//! let a = HessianAnalysis::new(&d.hessian, &d.gradient, d.value, &[0.0, 0.0]);
+//! assert_eq!(a.classification, Classification::Saddle);
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+
+use nalgebra::DMatrix;
+
+use crate::linalg;
+
+/// Relative tolerance for treating an eigenvalue as zero: |λ| ≤ `EIGEN_RTOL` · max |λ|.
+pub const EIGEN_RTOL: f64 = 1e-9;
+
+/// Relative tolerance of the stationarity test: max_i |g_i| · max(|x_i|, 1) ≤ `GRAD_RTOL` ·
+/// max(|f|, 1), i.e. the first-order change of f over a unit relative step is negligible.
+pub const GRAD_RTOL: f64 = 1e-8;
+
+/// The sign pattern of a symmetric matrix's eigenvalues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+pub enum Definiteness {
+    /// All eigenvalues > tol.
+    PositiveDefinite,
+    /// All eigenvalues < −tol.
+    NegativeDefinite,
+    /// All eigenvalues ≥ −tol, some within tol of zero.
+    PositiveSemidefinite,
+    /// All eigenvalues ≤ tol, some within tol of zero, at least one < −tol.
+    NegativeSemidefinite,
+    /// Eigenvalues > tol and < −tol both present.
+    Indefinite,
+}
+
+impl Definiteness {
+    /// Snake-case name, as in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Definiteness::PositiveDefinite => "positive_definite",
+            Definiteness::NegativeDefinite => "negative_definite",
+            Definiteness::PositiveSemidefinite => "positive_semidefinite",
+            Definiteness::NegativeSemidefinite => "negative_semidefinite",
+            Definiteness::Indefinite => "indefinite",
+        }
+    }
+
+    /// Classifies eigenvalues with the tolerance `rtol · max |λ|`.
+    pub fn from_eigenvalues(eigenvalues: &[f64], rtol: f64) -> Self {
+        let scale = eigenvalues.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let tol = rtol * scale;
+        let pos = eigenvalues.iter().filter(|&&v| v > tol).count();
+        let neg = eigenvalues.iter().filter(|&&v| v < -tol).count();
+        let n = eigenvalues.len();
+        match (pos, neg) {
+            (p, 0) if p == n && n > 0 => Definiteness::PositiveDefinite,
+            (0, q) if q == n && n > 0 => Definiteness::NegativeDefinite,
+            (_, 0) => Definiteness::PositiveSemidefinite,
+            (0, _) => Definiteness::NegativeSemidefinite,
+            _ => Definiteness::Indefinite,
+        }
+    }
+}
+
+/// What kind of point x is, judged from the gradient and the Hessian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+pub enum Classification {
+    /// Stationary, Hessian positive definite: a strict local minimum.
+    Minimum,
+    /// Stationary, Hessian negative definite: a strict local maximum.
+    Maximum,
+    /// Stationary, eigenvalues of both signs.
+    Saddle,
+    /// Stationary, a zero eigenvalue and no negative/positive pair: second order cannot decide.
+    Degenerate,
+    /// The gradient is not zero (see [`GRAD_RTOL`]).
+    NotStationary,
+}
+
+impl Classification {
+    /// Snake-case name, as in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::Minimum => "minimum",
+            Classification::Maximum => "maximum",
+            Classification::Saddle => "saddle",
+            Classification::Degenerate => "degenerate",
+            Classification::NotStationary => "not_stationary",
+        }
+    }
+
+    /// One sentence for people.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Classification::Minimum => "local minimum (gradient is zero, Hessian positive definite)",
+            Classification::Maximum => "local maximum (gradient is zero, Hessian negative definite)",
+            Classification::Saddle => "saddle point (gradient is zero, Hessian indefinite)",
+            Classification::Degenerate => {
+                "degenerate stationary point (gradient is zero, Hessian singular: second order cannot decide)"
+            }
+            Classification::NotStationary => "not a stationary point (gradient is not zero)",
+        }
+    }
+}
+
+/// Eigenvalues, definiteness, conditioning and classification of a Hessian at a point.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct HessianAnalysis {
+    /// Eigenvalues in ascending order.
+    pub eigenvalues: Vec<f64>,
+    /// Sign pattern with tolerance [`EIGEN_RTOL`] · max |λ|.
+    pub definiteness: Definiteness,
+    /// max |λ| / min |λ|; infinite when singular.
+    pub condition_number: f64,
+    /// Whether the gradient vanishes (see [`GRAD_RTOL`]).
+    pub stationary: bool,
+    /// The verdict.
+    pub classification: Classification,
+}
+
+impl HessianAnalysis {
+    /// Analyses `hessian` with the default tolerances. `gradient`, `value` and `x` decide
+    /// stationarity.
+    pub fn new(hessian: &DMatrix<f64>, gradient: &[f64], value: f64, x: &[f64]) -> Self {
+        Self::with_tolerances(hessian, gradient, value, x, EIGEN_RTOL, GRAD_RTOL)
+    }
+
+    /// Analyses with explicit relative tolerances for zero eigenvalues and for the gradient (use a
+    /// larger `eigen_rtol` for a Hessian with an estimated error).
+    pub fn with_tolerances(
+        hessian: &DMatrix<f64>,
+        gradient: &[f64],
+        value: f64,
+        x: &[f64],
+        eigen_rtol: f64,
+        grad_rtol: f64,
+    ) -> Self {
+        let (eigenvalues, _) = linalg::symmetric_eigen(hessian);
+        let definiteness = Definiteness::from_eigenvalues(&eigenvalues, eigen_rtol);
+        let max_abs = eigenvalues.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let min_abs = eigenvalues.iter().fold(f64::INFINITY, |m, v| m.min(v.abs()));
+        let condition_number = if min_abs == 0.0 || eigenvalues.is_empty() {
+            f64::INFINITY
+        } else {
+            max_abs / min_abs
+        };
+        let scale = value.abs().max(1.0);
+        let stationary = gradient
+            .iter()
+            .zip(x)
+            .all(|(g, xi)| g.abs() * xi.abs().max(1.0) <= grad_rtol * scale);
+        let classification = if !stationary {
+            Classification::NotStationary
+        } else {
+            match definiteness {
+                Definiteness::PositiveDefinite => Classification::Minimum,
+                Definiteness::NegativeDefinite => Classification::Maximum,
+                Definiteness::Indefinite => Classification::Saddle,
+                _ => Classification::Degenerate,
+            }
+        };
+        HessianAnalysis {
+            eigenvalues,
+            definiteness,
+            condition_number,
+            stationary,
+            classification,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definiteness_patterns() {
+        use Definiteness::*;
+        assert_eq!(Definiteness::from_eigenvalues(&[1.0, 2.0], 1e-9), PositiveDefinite);
+        assert_eq!(Definiteness::from_eigenvalues(&[-1.0, -2.0], 1e-9), NegativeDefinite);
+        assert_eq!(Definiteness::from_eigenvalues(&[1e-12, 2.0], 1e-9), PositiveSemidefinite);
+        assert_eq!(Definiteness::from_eigenvalues(&[-2.0, 0.0], 1e-9), NegativeSemidefinite);
+        assert_eq!(Definiteness::from_eigenvalues(&[-1.0, 1.0], 1e-9), Indefinite);
+        assert_eq!(Definiteness::from_eigenvalues(&[0.0, 0.0], 1e-9), PositiveSemidefinite);
+    }
+
+    #[test]
+    fn rosenbrock_minimum() {
+        let h = DMatrix::from_row_slice(2, 2, &[802.0, -400.0, -400.0, 200.0]);
+        let a = HessianAnalysis::new(&h, &[0.0, 0.0], 0.0, &[1.0, 1.0]);
+        assert_eq!(a.classification, Classification::Minimum);
+        assert!((a.eigenvalues[0] - 0.399_360_767_487_8).abs() < 1e-9);
+        assert!((a.condition_number - 2508.009_6).abs() < 1e-3);
+        let b = HessianAnalysis::new(&h, &[1e-3, 0.0], 0.0, &[1.0, 1.0]);
+        assert_eq!(b.classification, Classification::NotStationary);
+        let z = DMatrix::zeros(1, 1);
+        assert_eq!(
+            HessianAnalysis::new(&z, &[0.0], 0.0, &[0.0]).classification,
+            Classification::Degenerate
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! Exact derivatives of Rust code through num-dual: write the function once, generic over the
+//! number type, and get its gradient and Hessian.
+//!
+//! ```
+//! use hessopt::dual::{self, DualNum};
+//! fn rosenbrock<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+//!     let a = x[1].clone() - x[0].powi(2);
+//!     let b = -x[0].clone() + 1.0;
+//!     a.powi(2) * 100.0 + b.powi(2)
+//! }
+//! let d = dual::hessian(|x| rosenbrock(x), &[1.0, 1.0])?;
+//! assert_eq!(d.hessian[(0, 0)], 802.0);
+//! let (f, g) = dual::gradient(|x| rosenbrock(x), &[0.5, 0.5])?;
+//! assert_eq!((f, g[1]), (6.5, 50.0));
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+
+use nalgebra::DVector;
+pub use num_dual::{Dual2DVec64, DualDVec64, DualNum};
+
+use crate::error::Result;
+use crate::expr::{Derivatives, check_finite};
+
+/// Value and gradient of `f` at `x` by forward-mode dual numbers (one pass with n tangents).
+pub fn gradient<F>(f: F, x: &[f64]) -> Result<(f64, Vec<f64>)>
+where
+    F: Fn(&[DualDVec64]) -> DualDVec64,
+{
+    let x0 = DVector::from_column_slice(x);
+    let (v, g) = num_dual::gradient(|v: DVector<DualDVec64>| f(v.as_slice()), &x0);
+    let g: Vec<f64> = g.iter().copied().collect();
+    check_finite("value", &[v], x)?;
+    check_finite("gradient", &g, x)?;
+    Ok((v, g))
+}
+
+/// Value, gradient and Hessian of `f` at `x` by second-order dual numbers.
+pub fn hessian<F>(f: F, x: &[f64]) -> Result<Derivatives>
+where
+    F: Fn(&[Dual2DVec64]) -> Dual2DVec64,
+{
+    let x0 = DVector::from_column_slice(x);
+    let (v, g, h) = num_dual::hessian(|v: DVector<Dual2DVec64>| f(v.as_slice()), &x0);
+    let g: Vec<f64> = g.iter().copied().collect();
+    check_finite("value", &[v], x)?;
+    check_finite("gradient", &g, x)?;
+    check_finite("Hessian", h.as_slice(), x)?;
+    Ok(Derivatives {
+        value: v,
+        gradient: g,
+        hessian: h,
+    })
+}

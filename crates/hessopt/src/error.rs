@@ -1,0 +1,98 @@
+//! The one error type of the library.
+//!
+//! Every variant carries the data needed to act on it; `Display` is a single line that names the
+//! problem, so the CLI can print it as is.
+
+use thiserror::Error;
+
+/// Result alias used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong on user input or during a computation.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A formula could not be parsed.
+    #[error("parse error at byte {position}: {message}")]
+    Parse {
+        /// Byte offset into the formula text.
+        position: usize,
+        /// What was found and what was expected.
+        message: String,
+    },
+    /// A function name that the formula language does not know.
+    #[error("unknown function '{name}' at byte {position}")]
+    UnknownFunction {
+        /// The name as written.
+        name: String,
+        /// Byte offset of the name.
+        position: usize,
+    },
+    /// A variable used in a formula is missing from the variable list given by the user.
+    #[error("variable '{name}' at byte {position} is not in the variable list [{vars}]")]
+    UnknownVariable {
+        /// The name as written.
+        name: String,
+        /// Byte offset of the name.
+        position: usize,
+        /// The list the user gave, comma separated.
+        vars: String,
+    },
+    /// A vector had the wrong length.
+    #[error("dimension mismatch for {what}: expected {expected}, got {got}")]
+    DimensionMismatch {
+        /// Which argument.
+        what: String,
+        /// Expected length.
+        expected: usize,
+        /// Actual length.
+        got: usize,
+    },
+    /// A value or derivative is NaN or infinite where a finite number is required.
+    #[error("{what} is not finite at x = {at:?}")]
+    NonFinite {
+        /// Which quantity (e.g. "value", "gradient entry 2").
+        what: String,
+        /// The point where it happened.
+        at: Vec<f64>,
+    },
+    /// An option or argument outside its valid range.
+    #[error("invalid {name}: {message}")]
+    InvalidArgument {
+        /// The option's name.
+        name: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A file could not be read or parsed.
+    #[error("cannot read {path}: {message}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The reason.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub fn invalid(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            name: name.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Returns `Err(DimensionMismatch)` unless `got == expected`.
+    pub fn check_dim(what: &str, expected: usize, got: usize) -> Result<()> {
+        if expected == got {
+            Ok(())
+        } else {
+            Err(Error::DimensionMismatch {
+                what: what.to_string(),
+                expected,
+                got,
+            })
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! The formula language: parse once, evaluate and differentiate exactly many times.
+//!
+//! Syntax: numbers (`2`, `.5`, `1e-4`), variables (identifiers), `+ - * / ^` (`**` also means `^`),
+//! unary minus, parentheses, the constant `pi`, the functions `sin cos tan exp log sqrt abs atan
+//! sinh cosh tanh log1p expm1 lgamma` and the n-ary `logsumexp(a, b, ...)` (evaluated stably).
+//! `^` is right-associative and binds tighter than unary minus: `-x^2 = -(x^2)`, `2^3^2 = 512`.
+//!
+//! ```
+//! use hessopt::Formula;
+//! let f = Formula::parse("100*(y - x^2)^2 + (1 - x)^2")?;
+//! assert_eq!(f.vars(), ["y", "x"]); // order of first appearance
+//! let f = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"])?;
+//! let d = f.hessian(&[1.0, 1.0])?;
+//! assert_eq!(d.value, 0.0);
+//! assert_eq!(d.hessian[(0, 0)], 802.0);
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+
+mod lexer;
+mod parser;
+mod tape;
+
+use nalgebra::DMatrix;
+use parser::VarTable;
+use std::fmt;
+use tape::{Op, Tape};
+
+pub use tape::Workspace;
+
+use crate::error::{Error, Result};
+
+/// Value, gradient and Hessian at one point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derivatives {
+    /// f(x).
+    pub value: f64,
+    /// ∇f(x).
+    pub gradient: Vec<f64>,
+    /// ∇²f(x), symmetric.
+    pub hessian: DMatrix<f64>,
+}
+
+/// A parsed scalar formula compiled to a tape, with exact derivatives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Formula {
+    tape: Tape,
+    vars: Vec<String>,
+}
+
+/// Checks that every entry of `values` is finite, naming the first that is not.
+pub(crate) fn check_finite(what: &str, values: &[f64], x: &[f64]) -> Result<()> {
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(Error::NonFinite {
+            what: if values.len() == 1 {
+                what.to_string()
+            } else {
+                format!("{what} entry {i}")
+            },
+            at: x.to_vec(),
+        }),
+    }
+}
+
+fn var_table(vars: Option<&[&str]>) -> Result<VarTable> {
+    match vars {
+        None => Ok(VarTable {
+            names: Vec::new(),
+            fixed: false,
+        }),
+        Some(list) => {
+            let mut names: Vec<String> = Vec::with_capacity(list.len());
+            for v in list {
+                let ok = v
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ok {
+                    return Err(Error::invalid("variable list", format!("'{v}' is not a name")));
+                }
+                if names.iter().any(|n| n == v) {
+                    return Err(Error::invalid("variable list", format!("'{v}' appears twice")));
+                }
+                names.push(v.to_string());
+            }
+            Ok(VarTable { names, fixed: true })
+        }
+    }
+}
+
+impl Formula {
+    /// Parses a formula; variables are ordered by first appearance.
+    pub fn parse(src: &str) -> Result<Self> {
+        Self::parse_impl(src, None)
+    }
+
+    /// Parses a formula with a given variable order; a name not in `vars` is an error. Variables
+    /// that the formula does not use get zero derivatives.
+    pub fn parse_with_vars(src: &str, vars: &[&str]) -> Result<Self> {
+        Self::parse_impl(src, Some(vars))
+    }
+
+    fn parse_impl(src: &str, vars: Option<&[&str]>) -> Result<Self> {
+        let mut table = var_table(vars)?;
+        let mut tape = parser::parse(src, 0, &mut table)?;
+        tape.n_vars = table.names.len();
+        Ok(Formula {
+            tape,
+            vars: table.names,
+        })
+    }
+
+    /// The variables, in the order of the arguments of every method.
+    pub fn vars(&self) -> &[String] {
+        &self.vars
+    }
+
+    /// Number of variables.
+    pub fn dim(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// Number of tape instructions (a measure of evaluation cost).
+    pub fn tape_len(&self) -> usize {
+        self.tape.ops.len()
+    }
+
+    /// A fresh set of evaluation buffers for the `*_with` methods.
+    pub fn workspace(&self) -> Workspace {
+        Workspace::default()
+    }
+
+    fn check_x(&self, x: &[f64]) -> Result<()> {
+        Error::check_dim("point", self.dim(), x.len())
+    }
+
+    /// f(x), which may be NaN or infinite (use [`Formula::value_checked`] to refuse that).
+    pub fn value(&self, x: &[f64]) -> Result<f64> {
+        self.check_x(x)?;
+        Ok(self.tape.value(x, &mut Workspace::default()))
+    }
+
+    /// f(x) with reusable buffers: no allocation once `ws` has been used.
+    pub fn value_with(&self, x: &[f64], ws: &mut Workspace) -> Result<f64> {
+        self.check_x(x)?;
+        Ok(self.tape.value(x, ws))
+    }
+
+    /// f(x), an error when it is not finite.
+    pub fn value_checked(&self, x: &[f64]) -> Result<f64> {
+        let v = self.value(x)?;
+        check_finite("value", &[v], x)?;
+        Ok(v)
+    }
+
+    /// Value and gradient by reverse mode; writes the gradient into `grad` (no allocation).
+    /// Non-finite results are returned as they are.
+    pub fn gradient_with(&self, x: &[f64], ws: &mut Workspace, grad: &mut [f64]) -> Result<f64> {
+        self.check_x(x)?;
+        Error::check_dim("gradient buffer", self.dim(), grad.len())?;
+        Ok(self.tape.gradient(x, ws, grad))
+    }
+
+    /// Value and gradient, an error when either is not finite.
+    pub fn gradient(&self, x: &[f64]) -> Result<(f64, Vec<f64>)> {
+        let mut g = vec![0.0; self.dim()];
+        let f = self.gradient_with(x, &mut Workspace::default(), &mut g)?;
+        check_finite("value", &[f], x)?;
+        check_finite("gradient", &g, x)?;
+        Ok((f, g))
+    }
+
+    /// Value, gradient and the Hessian-vector product H(x)·v, exact, at the cost of about three
+    /// evaluations. Writes into `grad` and `hv`.
+    pub fn hvp_with(
+        &self,
+        x: &[f64],
+        v: &[f64],
+        ws: &mut Workspace,
+        grad: &mut [f64],
+        hv: &mut [f64],
+    ) -> Result<f64> {
+        self.check_x(x)?;
+        Error::check_dim("direction", self.dim(), v.len())?;
+        Error::check_dim("gradient buffer", self.dim(), grad.len())?;
+        Error::check_dim("product buffer", self.dim(), hv.len())?;
+        Ok(self.tape.hvp(x, v, ws, grad, hv))
+    }
+
+    /// Value, gradient and dense Hessian (row-major `n × n` slice) with reusable buffers.
+    pub fn hessian_with(
+        &self,
+        x: &[f64],
+        ws: &mut Workspace,
+        grad: &mut [f64],
+        hess: &mut [f64],
+    ) -> Result<f64> {
+        self.check_x(x)?;
+        Error::check_dim("gradient buffer", self.dim(), grad.len())?;
+        Error::check_dim("Hessian buffer", self.dim() * self.dim(), hess.len())?;
+        Ok(self.tape.hessian(x, ws, grad, hess))
+    }
+
+    /// Value, gradient and Hessian, exact to rounding; an error when any entry is not finite.
+    pub fn hessian(&self, x: &[f64]) -> Result<Derivatives> {
+        let n = self.dim();
+        let mut g = vec![0.0; n];
+        let mut h = vec![0.0; n * n];
+        let f = self.hessian_with(x, &mut Workspace::default(), &mut g, &mut h)?;
+        check_finite("value", &[f], x)?;
+        check_finite("gradient", &g, x)?;
+        check_finite("Hessian", &h, x)?;
+        Ok(Derivatives {
+            value: f,
+            gradient: g,
+            hessian: DMatrix::from_row_slice(n, n, &h),
+        })
+    }
+}
+
+impl fmt::Display for Formula {
+    /// Writes the formula fully parenthesised; parsing the output gives the same function.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render(&self.tape, &self.vars))
+    }
+}
+
+/// Renders a tape as text in time linear in its size, without recursion: an explicit stack of
+/// pieces still to write, each a literal or a slot to expand.
+fn render(tape: &Tape, vars: &[String]) -> String {
+    enum Piece {
+        Text(String),
+        Lit(&'static str),
+        Slot(usize),
+    }
+    let mut out = String::new();
+    let mut todo = vec![Piece::Slot(tape.ops.len() - 1)];
+    while let Some(piece) = todo.pop() {
+        let slot = match piece {
+            Piece::Text(t) => {
+                out.push_str(&t);
+                continue;
+            }
+            Piece::Lit(t) => {
+                out.push_str(t);
+                continue;
+            }
+            Piece::Slot(s) => s,
+        };
+        // Pieces are pushed in reverse order of writing.
+        match tape.ops[slot] {
+            Op::Const(c) => out.push_str(&fmt_const(c)),
+            Op::Var(k) => out.push_str(&vars[k]),
+            Op::Unary(tape::Unary::Neg, a) => {
+                todo.extend([Piece::Lit(")"), Piece::Slot(a)]);
+                out.push_str("(-");
+            }
+            Op::Unary(u, a) => {
+                todo.extend([Piece::Lit(")"), Piece::Slot(a)]);
+                out.push_str(u.name());
+                out.push('(');
+            }
+            Op::PowConst(a, c) => {
+                todo.extend([
+                    Piece::Text(format!("^{})", fmt_const(c))),
+                    Piece::Slot(a),
+                ]);
+                out.push('(');
+            }
+            Op::Binary(b, l, r) => {
+                todo.extend([
+                    Piece::Lit(")"),
+                    Piece::Slot(r),
+                    Piece::Text(format!(" {} ", b.symbol())),
+                    Piece::Slot(l),
+                ]);
+                out.push('(');
+            }
+            Op::LogSumExp { start, len } => {
+                todo.push(Piece::Lit(")"));
+                for (k, &s) in tape.args[start..start + len].iter().enumerate().rev() {
+                    todo.push(Piece::Slot(s));
+                    if k > 0 {
+                        todo.push(Piece::Lit(", "));
+                    }
+                }
+                out.push_str("logsumexp(");
+            }
+        }
+    }
+    out
+}
+
+/// A constant as text that parses back to the same f64.
+fn fmt_const(c: f64) -> String {
+    if c.is_nan() {
+        "(0/0)".to_string()
+    } else if c.is_infinite() {
+        format!("({}1/0)", if c < 0.0 { "-" } else { "" })
+    } else if c.is_sign_negative() {
+        format!("({c:?})")
+    } else {
+        format!("{c:?}")
+    }
+}
+
+/// Several formulas over one shared variable list: a vector function with an exact Jacobian.
+///
+/// ```
+/// use hessopt::FormulaSet;
+/// let f = FormulaSet::parse("x*y; x + sin(y)")?;
+/// let (values, jac) = f.jacobian(&[1.0, 2.0])?;
+/// assert_eq!(values[0], 2.0);
+/// assert_eq!(jac[(0, 1)], 1.0);
+/// # Ok::<(), hessopt::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormulaSet {
+    tapes: Vec<Tape>,
+    vars: Vec<String>,
+}
+
+impl FormulaSet {
+    /// Parses formulas separated by `;`; variables are ordered by first appearance overall.
+    pub fn parse(src: &str) -> Result<Self> {
+        Self::parse_impl(src, None)
+    }
+
+    /// Parses formulas separated by `;` with a given variable order.
+    pub fn parse_with_vars(src: &str, vars: &[&str]) -> Result<Self> {
+        Self::parse_impl(src, Some(vars))
+    }
+
+    fn parse_impl(src: &str, vars: Option<&[&str]>) -> Result<Self> {
+        let mut table = var_table(vars)?;
+        let mut tapes = Vec::new();
+        let mut base = 0;
+        for piece in src.split(';') {
+            if piece.trim().is_empty() && base + piece.len() == src.len() && !tapes.is_empty() {
+                break; // a trailing ';'
+            }
+            tapes.push(parser::parse(piece, base, &mut table)?);
+            base += piece.len() + 1;
+        }
+        for t in &mut tapes {
+            t.n_vars = table.names.len();
+        }
+        Ok(FormulaSet {
+            tapes,
+            vars: table.names,
+        })
+    }
+
+    /// The shared variables.
+    pub fn vars(&self) -> &[String] {
+        &self.vars
+    }
+
+    /// Number of variables.
+    pub fn dim(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// Number of formulas (rows of the Jacobian).
+    pub fn len(&self) -> usize {
+        self.tapes.len()
+    }
+
+    /// True when there are no formulas (never the case for a parsed set).
+    pub fn is_empty(&self) -> bool {
+        self.tapes.is_empty()
+    }
+
+    /// The values of all formulas at `x`, an error when one is not finite.
+    pub fn values(&self, x: &[f64]) -> Result<Vec<f64>> {
+        Error::check_dim("point", self.dim(), x.len())?;
+        let mut ws = Workspace::default();
+        let v: Vec<f64> = self.tapes.iter().map(|t| t.value(x, &mut ws)).collect();
+        check_finite("value", &v, x)?;
+        Ok(v)
+    }
+
+    /// Values and the exact `m × n` Jacobian (one reverse sweep per formula).
+    pub fn jacobian(&self, x: &[f64]) -> Result<(Vec<f64>, DMatrix<f64>)> {
+        let n = self.dim();
+        Error::check_dim("point", n, x.len())?;
+        let mut ws = Workspace::default();
+        let mut jac = DMatrix::zeros(self.len(), n);
+        let mut g = vec![0.0; n];
+        let mut values = Vec::with_capacity(self.len());
+        for (i, t) in self.tapes.iter().enumerate() {
+            values.push(t.gradient(x, &mut ws, &mut g));
+            for (j, gj) in g.iter().enumerate() {
+                jac[(i, j)] = *gj;
+            }
+        }
+        check_finite("value", &values, x)?;
+        check_finite("Jacobian", jac.as_slice(), x)?;
+        Ok((values, jac))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,142 @@
+use super::*;
+
+fn eval(src: &str, x: &[f64]) -> f64 {
+    Formula::parse(src).unwrap().value(x).unwrap()
+}
+
+#[test]
+fn precedence_and_associativity() {
+    assert_eq!(eval("-2^2", &[]), -4.0);
+    assert_eq!(eval("2^3^2", &[]), 512.0);
+    assert_eq!(eval("2^-1", &[]), 0.5);
+    assert_eq!(eval("1 - 2 - 3", &[]), -4.0);
+    assert_eq!(eval("8 / 4 / 2", &[]), 1.0);
+    assert_eq!(eval("2 + 3 * 4", &[]), 14.0);
+    assert_eq!(eval("-x^2", &[3.0]), -9.0);
+    assert_eq!(eval("b1*-2.0", &[1.5]), -3.0);
+    assert_eq!(eval("--3", &[]), 3.0);
+    assert_eq!(eval("+.5 + 1e-1 + 2E1 + 3.", &[]), 23.6);
+    assert_eq!(eval("2**3", &[]), 8.0);
+    assert_eq!(eval("-x^-2", &[2.0]), -0.25);
+    assert!((eval("pi", &[]) - std::f64::consts::PI).abs() == 0.0);
+}
+
+#[test]
+fn variable_order() {
+    let f = Formula::parse("y + x*z + y").unwrap();
+    assert_eq!(f.vars(), ["y", "x", "z"]);
+    let g = Formula::parse_with_vars("y + x", &["x", "y", "w"]).unwrap();
+    assert_eq!(g.vars(), ["x", "y", "w"]);
+    assert_eq!(g.gradient(&[1.0, 2.0, 3.0]).unwrap().1, vec![1.0, 1.0, 0.0]);
+    let err = Formula::parse_with_vars("y + q", &["x", "y"]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "variable 'q' at byte 4 is not in the variable list [x,y]"
+    );
+}
+
+#[test]
+fn logsumexp_is_stable() {
+    let v = eval("logsumexp(800, 801)", &[]);
+    assert!((v - (801.0 + (1.0 + (-1.0f64).exp()).ln())).abs() < 1e-12);
+    let f = Formula::parse("logsumexp(x, 2*x, y)").unwrap();
+    let d = f.hessian(&[700.0, 1.0]).unwrap();
+    assert!(d.value.is_finite());
+    assert!((d.gradient[0] - 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn errors_have_positions() {
+    let cases = [
+        ("x +", "parse error at byte 3: unexpected end of formula, expected an operand"),
+        ("(x + 1", "parse error at byte 0: '(' is never closed"),
+        ("x + 1)", "parse error at byte 5: unmatched ')'"),
+        ("foo(x)", "unknown function 'foo' at byte 0"),
+        ("x $ y", "parse error at byte 2: unexpected character '$'"),
+        ("x y", "parse error at byte 2: expected an operator or ')' but found name 'y'"),
+        ("sin x", "parse error at byte 0: function 'sin' must be followed by '('"),
+        ("", "parse error at byte 0: empty formula, expected an expression"),
+        ("1.2.3", "parse error at byte 0: malformed number '1.2.3'"),
+        ("sin(x, y)", "parse error at byte 5: ',' outside of a function call taking several arguments"),
+        ("* x", "parse error at byte 0: expected a number, name or '(' but found '*'"),
+    ];
+    for (src, msg) in cases {
+        assert_eq!(Formula::parse(src).unwrap_err().to_string(), msg, "{src}");
+    }
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 200_000;
+    let src = format!("{}x{}", "(".repeat(depth), ")".repeat(depth));
+    let f = Formula::parse(&src).unwrap();
+    assert_eq!(f.value(&[2.0]).unwrap(), 2.0);
+    let src = format!("{}x", "-(".repeat(depth)) + &")".repeat(depth);
+    let f = Formula::parse(&src).unwrap();
+    assert_eq!(f.value(&[2.0]).unwrap(), 2.0);
+    assert!(!f.to_string().is_empty());
+    let unclosed = "(".repeat(depth);
+    assert!(Formula::parse(&unclosed).is_err());
+}
+
+#[test]
+fn constants_are_folded() {
+    let f = Formula::parse("sqrt(5)*x + 2*3").unwrap();
+    // Var x, const sqrt(5), mul, const 6, add
+    assert_eq!(f.tape_len(), 5);
+    assert_eq!(f.gradient(&[1.0]).unwrap().1[0], 5f64.sqrt());
+}
+
+#[test]
+fn round_trip_preserves_the_function() {
+    for src in [
+        "100*(y - x^2)^2 + (1 - x)^2",
+        "-x^2 + 2^-y",
+        "logsumexp(x, -y, 3) * lgamma(x + 4)",
+        "x^y + abs(x - y) / expm1(y) - log1p(x)",
+        "2^x^y",
+    ] {
+        let f = Formula::parse(src).unwrap();
+        let vars: Vec<&str> = f.vars().iter().map(String::as_str).collect();
+        let g = Formula::parse_with_vars(&f.to_string(), &vars).unwrap();
+        for x in [[0.3, 1.7], [1.1, 0.4]] {
+            assert_eq!(f.value(&x).unwrap(), g.value(&x).unwrap(), "{src} -> {f}");
+        }
+    }
+}
+
+#[test]
+fn non_finite_values_are_errors() {
+    let f = Formula::parse("log(x) + 1/y").unwrap();
+    assert!(matches!(f.gradient(&[-1.0, 1.0]), Err(Error::NonFinite { .. })));
+    assert!(matches!(f.hessian(&[1.0, 0.0]), Err(Error::NonFinite { .. })));
+    assert!(matches!(
+        f.gradient(&[1.0]),
+        Err(Error::DimensionMismatch { expected: 2, got: 1, .. })
+    ));
+}
+
+#[test]
+fn hvp_matches_hessian_column_sum() {
+    let f = Formula::parse("exp(x*y) + sin(x)*z^3 + logsumexp(x, y, z)").unwrap();
+    let x = [0.3, -0.2, 0.7];
+    let d = f.hessian(&x).unwrap();
+    let v = [1.0, -2.0, 0.5];
+    let (mut g, mut hv) = ([0.0; 3], [0.0; 3]);
+    f.hvp_with(&x, &v, &mut f.workspace(), &mut g, &mut hv).unwrap();
+    for i in 0..3 {
+        let expect: f64 = (0..3).map(|j| d.hessian[(i, j)] * v[j]).sum();
+        assert!((hv[i] - expect).abs() < 1e-13 * (1.0 + expect.abs()));
+    }
+}
+
+#[test]
+fn jacobian_of_a_set() {
+    let s = FormulaSet::parse("x*y; x + sin(y);").unwrap();
+    assert_eq!(s.len(), 2);
+    let (v, j) = s.jacobian(&[1.0, 2.0]).unwrap();
+    assert_eq!(v, vec![2.0, 1.0 + 2f64.sin()]);
+    assert_eq!(j[(1, 1)], 2f64.cos());
+    let err = FormulaSet::parse("x; y +").unwrap_err();
+    assert_eq!(err.to_string(), "parse error at byte 6: unexpected end of formula, expected an operand");
+}
