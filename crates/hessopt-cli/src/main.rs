@@ -1,1 +1,65 @@
-fn main() {}
+//! `hessopt`: derivatives, Hessian analysis and minimization of formulas from the command line.
+//!
+//! A thin layer: parse arguments, call the library, print text or JSON. Every error is one line on
+//! stderr and exit code 2.
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exact and numerical derivatives, Hessian analysis and optimization of formulas.
+#[derive(Debug, Parser)]
+#[command(name = "hessopt", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Value and gradient of a formula at a point.
+    Gradient(commands::PointArgs),
+    /// Value, gradient, Hessian, eigenvalues and classification of the point.
+    Hessian(commands::PointArgs),
+    /// Values and Jacobian of formulas separated by ';'.
+    Jacobian(commands::PointArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                print!("{e}");
+                return ExitCode::SUCCESS;
+            }
+            // clap's message is a paragraph, then a usage block: keep the paragraph, on one line.
+            let text = e.to_string();
+            let paragraph: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!("{}", paragraph.join(" "));
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Gradient(a) => commands::gradient::run(&a),
+        Command::Hessian(a) => commands::hessian::run(&a),
+        Command::Jacobian(a) => commands::jacobian::run(&a),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -10,6 +10,8 @@ pub(crate) fn symmetric_eigen(a: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
     let mut order: Vec<usize> = (0..eig.eigenvalues.len()).collect();
     order.sort_by(|&i, &j| eig.eigenvalues[i].total_cmp(&eig.eigenvalues[j]));
     let values = order.iter().map(|&i| eig.eigenvalues[i]).collect();
-    let vectors = DMatrix::from_fn(a.nrows(), order.len(), |r, c| eig.eigenvectors[(r, order[c])]);
+    let vectors = DMatrix::from_fn(a.nrows(), order.len(), |r, c| {
+        eig.eigenvectors[(r, order[c])]
+    });
     (values, vectors)
 }

@@ -23,7 +23,11 @@ pub const GRAD_RTOL: f64 = 1e-8;
 
 /// The sign pattern of a symmetric matrix's eigenvalues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Definiteness {
     /// All eigenvalues > tol.
     PositiveDefinite,
@@ -68,7 +72,11 @@ impl Definiteness {
 
 /// What kind of point x is, judged from the gradient and the Hessian.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Classification {
     /// Stationary, Hessian positive definite: a strict local minimum.
     Minimum,
@@ -97,8 +105,12 @@ impl Classification {
     /// One sentence for people.
     pub fn explain(self) -> &'static str {
         match self {
-            Classification::Minimum => "local minimum (gradient is zero, Hessian positive definite)",
-            Classification::Maximum => "local maximum (gradient is zero, Hessian negative definite)",
+            Classification::Minimum => {
+                "local minimum (gradient is zero, Hessian positive definite)"
+            }
+            Classification::Maximum => {
+                "local maximum (gradient is zero, Hessian negative definite)"
+            }
             Classification::Saddle => "saddle point (gradient is zero, Hessian indefinite)",
             Classification::Degenerate => {
                 "degenerate stationary point (gradient is zero, Hessian singular: second order cannot decide)"
@@ -144,7 +156,9 @@ impl HessianAnalysis {
         let (eigenvalues, _) = linalg::symmetric_eigen(hessian);
         let definiteness = Definiteness::from_eigenvalues(&eigenvalues, eigen_rtol);
         let max_abs = eigenvalues.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let min_abs = eigenvalues.iter().fold(f64::INFINITY, |m, v| m.min(v.abs()));
+        let min_abs = eigenvalues
+            .iter()
+            .fold(f64::INFINITY, |m, v| m.min(v.abs()));
         let condition_number = if min_abs == 0.0 || eigenvalues.is_empty() {
             f64::INFINITY
         } else {
@@ -182,12 +196,30 @@ mod tests {
     #[test]
     fn definiteness_patterns() {
         use Definiteness::*;
-        assert_eq!(Definiteness::from_eigenvalues(&[1.0, 2.0], 1e-9), PositiveDefinite);
-        assert_eq!(Definiteness::from_eigenvalues(&[-1.0, -2.0], 1e-9), NegativeDefinite);
-        assert_eq!(Definiteness::from_eigenvalues(&[1e-12, 2.0], 1e-9), PositiveSemidefinite);
-        assert_eq!(Definiteness::from_eigenvalues(&[-2.0, 0.0], 1e-9), NegativeSemidefinite);
-        assert_eq!(Definiteness::from_eigenvalues(&[-1.0, 1.0], 1e-9), Indefinite);
-        assert_eq!(Definiteness::from_eigenvalues(&[0.0, 0.0], 1e-9), PositiveSemidefinite);
+        assert_eq!(
+            Definiteness::from_eigenvalues(&[1.0, 2.0], 1e-9),
+            PositiveDefinite
+        );
+        assert_eq!(
+            Definiteness::from_eigenvalues(&[-1.0, -2.0], 1e-9),
+            NegativeDefinite
+        );
+        assert_eq!(
+            Definiteness::from_eigenvalues(&[1e-12, 2.0], 1e-9),
+            PositiveSemidefinite
+        );
+        assert_eq!(
+            Definiteness::from_eigenvalues(&[-2.0, 0.0], 1e-9),
+            NegativeSemidefinite
+        );
+        assert_eq!(
+            Definiteness::from_eigenvalues(&[-1.0, 1.0], 1e-9),
+            Indefinite
+        );
+        assert_eq!(
+            Definiteness::from_eigenvalues(&[0.0, 0.0], 1e-9),
+            PositiveSemidefinite
+        );
     }
 
     #[test]
@@ -196,7 +228,7 @@ mod tests {
         let a = HessianAnalysis::new(&h, &[0.0, 0.0], 0.0, &[1.0, 1.0]);
         assert_eq!(a.classification, Classification::Minimum);
         assert!((a.eigenvalues[0] - 0.399_360_767_487_8).abs() < 1e-9);
-        assert!((a.condition_number - 2508.009_6).abs() < 1e-3);
+        assert!((a.condition_number - 2_508.009_6).abs() < 1e-3);
         let b = HessianAnalysis::new(&h, &[1e-3, 0.0], 0.0, &[1.0, 1.0]);
         assert_eq!(b.classification, Classification::NotStationary);
         let z = DMatrix::zeros(1, 1);

@@ -77,10 +77,16 @@ fn var_table(vars: Option<&[&str]>) -> Result<VarTable> {
                     .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !ok {
-                    return Err(Error::invalid("variable list", format!("'{v}' is not a name")));
+                    return Err(Error::invalid(
+                        "variable list",
+                        format!("'{v}' is not a name"),
+                    ));
                 }
                 if names.iter().any(|n| n == v) {
-                    return Err(Error::invalid("variable list", format!("'{v}' appears twice")));
+                    return Err(Error::invalid(
+                        "variable list",
+                        format!("'{v}' appears twice"),
+                    ));
                 }
                 names.push(v.to_string());
             }
@@ -262,10 +268,7 @@ fn render(tape: &Tape, vars: &[String]) -> String {
                 out.push('(');
             }
             Op::PowConst(a, c) => {
-                todo.extend([
-                    Piece::Text(format!("^{})", fmt_const(c))),
-                    Piece::Slot(a),
-                ]);
+                todo.extend([Piece::Text(format!("^{})", fmt_const(c))), Piece::Slot(a)]);
                 out.push('(');
             }
             Op::Binary(b, l, r) => {

@@ -38,7 +38,10 @@ enum Pending {
     Binary(Binary),
     Neg,
     /// An opening parenthesis; `call` is set for a function call and counts its arguments.
-    Open { position: usize, call: Option<Call> },
+    Open {
+        position: usize,
+        call: Option<Call>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,9 +78,7 @@ impl Builder<'_> {
 
     /// Pushes `op`, or its value when all operands are constants (their slots are the last ones).
     fn push(&mut self, op: Op, operand_slots: &[usize]) {
-        let all_const = operand_slots
-            .iter()
-            .all(|&s| self.constant_of(s).is_some());
+        let all_const = operand_slots.iter().all(|&s| self.constant_of(s).is_some());
         let slot = if all_const && !operand_slots.is_empty() {
             let c = |s: usize| self.constant_of(s).unwrap_or(f64::NAN);
             let v = match op {
@@ -91,7 +92,11 @@ impl Builder<'_> {
                 Op::Var(_) => f64::NAN,
             };
             // Constant operands are always the most recently pushed slots: drop them.
-            let first = operand_slots.iter().copied().min().unwrap_or(self.ops.len());
+            let first = operand_slots
+                .iter()
+                .copied()
+                .min()
+                .unwrap_or(self.ops.len());
             self.ops.truncate(first);
             if let Op::LogSumExp { start, .. } = op {
                 self.args.truncate(start);
@@ -187,8 +192,7 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                     if is_call {
                         let call = if name == "logsumexp" {
                             Call::LogSumExp { args: 0 }
-                        } else if let Some((_, u)) = Unary::NAMED.iter().find(|(n, _)| n == name)
-                        {
+                        } else if let Some((_, u)) = Unary::NAMED.iter().find(|(n, _)| n == name) {
                             Call::Unary(*u)
                         } else {
                             return Err(Error::UnknownFunction {
@@ -223,7 +227,10 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                 other => {
                     return Err(Error::Parse {
                         position: pos,
-                        message: format!("expected a number, name or '(' but found {}", other.describe()),
+                        message: format!(
+                            "expected a number, name or '(' but found {}",
+                            other.describe()
+                        ),
                     });
                 }
             }
@@ -244,7 +251,11 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                             Pending::Neg => NEG_PRECEDENCE,
                             Pending::Open { .. } => break,
                         };
-                        let pops = if op == Binary::Pow { top_p > p } else { top_p >= p };
+                        let pops = if op == Binary::Pow {
+                            top_p > p
+                        } else {
+                            top_p >= p
+                        };
                         if !pops {
                             break;
                         }
@@ -281,8 +292,9 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                             _ => {
                                 return Err(Error::Parse {
                                     position: pos,
-                                    message: "',' outside of a function call taking several arguments"
-                                        .into(),
+                                    message:
+                                        "',' outside of a function call taking several arguments"
+                                            .into(),
                                 });
                             }
                         }
@@ -312,7 +324,10 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                 other => {
                     return Err(Error::Parse {
                         position: pos,
-                        message: format!("expected an operator or ')' but found {}", other.describe()),
+                        message: format!(
+                            "expected an operator or ')' but found {}",
+                            other.describe()
+                        ),
                     });
                 }
             }

@@ -227,7 +227,10 @@ pub(crate) enum Op {
     PowConst(usize, f64),
     Binary(Binary, usize, usize),
     /// `logsumexp` over `args[start..start + len]` of the tape.
-    LogSumExp { start: usize, len: usize },
+    LogSumExp {
+        start: usize,
+        len: usize,
+    },
 }
 
 /// A compiled formula: instructions in evaluation order, the result in the last slot.
@@ -271,7 +274,10 @@ impl Workspace {
 }
 
 /// Stable log Σ exp(x_i); writes the softmax weights into `soft` when given.
-pub(crate) fn logsumexp(values: impl Iterator<Item = f64> + Clone, soft: Option<&mut [f64]>) -> f64 {
+pub(crate) fn logsumexp(
+    values: impl Iterator<Item = f64> + Clone,
+    soft: Option<&mut [f64]>,
+) -> f64 {
     let m = values.clone().fold(f64::NEG_INFINITY, f64::max);
     if !m.is_finite() {
         // All −∞ (result −∞), or a +∞ / NaN argument: propagate.
@@ -279,7 +285,11 @@ pub(crate) fn logsumexp(values: impl Iterator<Item = f64> + Clone, soft: Option<
         if let Some(w) = soft {
             w.fill(f64::NAN);
         }
-        return if m == f64::NEG_INFINITY { m } else { m + s * 0.0 };
+        return if m == f64::NEG_INFINITY {
+            m
+        } else {
+            m + s * 0.0
+        };
     }
     let sum: f64 = values.clone().map(|v| (v - m).exp()).sum();
     if let Some(w) = soft {

@@ -48,17 +48,35 @@ fn logsumexp_is_stable() {
 #[test]
 fn errors_have_positions() {
     let cases = [
-        ("x +", "parse error at byte 3: unexpected end of formula, expected an operand"),
+        (
+            "x +",
+            "parse error at byte 3: unexpected end of formula, expected an operand",
+        ),
         ("(x + 1", "parse error at byte 0: '(' is never closed"),
         ("x + 1)", "parse error at byte 5: unmatched ')'"),
         ("foo(x)", "unknown function 'foo' at byte 0"),
         ("x $ y", "parse error at byte 2: unexpected character '$'"),
-        ("x y", "parse error at byte 2: expected an operator or ')' but found name 'y'"),
-        ("sin x", "parse error at byte 0: function 'sin' must be followed by '('"),
-        ("", "parse error at byte 0: empty formula, expected an expression"),
+        (
+            "x y",
+            "parse error at byte 2: expected an operator or ')' but found name 'y'",
+        ),
+        (
+            "sin x",
+            "parse error at byte 0: function 'sin' must be followed by '('",
+        ),
+        (
+            "",
+            "parse error at byte 0: empty formula, expected an expression",
+        ),
         ("1.2.3", "parse error at byte 0: malformed number '1.2.3'"),
-        ("sin(x, y)", "parse error at byte 5: ',' outside of a function call taking several arguments"),
-        ("* x", "parse error at byte 0: expected a number, name or '(' but found '*'"),
+        (
+            "sin(x, y)",
+            "parse error at byte 5: ',' outside of a function call taking several arguments",
+        ),
+        (
+            "* x",
+            "parse error at byte 0: expected a number, name or '(' but found '*'",
+        ),
     ];
     for (src, msg) in cases {
         assert_eq!(Formula::parse(src).unwrap_err().to_string(), msg, "{src}");
@@ -108,11 +126,21 @@ fn round_trip_preserves_the_function() {
 #[test]
 fn non_finite_values_are_errors() {
     let f = Formula::parse("log(x) + 1/y").unwrap();
-    assert!(matches!(f.gradient(&[-1.0, 1.0]), Err(Error::NonFinite { .. })));
-    assert!(matches!(f.hessian(&[1.0, 0.0]), Err(Error::NonFinite { .. })));
+    assert!(matches!(
+        f.gradient(&[-1.0, 1.0]),
+        Err(Error::NonFinite { .. })
+    ));
+    assert!(matches!(
+        f.hessian(&[1.0, 0.0]),
+        Err(Error::NonFinite { .. })
+    ));
     assert!(matches!(
         f.gradient(&[1.0]),
-        Err(Error::DimensionMismatch { expected: 2, got: 1, .. })
+        Err(Error::DimensionMismatch {
+            expected: 2,
+            got: 1,
+            ..
+        })
     ));
 }
 
@@ -123,10 +151,11 @@ fn hvp_matches_hessian_column_sum() {
     let d = f.hessian(&x).unwrap();
     let v = [1.0, -2.0, 0.5];
     let (mut g, mut hv) = ([0.0; 3], [0.0; 3]);
-    f.hvp_with(&x, &v, &mut f.workspace(), &mut g, &mut hv).unwrap();
-    for i in 0..3 {
+    f.hvp_with(&x, &v, &mut f.workspace(), &mut g, &mut hv)
+        .unwrap();
+    for (i, hvi) in hv.iter().enumerate() {
         let expect: f64 = (0..3).map(|j| d.hessian[(i, j)] * v[j]).sum();
-        assert!((hv[i] - expect).abs() < 1e-13 * (1.0 + expect.abs()));
+        assert!((hvi - expect).abs() < 1e-13 * (1.0 + expect.abs()));
     }
 }
 
@@ -138,5 +167,8 @@ fn jacobian_of_a_set() {
     assert_eq!(v, vec![2.0, 1.0 + 2f64.sin()]);
     assert_eq!(j[(1, 1)], 2f64.cos());
     let err = FormulaSet::parse("x; y +").unwrap_err();
-    assert_eq!(err.to_string(), "parse error at byte 6: unexpected end of formula, expected an operand");
+    assert_eq!(
+        err.to_string(),
+        "parse error at byte 6: unexpected end of formula, expected an operand"
+    );
 }

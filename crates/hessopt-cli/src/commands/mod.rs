@@ -1,0 +1,118 @@
+//! One module per subcommand; shared argument types and parsing helpers here.
+
+pub mod gradient;
+pub mod hessian;
+pub mod jacobian;
+
+use clap::{Args, ValueEnum};
+use hessopt::{Error, Formula, FormulaSet, Result};
+
+/// How derivatives are computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffMethod {
+    /// Exact derivatives of the formula (reverse mode and forward-over-reverse).
+    Exact,
+}
+
+impl DiffMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            DiffMethod::Exact => "exact",
+        }
+    }
+}
+
+/// A formula and a point.
+#[derive(Debug, Args)]
+pub struct PointArgs {
+    /// The formula, e.g. "100*(y - x^2)^2 + (1 - x)^2" (for jacobian: formulas separated by ';'),
+    /// or @FILE to read it from a file.
+    #[arg(allow_hyphen_values = true)]
+    pub expr: String,
+    /// The point, comma separated in variable order, e.g. --at=-1.2,1.
+    #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
+    pub at: String,
+    /// Variable order, comma separated (default: order of first appearance).
+    #[arg(long, value_name = "A,B,...")]
+    pub vars: Option<String>,
+    /// How derivatives are computed.
+    #[arg(long, value_enum, default_value_t = DiffMethod::Exact)]
+    pub method: DiffMethod,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The formula text: the argument itself, or the contents of the file named after '@'.
+pub fn formula_text(arg: &str) -> Result<String> {
+    match arg.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.to_string(),
+            message: e.to_string(),
+        }),
+        None => Ok(arg.to_string()),
+    }
+}
+
+/// Parses a comma-separated list of numbers given to `--name`.
+pub fn parse_numbers(name: &str, text: &str) -> Result<Vec<f64>> {
+    text.split(',')
+        .map(|s| {
+            let t = s.trim();
+            t.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    Error::invalid(format!("--{name}"), format!("'{t}' is not a finite number"))
+                })
+        })
+        .collect()
+}
+
+fn split_vars(vars: &Option<String>) -> Option<Vec<&str>> {
+    vars.as_deref()
+        .map(|v| v.split(',').map(str::trim).collect())
+}
+
+/// Checks that a point has one coordinate per variable.
+pub fn check_point(name: &str, x: &[f64], vars: &[String]) -> Result<()> {
+    if x.len() == vars.len() {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            format!("--{name}"),
+            format!(
+                "{} values given but the formula has {} variables ({})",
+                x.len(),
+                vars.len(),
+                vars.join(", ")
+            ),
+        ))
+    }
+}
+
+impl PointArgs {
+    /// The formula and the point, checked against each other.
+    pub fn formula(&self) -> Result<(Formula, Vec<f64>)> {
+        let text = formula_text(&self.expr)?;
+        let f = match split_vars(&self.vars) {
+            Some(v) => Formula::parse_with_vars(&text, &v)?,
+            None => Formula::parse(&text)?,
+        };
+        let x = parse_numbers("at", &self.at)?;
+        check_point("at", &x, f.vars())?;
+        Ok((f, x))
+    }
+
+    /// The formulas of a vector function and the point.
+    pub fn formula_set(&self) -> Result<(FormulaSet, Vec<f64>)> {
+        let text = formula_text(&self.expr)?;
+        let f = match split_vars(&self.vars) {
+            Some(v) => FormulaSet::parse_with_vars(&text, &v)?,
+            None => FormulaSet::parse(&text)?,
+        };
+        let x = parse_numbers("at", &self.at)?;
+        check_point("at", &x, f.vars())?;
+        Ok((f, x))
+    }
+}

@@ -1,0 +1,123 @@
+//! Text and JSON rendering: each command adds named fields once and gets either an aligned text
+//! block or one JSON object.
+
+use nalgebra::DMatrix;
+use serde_json::{Map, Value};
+
+/// A report built field by field.
+pub struct Report {
+    json: bool,
+    text: Vec<(String, String)>,
+    object: Map<String, Value>,
+}
+
+impl Report {
+    pub fn new(json: bool) -> Self {
+        Report {
+            json,
+            text: Vec::new(),
+            object: Map::new(),
+        }
+    }
+
+    /// Adds a field with its text form and its JSON form.
+    pub fn field(&mut self, key: &str, text: String, value: Value) {
+        if self.json {
+            self.object.insert(key.to_string(), value);
+        } else {
+            self.text.push((key.replace('_', " "), text));
+        }
+    }
+
+    /// The finished output, ending with a newline.
+    pub fn finish(self) -> String {
+        if self.json {
+            let mut s = Value::Object(self.object).to_string();
+            s.push('\n');
+            return s;
+        }
+        let width = self.text.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        self.text
+            .iter()
+            .map(|(k, v)| format!("{k:<width$}  {v}\n"))
+            .collect()
+    }
+}
+
+/// Formats with `sig` significant digits, without trailing zeros, like C's `%g`.
+pub fn num_sig(v: f64, sig: usize) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "NaN".into()
+        } else if v > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
+    }
+    let exp = v.abs().log10().floor() as i32;
+    if !(-5..16).contains(&exp) {
+        let s = format!("{:.*e}", sig.saturating_sub(1), v);
+        let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let mant = trim_zeros(mant);
+        return format!("{mant}e{e}");
+    }
+    let decimals = (sig as i32 - 1 - exp).max(0) as usize;
+    trim_zeros(&format!("{v:.decimals$}")).to_string()
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// A number for people, with full precision (shortest round-trip form).
+pub fn num(v: f64) -> String {
+    num_sig(v, 15)
+}
+
+/// A number for people, 5 significant digits.
+pub fn num_short(v: f64) -> String {
+    num_sig(v, 5)
+}
+
+pub fn vec_text(v: &[f64]) -> String {
+    format!(
+        "[{}]",
+        v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+pub fn vec_short(v: &[f64]) -> String {
+    format!(
+        "[{}]",
+        v.iter()
+            .map(|x| num_short(*x))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+pub fn matrix_text(m: &DMatrix<f64>) -> String {
+    let rows: Vec<String> = (0..m.nrows())
+        .map(|i| {
+            let r: Vec<f64> = (0..m.ncols()).map(|j| m[(i, j)]).collect();
+            vec_text(&r)
+        })
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+pub fn matrix_json(m: &DMatrix<f64>) -> Value {
+    Value::Array(
+        (0..m.nrows())
+            .map(|i| Value::from((0..m.ncols()).map(|j| m[(i, j)]).collect::<Vec<f64>>()))
+            .collect(),
+    )
+}

@@ -1,0 +1,195 @@
+//! Runs the `hessopt` binary: outputs, JSON fields, exit codes, bad input.
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn hessopt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hessopt"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = hessopt(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(floats).collect(),
+        other => vec![other.as_f64().expect("a number")],
+    }
+}
+
+fn close(got: &[f64], want: &[f64], rtol: f64) -> bool {
+    let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    got.len() == want.len()
+        && got
+            .iter()
+            .zip(want)
+            .all(|(g, w)| (g - w).abs() <= rtol * w.abs() + rtol * 1e-3 * scale)
+}
+
+/// Asserts the command fails with exit code 2 and exactly one line on stderr, containing `needle`.
+fn fails_with(args: &[&str], needle: &str) {
+    let out = hessopt(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {err}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "{args:?}: one stderr line, got {err:?}"
+    );
+    assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn shared_cases_through_the_binary() {
+    let Some(cases) = hessopt::cases::derivative_cases().expect("shared cases") else {
+        return;
+    };
+    for c in cases {
+        let at = format!(
+            "--at={}",
+            c.at.iter()
+                .map(|v| format!("{v:?}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let vars = c.vars.join(",");
+        let h = json(&["hessian", &c.expr, &at, "--vars", &vars, "--json"]);
+        let want_h: Vec<f64> = c.hess.iter().flatten().copied().collect();
+        assert!(
+            close(&floats(&h["hessian"]), &want_h, 1e-12),
+            "{}: {h}",
+            c.name
+        );
+        assert!(close(&floats(&h["gradient"]), &c.grad, 1e-12), "{}", c.name);
+        assert!(
+            close(&[h["value"].as_f64().unwrap()], &[c.f], 1e-12),
+            "{}",
+            c.name
+        );
+        let g = json(&["gradient", &c.expr, &at, "--vars", &vars, "--json"]);
+        assert!(close(&floats(&g["gradient"]), &c.grad, 1e-12), "{}", c.name);
+    }
+}
+
+#[test]
+fn hessian_json_contract() {
+    let v = json(&[
+        "hessian",
+        "100*(y - x^2)^2 + (1 - x)^2",
+        "--at=1,1",
+        "--vars",
+        "x,y",
+        "--json",
+    ]);
+    for key in [
+        "vars",
+        "at",
+        "value",
+        "gradient",
+        "hessian",
+        "eigenvalues",
+        "definiteness",
+        "classification",
+        "condition_number",
+        "method",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(floats(&v["hessian"]), vec![802.0, -400.0, -400.0, 200.0]);
+    assert_eq!(v["definiteness"], "positive_definite");
+    assert_eq!(v["classification"], "minimum");
+    assert_eq!(v["method"], "exact");
+    assert!((v["condition_number"].as_f64().unwrap() - 2508.0096).abs() < 1e-3);
+    let saddle = json(&["hessian", "x^3 + y^3 - 3*x*y", "--at=0,0", "--json"]);
+    assert_eq!(saddle["classification"], "saddle");
+    assert_eq!(saddle["definiteness"], "indefinite");
+    let max = json(&["hessian", "-x^2 - y^2", "--at=0,0", "--json"]);
+    assert_eq!(max["classification"], "maximum");
+    let deg = json(&["hessian", "x^4 + y^2", "--at=0,0", "--json"]);
+    assert_eq!(deg["classification"], "degenerate");
+    assert_eq!(deg["definiteness"], "positive_semidefinite");
+    let ns = json(&["hessian", "x^2 + y", "--at=1,1", "--json"]);
+    assert_eq!(ns["classification"], "not_stationary");
+}
+
+#[test]
+fn text_output_and_negative_points() {
+    let out = hessopt(&[
+        "hessian",
+        "100*(y - x^2)^2 + (1 - x)^2",
+        "--at=-1.2,1",
+        "--vars=x,y",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("hessian"), "{text}");
+    assert!(text.contains("[-1.2, 1]"), "{text}");
+    let g = json(&["gradient", "x^2*y", "--at", "-2,3", "--json"]);
+    assert_eq!(floats(&g["gradient"]), vec![-12.0, 4.0]);
+    assert_eq!(g["vars"], serde_json::json!(["x", "y"]));
+}
+
+#[test]
+fn jacobian_contract() {
+    let v = json(&["jacobian", "x*y; x + sin(y)", "--at=1,2", "--json"]);
+    assert_eq!(floats(&v["values"]), vec![2.0, 1.0 + 2f64.sin()]);
+    assert_eq!(floats(&v["jacobian"]), vec![2.0, 1.0, 1.0, 2f64.cos()]);
+    assert_eq!(v["vars"], serde_json::json!(["x", "y"]));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    for cmd in ["gradient", "hessian", "jacobian"] {
+        fails_with(&[cmd, "x +", "--at=1"], "parse error at byte 3");
+        fails_with(&[cmd, "foo(x)", "--at=1"], "unknown function 'foo'");
+        fails_with(
+            &[cmd, "x*y", "--at=1"],
+            "1 values given but the formula has 2 variables",
+        );
+        fails_with(&[cmd, "x*y", "--at=1,abc"], "'abc' is not a finite number");
+        fails_with(&[cmd, "1/x", "--at=0"], "not finite");
+        fails_with(&[cmd, "log(x)", "--at=-1"], "not finite");
+        fails_with(
+            &[cmd, "x", "--at=1", "--method", "magic"],
+            "invalid value 'magic'",
+        );
+        fails_with(&[cmd, "x"], "--at");
+        fails_with(&[cmd, "x + q", "--at=1", "--vars", "x"], "variable 'q'");
+    }
+    fails_with(&["frobnicate"], "unrecognized subcommand");
+    fails_with(
+        &["hessian", "@/nonexistent/f.txt", "--at=1"],
+        "cannot read /nonexistent/f.txt",
+    );
+    // 200 000 nested parentheses: too long for one argv entry, so through a file.
+    let dir = std::env::temp_dir().join(format!("hessopt-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let unclosed = dir.join("unclosed.txt");
+    std::fs::write(&unclosed, format!("{}x", "(".repeat(200_000))).unwrap();
+    fails_with(
+        &["hessian", &format!("@{}", unclosed.display()), "--at=1"],
+        "never closed",
+    );
+    let deep = dir.join("deep.txt");
+    let n = 200_000;
+    std::fs::write(&deep, format!("{}x^2{}", "(".repeat(n), ")".repeat(n))).unwrap();
+    let v = json(&[
+        "hessian",
+        &format!("@{}", deep.display()),
+        "--at=3",
+        "--json",
+    ]);
+    assert_eq!(floats(&v["hessian"]), vec![2.0]);
+    std::fs::remove_dir_all(&dir).ok();
+}
