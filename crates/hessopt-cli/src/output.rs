@@ -106,10 +106,14 @@ pub fn vec_short(v: &[f64]) -> String {
 
 pub fn matrix_text(m: &DMatrix<f64>) -> String {
     let rows: Vec<String> = (0..m.nrows())
-        .map(|i| {
-            let r: Vec<f64> = (0..m.ncols()).map(|j| m[(i, j)]).collect();
-            vec_text(&r)
-        })
+        .map(|i| vec_text(&(0..m.ncols()).map(|j| m[(i, j)]).collect::<Vec<_>>()))
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+pub fn matrix_short(m: &DMatrix<f64>) -> String {
+    let rows: Vec<String> = (0..m.nrows())
+        .map(|i| vec_short(&(0..m.ncols()).map(|j| m[(i, j)]).collect::<Vec<_>>()))
         .collect();
     format!("[{}]", rows.join(", "))
 }

@@ -83,6 +83,72 @@ fn shared_cases_through_the_binary() {
 }
 
 #[test]
+fn shared_cases_numeric_within_1e7() {
+    let Some(cases) = hessopt::cases::derivative_cases().expect("shared cases") else {
+        return;
+    };
+    for c in cases {
+        let at = format!(
+            "--at={}",
+            c.at.iter()
+                .map(|v| format!("{v:?}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let vars = c.vars.join(",");
+        let h = json(&[
+            "hessian", &c.expr, &at, "--vars", &vars, "--json", "--method", "numeric",
+        ]);
+        let want_h: Vec<f64> = c.hess.iter().flatten().copied().collect();
+        // Normwise relative error, as in the goal.
+        let got = floats(&h["hessian"]);
+        let diff: f64 = got
+            .iter()
+            .zip(&want_h)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let norm: f64 = want_h.iter().map(|a| a * a).sum::<f64>().sqrt();
+        assert!(diff <= 1e-7 * norm, "{}: {h}", c.name);
+        assert_eq!(h["method"], "numeric");
+        let evals = h["evaluations"].as_u64().unwrap() as usize;
+        let n = c.vars.len();
+        assert!(
+            evals <= 4 * n * n + 4 * n + 1,
+            "{}: {evals} evaluations",
+            c.name
+        );
+        assert_eq!(floats(&h["error_estimate"]).len(), n * n);
+        let g = json(&[
+            "gradient", &c.expr, &at, "--vars", &vars, "--json", "--method", "numeric",
+        ]);
+        // Normwise relative, with an absolute floor where the exact gradient is zero.
+        let gd: f64 = floats(&g["gradient"])
+            .iter()
+            .zip(&c.grad)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let gn: f64 = c.grad.iter().map(|a| a * a).sum::<f64>().sqrt();
+        assert!(gd <= 1e-7 * gn.max(1e-3), "{}: {g}", c.name);
+        assert!(g["evaluations"].as_u64().unwrap() > 0);
+    }
+    let j = json(&[
+        "jacobian",
+        "x*y; x + sin(y)",
+        "--at=1,2",
+        "--json",
+        "--method",
+        "numeric",
+    ]);
+    assert!(
+        close(&floats(&j["jacobian"]), &[2.0, 1.0, 1.0, 2f64.cos()], 1e-9),
+        "{j}"
+    );
+    assert!(j.get("error_estimate").is_some() && j.get("evaluations").is_some());
+}
+
+#[test]
 fn hessian_json_contract() {
     let v = json(&[
         "hessian",

@@ -42,6 +42,7 @@
 pub mod analysis;
 #[cfg(feature = "serde")]
 pub mod cases;
+pub mod diff;
 pub mod dual;
 mod error;
 pub mod expr;

@@ -1,20 +1,33 @@
 //! `hessopt gradient`: value and gradient at a point.
 
 use super::{DiffMethod, PointArgs};
-use crate::output::{Report, vec_text};
-use hessopt::Result;
+use crate::output::{Report, num, vec_short, vec_text};
+use hessopt::{Result, diff};
 use serde_json::json;
 
 pub fn run(args: &PointArgs) -> Result<String> {
     let (f, x) = args.formula()?;
-    let (value, gradient) = match args.method {
-        DiffMethod::Exact => f.gradient(&x)?,
-    };
     let mut r = Report::new(args.json);
-    r.field("vars", f.vars().join(", ").as_str().into(), json!(f.vars()));
+    r.field("vars", f.vars().join(", "), json!(f.vars()));
     r.field("at", vec_text(&x), json!(x));
-    r.field("value", crate::output::num(value), json!(value));
-    r.field("gradient", vec_text(&gradient), json!(gradient));
+    match args.method {
+        DiffMethod::Exact => {
+            let (value, gradient) = f.gradient(&x)?;
+            r.field("value", num(value), json!(value));
+            r.field("gradient", vec_text(&gradient), json!(gradient));
+        }
+        DiffMethod::Numeric => {
+            let g = diff::gradient(&|p: &[f64]| f.value(p).unwrap_or(f64::NAN), &x)?;
+            r.field("value", num(g.value), json!(g.value));
+            r.field("gradient", vec_text(&g.gradient), json!(g.gradient));
+            r.field("error_estimate", vec_short(&g.error), json!(g.error));
+            r.field(
+                "evaluations",
+                g.evaluations.to_string(),
+                json!(g.evaluations),
+            );
+        }
+    }
     r.field(
         "method",
         args.method.name().into(),

@@ -1,23 +1,65 @@
 //! `hessopt hessian`: value, gradient, Hessian and what the Hessian says about the point.
 
 use super::{DiffMethod, PointArgs};
-use crate::output::{Report, matrix_json, matrix_text, num, num_short, vec_short, vec_text};
-use hessopt::Result;
-use hessopt::analysis::HessianAnalysis;
+use crate::output::{
+    Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
+};
+use hessopt::analysis::{EIGEN_RTOL, GRAD_RTOL, HessianAnalysis};
+use hessopt::{Derivatives, Result, diff};
 use serde_json::json;
 
 pub fn run(args: &PointArgs) -> Result<String> {
     let (f, x) = args.formula()?;
-    let d = match args.method {
-        DiffMethod::Exact => f.hessian(&x)?,
-    };
-    let a = HessianAnalysis::new(&d.hessian, &d.gradient, d.value, &x);
     let mut r = Report::new(args.json);
-    r.field("vars", f.vars().join(", ").as_str().into(), json!(f.vars()));
+    r.field("vars", f.vars().join(", "), json!(f.vars()));
     r.field("at", vec_text(&x), json!(x));
+    let (d, eigen_rtol, numeric) = match args.method {
+        DiffMethod::Exact => (f.hessian(&x)?, EIGEN_RTOL, None),
+        DiffMethod::Numeric => {
+            let e = diff::hessian(&|p: &[f64]| f.value(p).unwrap_or(f64::NAN), &x)?;
+            // An eigenvalue within the Hessian's error (Weyl: |Δλ| ≤ ‖E‖₂ ≤ ‖E‖_F) counts as zero.
+            let scale = e.hessian.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let rtol = if scale > 0.0 {
+                EIGEN_RTOL.max(e.error.norm() / scale)
+            } else {
+                EIGEN_RTOL
+            };
+            let d = Derivatives {
+                value: e.value,
+                gradient: e.gradient.clone(),
+                hessian: e.hessian.clone(),
+            };
+            (d, rtol, Some(e))
+        }
+    };
+    let a = HessianAnalysis::with_tolerances(
+        &d.hessian,
+        &d.gradient,
+        d.value,
+        &x,
+        eigen_rtol,
+        GRAD_RTOL,
+    );
     r.field("value", num(d.value), json!(d.value));
     r.field("gradient", vec_text(&d.gradient), json!(d.gradient));
     r.field("hessian", matrix_text(&d.hessian), matrix_json(&d.hessian));
+    if let Some(e) = &numeric {
+        r.field(
+            "error_estimate",
+            matrix_short(&e.error),
+            matrix_json(&e.error),
+        );
+        r.field(
+            "gradient_error_estimate",
+            vec_short(&e.gradient_error),
+            json!(e.gradient_error),
+        );
+        r.field(
+            "evaluations",
+            e.evaluations.to_string(),
+            json!(e.evaluations),
+        );
+    }
     r.field(
         "eigenvalues",
         format!("{}  (ascending)", vec_short(&a.eigenvalues)),

@@ -12,12 +12,15 @@ use hessopt::{Error, Formula, FormulaSet, Result};
 pub enum DiffMethod {
     /// Exact derivatives of the formula (reverse mode and forward-over-reverse).
     Exact,
+    /// The formula as a black box: values only, Richardson-extrapolated differences.
+    Numeric,
 }
 
 impl DiffMethod {
     pub fn name(self) -> &'static str {
         match self {
             DiffMethod::Exact => "exact",
+            DiffMethod::Numeric => "numeric",
         }
     }
 }
