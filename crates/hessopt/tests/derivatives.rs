@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::assert_close;
+use common::{assert_close, formula};
 use hessopt::Formula;
 use proptest::prelude::*;
 
@@ -46,32 +46,6 @@ fn special_function_derivatives() {
         &[0.310_037_857_670_038_3 + h_lse],
         1e-12,
     );
-}
-
-/// Random formulas in x and y built from the smooth parts of the language.
-fn formula() -> impl Strategy<Value = String> {
-    let leaf = prop_oneof![
-        Just("x".to_string()),
-        Just("y".to_string()),
-        (-3.0f64..3.0).prop_map(|c| format!("{c:.3}")),
-    ];
-    leaf.prop_recursive(4, 24, 3, |inner| {
-        prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / (2 + sin({b})))")),
-            inner.clone().prop_map(|a| format!("sin({a})")),
-            inner.clone().prop_map(|a| format!("cos({a})")),
-            inner.clone().prop_map(|a| format!("atan({a})")),
-            inner.clone().prop_map(|a| format!("tanh({a})")),
-            inner.clone().prop_map(|a| format!("exp(sin({a}))")),
-            inner.clone().prop_map(|a| format!("log(1 + ({a})^2)")),
-            inner.clone().prop_map(|a| format!("sqrt(2 + cos({a}))")),
-            inner.clone().prop_map(|a| format!("({a})^3")),
-            (inner.clone(), inner).prop_map(|(a, b)| format!("logsumexp({a}, {b})")),
-        ]
-    })
 }
 
 proptest! {

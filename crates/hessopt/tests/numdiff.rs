@@ -8,6 +8,7 @@
 mod common;
 
 use hessopt::{Formula, diff};
+use proptest::prelude::*;
 
 /// (name, formula, point) — the exact derivatives come from the formula's tape.
 const VARIED: &[(&str, &str, &[f64])] = &[
@@ -169,4 +170,60 @@ fn shared_cases_within_1e7() {
         })
         .collect();
     check(&scores);
+}
+
+/// At x_i = 0 the variable's size says nothing about its scale: the user's typical size does.
+#[test]
+fn typical_size_at_zero() {
+    let f = |x: &[f64]| (1e4 * x[0]).sin() + (x[1] / 1e4).cos();
+    let nd = diff::NumDiff::new().with_typical(vec![1e-4, 1e4]).unwrap();
+    let h = nd.hessian(&f, &[0.0, 0.0]).unwrap();
+    let want = [0.0, 0.0, 0.0, -1e-8];
+    for (k, w) in want.iter().enumerate() {
+        let got = h.hessian[(k / 2, k % 2)];
+        assert!(
+            (got - w).abs() <= 1e-9 * 1e-8 + 1e-12 * w.abs(),
+            "H[{k}] = {got:e}"
+        );
+    }
+    assert!((h.gradient[0] - 1e4).abs() < 1e-8 * 1e4, "{:?}", h.gradient);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Numerical vs exact derivatives on random formulas whose variables live on random scales
+    /// 1e-4 … 1e4: f(x/s1, y/s2) at (s1 u, s2 v). The step scale is |x_i|, so the points stay away
+    /// from 0 (at x_i = 0 only a typical size tells the scale: see `typical_size_at_zero`).
+    #[test]
+    fn numeric_matches_exact_at_any_scale(
+        src in common::formula(),
+        u in prop_oneof![-1.5f64..-0.01, 0.01f64..1.5],
+        v in prop_oneof![-1.5f64..-0.01, 0.01f64..1.5],
+        e1 in -4i32..=4,
+        e2 in -4i32..=4,
+    ) {
+        let (s1, s2) = (10f64.powi(e1), 10f64.powi(e2));
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let black_box = |p: &[f64]| f.value(&[p[0] / s1, p[1] / s2]).unwrap();
+        let x = [s1 * u, s2 * v];
+        let Ok(exact) = f.hessian(&[u, v]) else { return Ok(()) };
+        let est = diff::hessian(&black_box, &x).unwrap();
+        // Chain rule: H_ij = H°_ij / (s_i s_j). Errors are compared in the formula's own
+        // coordinates (E°_ij = E_ij s_i s_j), relative to ‖H°‖ with a floor of 1e-2·max(|f|, 1):
+        // a function that barely curves has no Hessian scale of its own to be relative to.
+        let s = [s1, s2];
+        let want: Vec<f64> = (0..4).map(|k| exact.hessian[(k / 2, k % 2)] / (s[k / 2] * s[k % 2])).collect();
+        let got: Vec<f64> = (0..4).map(|k| est.hessian[(k / 2, k % 2)]).collect();
+        let unscale = |k: usize, v: f64| v * s[k / 2] * s[k % 2];
+        let hn = norm(exact.hessian.iter().copied()).max(1e-2 * exact.value.abs().max(1.0));
+        let err = norm((0..4).map(|k| unscale(k, want[k] - got[k]))) / hn;
+        prop_assert!(err < 1e-5, "{src} at {x:?}: relative error {err:e}");
+        for k in 0..4 {
+            let actual = unscale(k, (want[k] - got[k]).abs());
+            let bound = unscale(k, 10.0 * est.error[(k / 2, k % 2)]) + 1e-13 * hn;
+            prop_assert!(actual <= bound, "{src} at {x:?}: entry {k} error {actual:e} > {bound:e}");
+        }
+        prop_assert!(est.evaluations <= 25);
+    }
 }

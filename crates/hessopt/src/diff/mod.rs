@@ -46,6 +46,9 @@ const RATIO: f64 = 4.0;
 /// range they shrink by 1/16 for central stencils and 1/4 for one-sided ones).
 const CONTRACTION: f64 = 0.5;
 
+/// Non-contracting differences worth less than this fraction of |f| are taken as f's own noise.
+const NOISE_FRACTION: f64 = 1e-6;
+
 /// Settings of the numerical differentiation engine (validated setters).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumDiff {
@@ -190,6 +193,8 @@ struct Line<R> {
     plus: Vec<R>,
     /// Central: f(x − h d). One-sided: f(x + 2σ h d).
     minus: Vec<R>,
+    /// Noise level of f per entry observed along the line (0 until observed).
+    noise: Vec<f64>,
 }
 
 impl<R: Output> Line<R> {
@@ -239,6 +244,14 @@ impl<R: Output> Line<R> {
     fn levels(&self) -> usize {
         self.steps.len()
     }
+}
+
+/// What the last quotients of a line say about its steps.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    Converging,
+    Noise(Vec<f64>),
+    Far,
 }
 
 /// Which derivative decides when a line search stops.
@@ -465,6 +478,7 @@ impl NumDiff {
             steps: Vec::new(),
             plus: Vec::new(),
             minus: Vec::new(),
+            noise: Vec::new(),
         };
         let mut side = None;
         let mut discarded: Option<Line<R>> = None;
@@ -494,7 +508,21 @@ impl NumDiff {
             line.plus.push(p);
             line.minus.push(m);
             h /= RATIO;
-            if line.levels() >= 3 && !self.contracting(&line, f0, order) {
+            let verdict = if line.levels() >= 3 {
+                self.diagnose(&line, f0, order)
+            } else {
+                Verdict::Converging
+            };
+            if let Verdict::Noise(levels) = verdict {
+                // The differences grow like noise / h^p at the level of f's own noise: the last
+                // step is below the useful range. Drop it, remember the noise, and stop.
+                line.steps.pop();
+                line.plus.pop();
+                line.minus.pop();
+                line.noise = levels;
+                break;
+            }
+            if verdict == Verdict::Far {
                 // The quotients do not converge like a Taylor expansion: the larger steps are
                 // far outside its range. Start the ladder again, further down, keeping this one
                 // in case nothing better comes.
@@ -503,6 +531,7 @@ impl NumDiff {
                     steps: Vec::new(),
                     plus: Vec::new(),
                     minus: Vec::new(),
+                    noise: Vec::new(),
                 };
                 let old = std::mem::replace(&mut line, fresh);
                 if discarded
@@ -533,20 +562,50 @@ impl NumDiff {
         }
     }
 
-    /// Whether the last three quotients of every entry converge: successive differences shrink by
-    /// at least `1 / CONTRACTION` (in the Taylor range they shrink by the ratio to the power of the
-    /// stencil's order), or are already at the rounding level.
-    fn contracting<R: Output>(&self, line: &Line<R>, f0: &R, order: Order) -> bool {
+    /// Classifies the last three quotients of every entry. Converging: successive differences
+    /// shrink by at least `1 / CONTRACTION` (in the Taylor range by the ratio to the stencil's
+    /// order), or are at the rounding level. Noise: they do not shrink, but what they amount to in
+    /// f (|Δq| h^p) is below `NOISE_FRACTION` of |f|: the function's own noise, of that size, not
+    /// machine epsilon. Far: neither; the steps are beyond the function's scale.
+    fn diagnose<R: Output>(&self, line: &Line<R>, f0: &R, order: Order) -> Verdict {
         let k = line.levels() - 1;
-        (0..f0.entries().len()).all(|e| {
+        let h = line.steps[k];
+        let mut noise = vec![0.0; f0.entries().len()];
+        let mut noisy = false;
+        for (e, level) in noise.iter_mut().enumerate() {
             let q = |k| match order {
                 Order::First => line.d1(f0, e, k),
                 Order::Second => line.d2(f0, e, k),
             };
             let (d_prev, d_cur) = (q(k - 1) - q(k - 2), q(k) - q(k - 1));
-            let noise = self.rounding(line, f0, e, order, k);
-            d_cur.abs() <= CONTRACTION * d_prev.abs() || d_cur.abs() <= 100.0 * noise
-        })
+            if d_cur.abs() <= CONTRACTION * d_prev.abs()
+                || d_cur.abs() <= 100.0 * self.rounding(line, f0, e, order, k)
+            {
+                continue;
+            }
+            let in_f = match order {
+                Order::First => d_cur.abs() * h,
+                Order::Second => d_cur.abs() * h * h,
+            };
+            let size = [
+                f0.entries()[e],
+                line.plus[k].entries()[e],
+                line.minus[k].entries()[e],
+            ]
+            .iter()
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+            if in_f <= NOISE_FRACTION * size {
+                *level = in_f;
+                noisy = true;
+            } else {
+                return Verdict::Far;
+            }
+        }
+        if noisy {
+            Verdict::Noise(noise)
+        } else {
+            Verdict::Converging
+        }
     }
 
     /// Extrapolated derivative of entry `e` with a rounding floor added to Ridders' estimate.
@@ -576,7 +635,8 @@ impl NumDiff {
             f0.entries()[e],
             line.plus[k].entries()[e],
             line.minus[k].entries()[e],
-        ]);
+        ])
+        .max(line.noise.get(e).copied().unwrap_or(0.0));
         match order {
             Order::First => 4.0 * noise / h,
             Order::Second => 16.0 * noise / (h * h),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use proptest::prelude::*;
+
 /// |a − b| ≤ rtol·|b| + rtol·scale·1e-3 for every entry, where scale is max |b|: relative per entry,
 /// with a floor for entries that are exactly zero.
 pub fn assert_close(what: &str, got: &[f64], want: &[f64], rtol: f64) {
@@ -19,4 +21,30 @@ pub fn assert_close(what: &str, got: &[f64], want: &[f64], rtol: f64) {
 /// The derivative reference cases, or `None` (skip) when the shared folder is absent.
 pub fn derivative_cases() -> Option<Vec<hessopt::cases::DerivativeCase>> {
     hessopt::cases::derivative_cases().expect("shared derivative cases")
+}
+
+/// Random formulas in x and y built from the smooth parts of the language.
+pub fn formula() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        (-3.0f64..3.0).prop_map(|c| format!("{c:.3}")),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / (2 + sin({b})))")),
+            inner.clone().prop_map(|a| format!("sin({a})")),
+            inner.clone().prop_map(|a| format!("cos({a})")),
+            inner.clone().prop_map(|a| format!("atan({a})")),
+            inner.clone().prop_map(|a| format!("tanh({a})")),
+            inner.clone().prop_map(|a| format!("exp(sin({a}))")),
+            inner.clone().prop_map(|a| format!("log(1 + ({a})^2)")),
+            inner.clone().prop_map(|a| format!("sqrt(2 + cos({a}))")),
+            inner.clone().prop_map(|a| format!("({a})^3")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("logsumexp({a}, {b})")),
+        ]
+    })
 }
