@@ -47,7 +47,12 @@ pub mod dual;
 mod error;
 pub mod expr;
 mod linalg;
+pub mod problem;
+pub mod rng;
+pub mod solve;
 pub mod special;
 
 pub use error::{Error, Result};
 pub use expr::{Derivatives, Formula, FormulaSet, Workspace};
+pub use problem::{Counts, NanPolicy, Problem};
+pub use rng::Rng;

@@ -2,7 +2,8 @@
 //!
 //! Syntax: numbers (`2`, `.5`, `1e-4`), variables (identifiers), `+ - * / ^` (`**` also means `^`),
 //! unary minus, parentheses, the constant `pi`, the functions `sin cos tan exp log sqrt abs atan
-//! sinh cosh tanh log1p expm1 lgamma` and the n-ary `logsumexp(a, b, ...)` (evaluated stably).
+//! sinh cosh tanh log1p expm1 lgamma`, `atan2(y, x)` and the n-ary `logsumexp(a, b, ...)` (evaluated
+//! stably).
 //! `^` is right-associative and binds tighter than unary minus: `-x^2 = -(x^2)`, `2^3^2 = 512`.
 //!
 //! ```
@@ -270,6 +271,15 @@ fn render(tape: &Tape, vars: &[String]) -> String {
             Op::PowConst(a, c) => {
                 todo.extend([Piece::Text(format!("^{})", fmt_const(c))), Piece::Slot(a)]);
                 out.push('(');
+            }
+            Op::Binary(tape::Binary::Atan2, l, r) => {
+                todo.extend([
+                    Piece::Lit(")"),
+                    Piece::Slot(r),
+                    Piece::Lit(", "),
+                    Piece::Slot(l),
+                ]);
+                out.push_str("atan2(");
             }
             Op::Binary(b, l, r) => {
                 todo.extend([

@@ -47,7 +47,14 @@ enum Pending {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Call {
     Unary(Unary),
-    LogSumExp { args: usize },
+    LogSumExp {
+        args: usize,
+    },
+    /// A function of exactly two arguments; `second` once the ',' was seen.
+    Binary {
+        op: Binary,
+        second: bool,
+    },
 }
 
 fn precedence(b: Binary) -> u8 {
@@ -55,6 +62,7 @@ fn precedence(b: Binary) -> u8 {
         Binary::Add | Binary::Sub => 1,
         Binary::Mul | Binary::Div => 2,
         Binary::Pow => 4,
+        Binary::Atan2 => 0,
     }
 }
 const NEG_PRECEDENCE: u8 = 3;
@@ -192,6 +200,11 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                     if is_call {
                         let call = if name == "logsumexp" {
                             Call::LogSumExp { args: 0 }
+                        } else if name == "atan2" {
+                            Call::Binary {
+                                op: Binary::Atan2,
+                                second: false,
+                            }
                         } else if let Some((_, u)) = Unary::NAMED.iter().find(|(n, _)| n == name) {
                             Call::Unary(*u)
                         } else {
@@ -208,7 +221,10 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                     } else if name == "pi" {
                         b.push(Op::Const(std::f64::consts::PI), &[]);
                         expect_operand = false;
-                    } else if Unary::NAMED.iter().any(|(n, _)| n == name) || name == "logsumexp" {
+                    } else if Unary::NAMED.iter().any(|(n, _)| n == name)
+                        || name == "logsumexp"
+                        || name == "atan2"
+                    {
                         return Err(Error::Parse {
                             position: pos,
                             message: format!("function '{name}' must be followed by '('"),
@@ -289,6 +305,13 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                                 });
                                 expect_operand = true;
                             }
+                            Some(Call::Binary { op, second: false }) => {
+                                stack.push(Pending::Open {
+                                    position: open_pos,
+                                    call: Some(Call::Binary { op, second: true }),
+                                });
+                                expect_operand = true;
+                            }
                             _ => {
                                 return Err(Error::Parse {
                                     position: pos,
@@ -304,6 +327,17 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                             Some(Call::Unary(u)) => {
                                 let a = b.pop_operand(pos)?;
                                 b.push(Op::Unary(u, a), &[a]);
+                            }
+                            Some(Call::Binary { op, second }) => {
+                                if !second {
+                                    return Err(Error::Parse {
+                                        position: pos,
+                                        message: format!("{} takes two arguments", op.symbol()),
+                                    });
+                                }
+                                let r = b.pop_operand(pos)?;
+                                let l = b.pop_operand(pos)?;
+                                b.push(Op::Binary(op, l, r), &[l, r]);
                             }
                             Some(Call::LogSumExp { args }) => {
                                 let n = args + 1;

@@ -139,6 +139,8 @@ pub(crate) enum Binary {
     Mul,
     Div,
     Pow,
+    /// atan2(a, b): the angle of the point (b, a), in (−π, π].
+    Atan2,
 }
 
 impl Binary {
@@ -149,6 +151,7 @@ impl Binary {
             Binary::Mul => "*",
             Binary::Div => "/",
             Binary::Pow => "^",
+            Binary::Atan2 => "atan2",
         }
     }
 
@@ -159,6 +162,7 @@ impl Binary {
             Binary::Mul => a * b,
             Binary::Div => a / b,
             Binary::Pow => pow_const(a, b),
+            Binary::Atan2 => a.atan2(b),
         }
     }
 
@@ -172,6 +176,18 @@ impl Binary {
                 let r = 1.0 / b;
                 let q = a * r;
                 [q, r, -q * r, 0.0, -r * r, 2.0 * q * r * r]
+            }
+            Binary::Atan2 => {
+                let r2 = a * a + b * b;
+                let r4 = r2 * r2;
+                [
+                    a.atan2(b),
+                    b / r2,
+                    -a / r2,
+                    -2.0 * a * b / r4,
+                    (a * a - b * b) / r4,
+                    2.0 * a * b / r4,
+                ]
             }
             Binary::Pow => {
                 // a^b = exp(b ln a) with both arguments variable.

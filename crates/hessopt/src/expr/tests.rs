@@ -113,6 +113,7 @@ fn round_trip_preserves_the_function() {
         "logsumexp(x, -y, 3) * lgamma(x + 4)",
         "x^y + abs(x - y) / expm1(y) - log1p(x)",
         "2^x^y",
+        "atan2(y, x) * atan2(-x, 1)",
     ] {
         let f = Formula::parse(src).unwrap();
         let vars: Vec<&str> = f.vars().iter().map(String::as_str).collect();
@@ -171,4 +172,16 @@ fn jacobian_of_a_set() {
         err.to_string(),
         "parse error at byte 6: unexpected end of formula, expected an operand"
     );
+}
+
+#[test]
+fn atan2_values_and_derivatives() {
+    let f = Formula::parse_with_vars("atan2(y, x)", &["x", "y"]).unwrap();
+    assert_eq!(f.value(&[-1.0, 0.0]).unwrap(), std::f64::consts::PI);
+    let d = f.hessian(&[1.0, 2.0]).unwrap();
+    // ∂/∂x = −y/r², ∂/∂y = x/r², r² = 5.
+    assert!((d.gradient[0] + 0.4).abs() < 1e-15 && (d.gradient[1] - 0.2).abs() < 1e-15);
+    // ∂²/∂x² = 2xy/r⁴, ∂²/∂x∂y = (y² − x²)/r⁴.
+    assert!((d.hessian[(0, 0)] - 4.0 / 25.0).abs() < 1e-15);
+    assert!((d.hessian[(0, 1)] - 3.0 / 25.0).abs() < 1e-15);
 }

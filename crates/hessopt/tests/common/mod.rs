@@ -44,6 +44,7 @@ pub fn formula() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("log(1 + ({a})^2)")),
             inner.clone().prop_map(|a| format!("sqrt(2 + cos({a}))")),
             inner.clone().prop_map(|a| format!("({a})^3")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("atan2({a}, 2 + sin({b}))")),
             (inner.clone(), inner).prop_map(|(a, b)| format!("logsumexp({a}, {b})")),
         ]
     })

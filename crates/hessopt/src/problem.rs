@@ -1,0 +1,298 @@
+//! What a solver sees: an objective with optional derivatives, bounds, and an evaluator that
+//! counts every call and applies the NaN policy.
+//!
+//! A [`Problem`] is a value function plus, optionally, its gradient and Hessian. What is missing
+//! comes from exact derivatives (formulas, [`Problem::from_formula`]) or numerical ones: central
+//! differences for gradients inside solvers, the extrapolating engine of [`crate::diff`] for
+//! Hessians.
+//!
+//! ```
+//! use hessopt::Problem;
+//! let p = Problem::new(2, |x: &[f64]| (x[0] - 1.0).powi(2) + 10.0 * x[1].powi(2))
+//!     .with_gradient(|x: &[f64], g: &mut [f64]| {
+//!         g[0] = 2.0 * (x[0] - 1.0);
+//!         g[1] = 20.0 * x[1];
+//!     });
+//! assert_eq!(p.dim(), 2);
+//! assert!(p.has_gradient() && !p.has_hessian());
+//! ```
+
+use std::cell::RefCell;
+
+use nalgebra::DMatrix;
+
+use crate::diff::NumDiff;
+use crate::error::{Error, Result};
+use crate::expr::{Formula, Workspace};
+
+type ValueFn<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
+type GradientFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
+type HessianFn<'a> = Box<dyn Fn(&[f64], &mut DMatrix<f64>) + 'a>;
+
+/// An objective function with optional derivatives and bounds.
+pub struct Problem<'a> {
+    dim: usize,
+    value: ValueFn<'a>,
+    gradient: Option<GradientFn<'a>>,
+    hessian: Option<HessianFn<'a>>,
+    lower: Option<Vec<f64>>,
+    upper: Option<Vec<f64>>,
+    exact: bool,
+}
+
+impl std::fmt::Debug for Problem<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Problem")
+            .field("dim", &self.dim)
+            .field("gradient", &self.gradient.is_some())
+            .field("hessian", &self.hessian.is_some())
+            .field("bounded", &self.lower.is_some())
+            .finish()
+    }
+}
+
+impl<'a> Problem<'a> {
+    /// A problem of `dim` variables given by its value only.
+    pub fn new(dim: usize, f: impl Fn(&[f64]) -> f64 + 'a) -> Self {
+        Problem {
+            dim,
+            value: Box::new(f),
+            gradient: None,
+            hessian: None,
+            lower: None,
+            upper: None,
+            exact: false,
+        }
+    }
+
+    /// Adds the gradient: `g(x, out)` writes ∇f(x) into `out`.
+    pub fn with_gradient(mut self, g: impl Fn(&[f64], &mut [f64]) + 'a) -> Self {
+        self.gradient = Some(Box::new(g));
+        self
+    }
+
+    /// Adds the Hessian: `h(x, out)` writes ∇²f(x) into the n × n matrix `out`.
+    pub fn with_hessian(mut self, h: impl Fn(&[f64], &mut DMatrix<f64>) + 'a) -> Self {
+        self.hessian = Some(Box::new(h));
+        self
+    }
+
+    /// Box constraints lower ≤ x ≤ upper (use ±∞ for free sides).
+    pub fn with_bounds(mut self, lower: Vec<f64>, upper: Vec<f64>) -> Result<Self> {
+        Error::check_dim("lower bounds", self.dim, lower.len())?;
+        Error::check_dim("upper bounds", self.dim, upper.len())?;
+        for i in 0..self.dim {
+            if lower[i].is_nan() || upper[i].is_nan() || lower[i] > upper[i] {
+                return Err(Error::invalid(
+                    "bounds",
+                    format!("lower[{i}] = {} > upper[{i}] = {}", lower[i], upper[i]),
+                ));
+            }
+        }
+        self.lower = Some(lower);
+        self.upper = Some(upper);
+        Ok(self)
+    }
+
+    /// A formula with its exact gradient and Hessian from the tape.
+    pub fn from_formula(formula: &'a Formula) -> Self {
+        let ws = RefCell::new(Workspace::default());
+        let ws_g = RefCell::new(Workspace::default());
+        let ws_h = RefCell::new((Workspace::default(), Vec::new(), Vec::new()));
+        let n = formula.dim();
+        let mut p = Problem::new(n, move |x: &[f64]| {
+            formula
+                .value_with(x, &mut ws.borrow_mut())
+                .unwrap_or(f64::NAN)
+        })
+        .with_gradient(move |x: &[f64], g: &mut [f64]| {
+            if formula.gradient_with(x, &mut ws_g.borrow_mut(), g).is_err() {
+                g.fill(f64::NAN);
+            }
+        })
+        .with_hessian(move |x: &[f64], h: &mut DMatrix<f64>| {
+            let mut guard = ws_h.borrow_mut();
+            let (ws, g, buf) = &mut *guard;
+            g.resize(n, 0.0);
+            buf.resize(n * n, 0.0);
+            if formula.hessian_with(x, ws, g, buf).is_err() {
+                h.fill(f64::NAN);
+                return;
+            }
+            // The tape's Hessian is symmetric, so row-major and column-major agree.
+            h.as_mut_slice().copy_from_slice(buf);
+        });
+        p.exact = true;
+        p
+    }
+
+    /// Number of variables.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Whether a gradient was given (or is exact from a formula).
+    pub fn has_gradient(&self) -> bool {
+        self.gradient.is_some()
+    }
+
+    /// Whether a Hessian was given (or is exact from a formula).
+    pub fn has_hessian(&self) -> bool {
+        self.hessian.is_some()
+    }
+
+    /// Whether the derivatives are exact (formula tape).
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// The bounds, if any.
+    pub fn bounds(&self) -> Option<(&[f64], &[f64])> {
+        match (&self.lower, &self.upper) {
+            (Some(l), Some(u)) => Some((l, u)),
+            _ => None,
+        }
+    }
+
+    /// f(x), uncounted (for reporting and tests).
+    pub fn value(&self, x: &[f64]) -> f64 {
+        (self.value)(x)
+    }
+}
+
+/// What to do with a NaN or infinite value met during a run (a non-finite value at the start is
+/// always an error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum NanPolicy {
+    /// Line searches and trust regions treat the point as too far, back off, and count it.
+    #[default]
+    BackOff,
+    /// Stop at once with [`Error::NonFinite`].
+    Fail,
+}
+
+/// Calls made so far, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Counts {
+    /// Value evaluations (including those spent on numerical derivatives).
+    pub f: usize,
+    /// Gradient evaluations.
+    pub gradient: usize,
+    /// Hessian evaluations.
+    pub hessian: usize,
+    /// Trial points whose value or gradient was not finite (backed off from).
+    pub non_finite: usize,
+}
+
+/// Counting evaluator used by every solver.
+pub(crate) struct Evaluator<'p, 'a> {
+    pub(crate) problem: &'p Problem<'a>,
+    pub(crate) counts: Counts,
+    policy: NanPolicy,
+}
+
+impl<'p, 'a> Evaluator<'p, 'a> {
+    pub(crate) fn new(problem: &'p Problem<'a>, policy: NanPolicy) -> Self {
+        Evaluator {
+            problem,
+            counts: Counts::default(),
+            policy,
+        }
+    }
+
+    pub(crate) fn dim(&self) -> usize {
+        self.problem.dim
+    }
+
+    fn check(&mut self, ok: bool, x: &[f64], what: &str) -> Result<()> {
+        if ok {
+            return Ok(());
+        }
+        self.counts.non_finite += 1;
+        match self.policy {
+            NanPolicy::BackOff => Ok(()),
+            NanPolicy::Fail => Err(Error::NonFinite {
+                what: what.to_string(),
+                at: x.to_vec(),
+            }),
+        }
+    }
+
+    /// f(x); NaN/Inf is returned as is under `BackOff` (and counted).
+    pub(crate) fn value(&mut self, x: &[f64]) -> Result<f64> {
+        self.counts.f += 1;
+        let v = (self.problem.value)(x);
+        self.check(v.is_finite(), x, "value")?;
+        Ok(v)
+    }
+
+    /// f(x) and ∇f(x) into `g` (numerical central differences when no gradient was given).
+    pub(crate) fn value_grad(&mut self, x: &[f64], g: &mut [f64]) -> Result<f64> {
+        let f = self.value(x)?;
+        match &self.problem.gradient {
+            Some(grad) => {
+                self.counts.gradient += 1;
+                grad(x, g);
+            }
+            None => self.central_gradient(x, f, g),
+        }
+        let ok = g.iter().all(|v| v.is_finite());
+        self.check(ok || !f.is_finite(), x, "gradient")?;
+        if !ok {
+            return Ok(f64::NAN);
+        }
+        Ok(f)
+    }
+
+    /// Central differences with step ε^(1/3)·max(|x_i|, 1): 2n values, error O(ε^(2/3)).
+    fn central_gradient(&mut self, x: &[f64], f0: f64, g: &mut [f64]) {
+        let mut p = x.to_vec();
+        for i in 0..x.len() {
+            let h = f64::EPSILON.cbrt() * x[i].abs().max(1.0);
+            p[i] = x[i] + h;
+            let fp = (self.problem.value)(&p);
+            p[i] = x[i] - h;
+            let fm = (self.problem.value)(&p);
+            p[i] = x[i];
+            self.counts.f += 2;
+            g[i] = if fp.is_finite() && fm.is_finite() {
+                (fp - fm) / (2.0 * h)
+            } else if fp.is_finite() {
+                (fp - f0) / h
+            } else {
+                (f0 - fm) / h
+            };
+        }
+    }
+
+    /// ∇²f(x) into `h`: exact if given; else central differences of the gradient, or the
+    /// extrapolating value-only engine.
+    pub(crate) fn hessian(&mut self, x: &[f64], h: &mut DMatrix<f64>) -> Result<()> {
+        self.counts.hessian += 1;
+        if let Some(hess) = &self.problem.hessian {
+            hess(x, h);
+        } else if let Some(grad) = &self.problem.gradient {
+            let n = self.dim();
+            let g = |p: &[f64]| {
+                let mut out = vec![0.0; n];
+                grad(p, &mut out);
+                out
+            };
+            let est = NumDiff::new().hessian_from_gradient(&g, x)?;
+            self.counts.gradient += est.evaluations;
+            h.copy_from(&est.jacobian);
+        } else {
+            let est = NumDiff::new().hessian(&*self.problem.value, x)?;
+            self.counts.f += est.evaluations;
+            h.copy_from(&est.hessian);
+        }
+        let ok = h.iter().all(|v| v.is_finite());
+        self.check(ok, x, "Hessian")
+    }
+}

@@ -1,0 +1,147 @@
+//! Quasi-Newton methods with a dense inverse-Hessian approximation H ≈ ∇²f⁻¹ and a line search
+//! along d = −H∇f (Nocedal & Wright ch. 6):
+//!
+//! - **BFGS**: H ← (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ, ρ = 1/yᵀs. The default for smooth problems of
+//!   moderate size (n up to a few thousand; memory n²). Needs gradients (numerical if not given).
+//! - **DFP**: H ← H − Hyyᵀ H / yᵀHy + ssᵀ / yᵀs (Davidon 1959, Fletcher & Powell 1963), the dual
+//!   update; less robust to inexact line searches than BFGS, here for completeness and teaching.
+//!
+//! H₀ = I, rescaled after the first step by yᵀs / yᵀy (N&W eq. 6.20); an update is skipped when
+//! yᵀs ≤ 1e-10 ‖s‖‖y‖ (curvature condition fails). Line search: Moré–Thuente, c1 = 1e-4, c2 = 0.9;
+//! first trial step 1 (at the very first iteration 1/‖∇f‖∞ when that is smaller).
+
+use nalgebra::{DMatrix, DVector};
+
+use super::{dot, is_descent, line_step, norm_inf, start_with_gradient};
+use crate::error::Result;
+use crate::problem::Evaluator;
+use crate::solve::driver::{Iterate, Solver};
+use crate::solve::linesearch::LineSearch;
+use crate::solve::report::Termination;
+
+/// Which rank-two update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Update {
+    Bfgs,
+    Dfp,
+}
+
+macro_rules! quasi_newton_config {
+    ($name:ident, $update:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct $name {
+            /// The line search.
+            pub line_search: LineSearch,
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name {
+                    line_search: LineSearch::more_thuente(),
+                }
+            }
+        }
+
+        impl $name {
+            /// Uses another line search.
+            pub fn with_line_search(mut self, ls: LineSearch) -> Result<Self> {
+                ls.validate()?;
+                self.line_search = ls;
+                Ok(self)
+            }
+
+            pub(crate) fn solver(&self) -> QuasiNewtonState {
+                QuasiNewtonState {
+                    update: $update,
+                    line_search: self.line_search,
+                    h: DMatrix::zeros(0, 0),
+                    first: true,
+                }
+            }
+        }
+    };
+}
+
+quasi_newton_config!(
+    Bfgs,
+    Update::Bfgs,
+    "Configuration of BFGS (see the module documentation)."
+);
+quasi_newton_config!(
+    Dfp,
+    Update::Dfp,
+    "Configuration of DFP (see the module documentation)."
+);
+
+pub(crate) struct QuasiNewtonState {
+    update: Update,
+    line_search: LineSearch,
+    h: DMatrix<f64>,
+    first: bool,
+}
+
+impl Solver for QuasiNewtonState {
+    fn uses_gradient(&self) -> bool {
+        true
+    }
+
+    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
+        let n = it.x.len();
+        self.h = DMatrix::identity(n, n);
+        start_with_gradient(ev, it)
+    }
+
+    fn step(
+        &mut self,
+        ev: &mut Evaluator<'_, '_>,
+        it: &mut Iterate,
+    ) -> Result<Option<Termination>> {
+        let n = it.x.len();
+        let g = DVector::from_column_slice(&it.g);
+        let mut d: Vec<f64> = (-(&self.h * &g)).iter().copied().collect();
+        if !is_descent(&d, &it.g) {
+            // Lost positive definiteness to rounding: restart from steepest descent.
+            self.h = DMatrix::identity(n, n);
+            self.first = true;
+            d = it.g.iter().map(|v| -v).collect();
+        }
+        let alpha0 = if self.first {
+            (1.0 / norm_inf(&it.g)).min(1.0)
+        } else {
+            1.0
+        };
+        let (s, y, _) = match line_step(self.line_search, ev, it, &d, alpha0)? {
+            Ok(step) => step,
+            Err(t) => return Ok(Some(t)),
+        };
+        let sy = dot(&s, &y);
+        let (sn, yn) = (dot(&s, &s).sqrt(), dot(&y, &y).sqrt());
+        if sy > 1e-10 * sn * yn {
+            if self.first {
+                self.h *= sy / (yn * yn);
+                self.first = false;
+            }
+            let s = DVector::from_vec(s);
+            let y = DVector::from_vec(y);
+            match self.update {
+                Update::Bfgs => {
+                    let rho = 1.0 / sy;
+                    let hy = &self.h * &y;
+                    let yhy = y.dot(&hy);
+                    // H + ρ²(yᵀHy + 1/ρ) ssᵀ − ρ(Hy sᵀ + s yᵀH), symmetric form of the update.
+                    self.h += (&s * s.transpose()) * (rho * rho * yhy + rho)
+                        - (&hy * s.transpose() + &s * hy.transpose()) * rho;
+                }
+                Update::Dfp => {
+                    let hy = &self.h * &y;
+                    let yhy = y.dot(&hy);
+                    if yhy > 0.0 {
+                        self.h += (&s * s.transpose()) / sy - (&hy * hy.transpose()) / yhy;
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,240 @@
+//! Moré & Thuente, "Line search algorithms with guaranteed sufficient decrease", ACM TOMS 20
+//! (1994): the interval of uncertainty [stx, sty] is updated by `step`, which chooses cubic or
+//! quadratic interpolants of φ and φ' with safeguards; the search stops at the first α with
+//! φ(α) ≤ φ(0) + c1 α φ'(0) and |φ'(α)| ≤ c2 |φ'(0)|.
+
+use super::{Phi, Trial};
+use crate::error::Result;
+
+const MAX_EVALS: usize = 30;
+const XTRAPL: f64 = 1.1;
+const XTRAPU: f64 = 4.0;
+const XTOL: f64 = 1e-12;
+
+/// An endpoint of the interval: step, value, derivative.
+#[derive(Debug, Clone, Copy)]
+struct End {
+    a: f64,
+    f: f64,
+    d: f64,
+}
+
+/// The safeguarded step of `dcstep`: returns the new trial step and updates the interval.
+fn step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi: f64) -> f64 {
+    let sgnd = t.d * x.d.signum();
+    let cubic_theta = |p: &End, q: &End| 3.0 * (p.f - q.f) / (q.a - p.a) + p.d + q.d;
+    let next = if t.f > x.f {
+        // Case 1: higher value; the minimum is bracketed.
+        let theta = cubic_theta(x, &t);
+        let s = theta.abs().max(x.d.abs()).max(t.d.abs());
+        let mut gamma = s
+            * ((theta / s).powi(2) - (x.d / s) * (t.d / s))
+                .max(0.0)
+                .sqrt();
+        if t.a < x.a {
+            gamma = -gamma;
+        }
+        let p = (gamma - x.d) + theta;
+        let q = ((gamma - x.d) + gamma) + t.d;
+        let stpc = x.a + (p / q) * (t.a - x.a);
+        let stpq = x.a + ((x.d / ((x.f - t.f) / (t.a - x.a) + x.d)) / 2.0) * (t.a - x.a);
+        *bracketed = true;
+        if (stpc - x.a).abs() < (stpq - x.a).abs() {
+            stpc
+        } else {
+            stpc + (stpq - stpc) / 2.0
+        }
+    } else if sgnd < 0.0 {
+        // Case 2: lower value, derivatives of opposite sign; bracketed.
+        let theta = cubic_theta(x, &t);
+        let s = theta.abs().max(x.d.abs()).max(t.d.abs());
+        let mut gamma = s
+            * ((theta / s).powi(2) - (x.d / s) * (t.d / s))
+                .max(0.0)
+                .sqrt();
+        if t.a > x.a {
+            gamma = -gamma;
+        }
+        let p = (gamma - t.d) + theta;
+        let q = ((gamma - t.d) + gamma) + x.d;
+        let stpc = t.a + (p / q) * (x.a - t.a);
+        let stpq = t.a + (t.d / (t.d - x.d)) * (x.a - t.a);
+        *bracketed = true;
+        if (stpc - t.a).abs() > (stpq - t.a).abs() {
+            stpc
+        } else {
+            stpq
+        }
+    } else if t.d.abs() < x.d.abs() {
+        // Case 3: lower value, same sign, derivative decreasing in magnitude.
+        let theta = cubic_theta(x, &t);
+        let s = theta.abs().max(x.d.abs()).max(t.d.abs());
+        let mut gamma = s
+            * ((theta / s).powi(2) - (x.d / s) * (t.d / s))
+                .max(0.0)
+                .sqrt();
+        if t.a > x.a {
+            gamma = -gamma;
+        }
+        let p = (gamma - t.d) + theta;
+        let q = (gamma + (x.d - t.d)) + gamma;
+        let r = p / q;
+        let stpc = if r < 0.0 && gamma != 0.0 {
+            t.a + r * (x.a - t.a)
+        } else if t.a > x.a {
+            hi
+        } else {
+            lo
+        };
+        let stpq = t.a + (t.d / (t.d - x.d)) * (x.a - t.a);
+        if *bracketed {
+            let stpf = if (stpc - t.a).abs() < (stpq - t.a).abs() {
+                stpc
+            } else {
+                stpq
+            };
+            if t.a > x.a {
+                stpf.min(t.a + 0.66 * (y.a - t.a))
+            } else {
+                stpf.max(t.a + 0.66 * (y.a - t.a))
+            }
+        } else {
+            let stpf = if (stpc - t.a).abs() > (stpq - t.a).abs() {
+                stpc
+            } else {
+                stpq
+            };
+            stpf.clamp(lo, hi)
+        }
+    } else if *bracketed {
+        // Case 4: lower value, same sign, derivative not decreasing; cubic towards sty.
+        let theta = cubic_theta(&t, y);
+        let s = theta.abs().max(y.d.abs()).max(t.d.abs());
+        let mut gamma = s
+            * ((theta / s).powi(2) - (y.d / s) * (t.d / s))
+                .max(0.0)
+                .sqrt();
+        if t.a > y.a {
+            gamma = -gamma;
+        }
+        let p = (gamma - t.d) + theta;
+        let q = ((gamma - t.d) + gamma) + y.d;
+        t.a + (p / q) * (y.a - t.a)
+    } else if t.a > x.a {
+        hi
+    } else {
+        lo
+    };
+    // Update the interval.
+    if t.f > x.f {
+        *y = t;
+    } else {
+        if sgnd < 0.0 {
+            *y = *x;
+        }
+        *x = t;
+    }
+    next
+}
+
+pub(super) fn search(
+    phi: &mut Phi<'_, '_, '_>,
+    f0: f64,
+    dphi0: f64,
+    alpha0: f64,
+    alpha_max: f64,
+    c1: f64,
+    c2: f64,
+) -> Result<Option<Trial>> {
+    let gtest = c1 * dphi0;
+    let stpmin = 0.0;
+    // Lowered when a trial point is not finite: the search stays below it.
+    let mut stpmax = alpha_max;
+    let mut stp = alpha0.min(stpmax);
+    let mut bracketed = false;
+    let mut stage1 = true;
+    let mut width = stpmax - stpmin;
+    let mut width1 = 2.0 * width;
+    let mut x = End {
+        a: 0.0,
+        f: f0,
+        d: dphi0,
+    };
+    let mut y = x;
+    let (mut stmin, mut stmax) = (0.0, stp + XTRAPU * stp);
+    let mut best: Option<Trial> = None;
+    for _ in 0..MAX_EVALS {
+        let t = phi.eval(stp)?;
+        if !t.f.is_finite() {
+            // Too far: the search stays below this step from now on.
+            stpmax = stp;
+            stmax = stmax.min(stp);
+            stp = x.a + 0.5 * (stp - x.a);
+            continue;
+        }
+        let ftest = f0 + stp * gtest;
+        if t.f <= ftest && best.as_ref().is_none_or(|b| t.f < b.f) {
+            best = Some(t.clone());
+        }
+        if t.f <= ftest && t.dphi.abs() <= c2 * (-dphi0) {
+            return Ok(Some(t));
+        }
+        if stage1 && t.f <= ftest && t.dphi >= 0.0 {
+            stage1 = false;
+        }
+        if bracketed && (stp <= stmin || stp >= stmax || stmax - stmin <= XTOL * stmax) {
+            break; // rounding prevents progress
+        }
+        if stp == stpmax && t.f <= ftest && t.dphi <= gtest {
+            return Ok(Some(t));
+        }
+        let cur = End {
+            a: stp,
+            f: t.f,
+            d: t.dphi,
+        };
+        if stage1 && t.f <= x.f && t.f > ftest {
+            // Modified function ψ(α) = φ(α) − φ(0) − c1 α φ'(0) in the first stage.
+            let m = |e: End| End {
+                a: e.a,
+                f: e.f - e.a * gtest,
+                d: e.d - gtest,
+            };
+            let (mut xm, mut ym) = (m(x), m(y));
+            stp = step(&mut xm, &mut ym, m(cur), &mut bracketed, stmin, stmax);
+            let u = |e: End| End {
+                a: e.a,
+                f: e.f + e.a * gtest,
+                d: e.d + gtest,
+            };
+            x = u(xm);
+            y = u(ym);
+        } else {
+            stp = step(&mut x, &mut y, cur, &mut bracketed, stmin, stmax);
+        }
+        if bracketed {
+            if (y.a - x.a).abs() >= 0.66 * width1 {
+                stp = x.a + 0.5 * (y.a - x.a);
+            }
+            width1 = width;
+            width = (y.a - x.a).abs();
+            stmin = x.a.min(y.a);
+            stmax = x.a.max(y.a);
+        } else {
+            stmin = stp + XTRAPL * (stp - x.a);
+            stmax = stp + XTRAPU * (stp - x.a);
+        }
+        stp = stp.clamp(stpmin, stpmax);
+        if stp == stpmax && stpmax < alpha_max {
+            stp = x.a + 0.5 * (stpmax - x.a); // stay strictly below a non-finite point
+        }
+        if !stp.is_finite() || (bracketed && (stp <= stmin || stp >= stmax)) {
+            stp = x.a;
+        }
+        if stp <= 0.0 {
+            break;
+        }
+    }
+    // No strong-Wolfe point: a point with sufficient decrease is still a step.
+    Ok(best)
+}

@@ -1,0 +1,216 @@
+//! Minimization: one driver ([`driver`]), methods by family, line searches, and the report.
+//!
+//! ```
+//! use hessopt::{Formula, Problem, solve::{minimize, Method, Options}};
+//! let f = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"])?;
+//! let problem = Problem::from_formula(&f);
+//! let report = minimize(&problem, &[-1.2, 1.0], &Method::from_name("bfgs")?, &Options::default())?;
+//! assert!(report.converged);
+//! assert!((report.x[0] - 1.0).abs() < 1e-6);
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+
+pub mod driver;
+pub mod first_order;
+pub mod linesearch;
+pub mod options;
+pub mod report;
+pub mod second_order;
+pub mod zeroth_order;
+
+pub use driver::Control;
+pub use first_order::cg::{Cg, CgUpdate};
+pub use first_order::gradient_descent::GradientDescent;
+pub use first_order::lbfgs::Lbfgs;
+pub use first_order::quasi_newton::{Bfgs, Dfp};
+pub use first_order::sgd::{Sgd, SumObjective, sum_problem};
+pub use linesearch::LineSearch;
+pub use options::Options;
+pub use report::{IterationInfo, Report, Termination};
+pub use second_order::newton::Newton;
+pub use second_order::sr1::Sr1;
+pub use second_order::subproblem::Subproblem;
+pub use second_order::trust_region::TrustRegion;
+pub use zeroth_order::brent::Brent;
+pub use zeroth_order::nelder_mead::NelderMead;
+pub use zeroth_order::sann::Sann;
+
+use crate::error::{Error, Result};
+use crate::problem::Problem;
+use driver::Solver;
+
+/// A method with its configuration.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Method {
+    /// Nelder–Mead simplex.
+    NelderMead(NelderMead),
+    /// BFGS.
+    Bfgs(Bfgs),
+    /// DFP.
+    Dfp(Dfp),
+    /// SR1 trust region.
+    Sr1(Sr1),
+    /// Limited-memory BFGS.
+    Lbfgs(Lbfgs),
+    /// Nonlinear conjugate gradients.
+    Cg(Cg),
+    /// Newton with a line search.
+    Newton(Newton),
+    /// Trust-region Newton.
+    TrustRegion(TrustRegion),
+    /// Steepest descent.
+    GradientDescent(GradientDescent),
+    /// Robbins–Monro stochastic gradient.
+    Sgd(Sgd),
+    /// Simulated annealing.
+    Sann(Sann),
+    /// Brent's method (one variable, interval).
+    Brent(Brent),
+}
+
+/// Method names accepted by [`Method::from_name`], as the CLI spells them.
+pub const METHOD_NAMES: [&str; 12] = [
+    "nelder-mead",
+    "bfgs",
+    "dfp",
+    "sr1",
+    "lbfgs",
+    "cg",
+    "newton",
+    "trust-region",
+    "gradient-descent",
+    "sgd",
+    "sann",
+    "brent",
+];
+
+impl Method {
+    /// The method of that name with default settings.
+    pub fn from_name(name: &str) -> Result<Self> {
+        Ok(match name {
+            "nelder-mead" => Method::NelderMead(NelderMead::default()),
+            "bfgs" => Method::Bfgs(Bfgs::default()),
+            "dfp" => Method::Dfp(Dfp::default()),
+            "sr1" => Method::Sr1(Sr1::default()),
+            "lbfgs" => Method::Lbfgs(Lbfgs::default()),
+            "cg" => Method::Cg(Cg::default()),
+            "newton" => Method::Newton(Newton::default()),
+            "trust-region" => Method::TrustRegion(TrustRegion::default()),
+            "gradient-descent" => Method::GradientDescent(GradientDescent::default()),
+            "sgd" => Method::Sgd(Sgd::default()),
+            "sann" => Method::Sann(Sann::default()),
+            "brent" => Method::Brent(Brent::default()),
+            other => {
+                return Err(Error::invalid(
+                    "method",
+                    format!(
+                        "unknown method '{other}' (known: {})",
+                        METHOD_NAMES.join(", ")
+                    ),
+                ));
+            }
+        })
+    }
+
+    /// The name, as accepted by [`Method::from_name`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::NelderMead(_) => "nelder-mead",
+            Method::Bfgs(_) => "bfgs",
+            Method::Dfp(_) => "dfp",
+            Method::Sr1(_) => "sr1",
+            Method::Lbfgs(_) => "lbfgs",
+            Method::Cg(_) => "cg",
+            Method::Newton(_) => "newton",
+            Method::TrustRegion(_) => "trust-region",
+            Method::GradientDescent(_) => "gradient-descent",
+            Method::Sgd(_) => "sgd",
+            Method::Sann(_) => "sann",
+            Method::Brent(_) => "brent",
+        }
+    }
+
+    /// The best default for what the problem provides: Brent for one bounded variable; a
+    /// trust-region Newton method when an exact Hessian is available and n ≤ 500; BFGS up to
+    /// n = 1000; L-BFGS beyond.
+    pub fn default_for(problem: &Problem<'_>) -> Self {
+        let n = problem.dim();
+        if n == 1 && problem.bounds().is_some() {
+            Method::Brent(Brent::default())
+        } else if problem.has_hessian() && n <= 500 {
+            Method::TrustRegion(TrustRegion::default())
+        } else if n <= 1000 {
+            Method::Bfgs(Bfgs::default())
+        } else {
+            Method::Lbfgs(Lbfgs::default())
+        }
+    }
+
+    fn supports_bounds(&self) -> bool {
+        matches!(self, Method::Brent(_))
+    }
+}
+
+/// Minimizes `problem` from `x0` with `method` under `options`.
+pub fn minimize(
+    problem: &Problem<'_>,
+    x0: &[f64],
+    method: &Method,
+    options: &Options,
+) -> Result<Report> {
+    minimize_with_callback(problem, x0, method, options, None)
+}
+
+/// [`minimize`] with a callback called after every iteration; it can stop the run.
+pub fn minimize_with_callback(
+    problem: &Problem<'_>,
+    x0: &[f64],
+    method: &Method,
+    options: &Options,
+    callback: Option<&mut dyn FnMut(&IterationInfo) -> Control>,
+) -> Result<Report> {
+    if problem.bounds().is_some() && !method.supports_bounds() {
+        return Err(Error::invalid(
+            "method",
+            format!(
+                "'{}' does not handle bounds; use brent (one variable)",
+                method.name()
+            ),
+        ));
+    }
+    let mut solver: Box<dyn Solver> = match method {
+        Method::NelderMead(c) => Box::new(c.solver()),
+        Method::Bfgs(c) => Box::new(c.solver()),
+        Method::Dfp(c) => Box::new(c.solver()),
+        Method::Sr1(c) => Box::new(c.solver()),
+        Method::Lbfgs(c) => Box::new(c.solver()),
+        Method::Cg(c) => Box::new(c.solver()),
+        Method::Newton(c) => Box::new(c.solver()),
+        Method::TrustRegion(c) => Box::new(c.solver()),
+        Method::GradientDescent(c) => Box::new(c.solver()),
+        Method::Sgd(c) => Box::new(c.solver(None, options.seed)),
+        Method::Sann(c) => Box::new(c.solver(options.seed)),
+        Method::Brent(c) => Box::new(c.solver(problem.bounds(), problem.dim())?),
+    };
+    driver::run(
+        method.name(),
+        solver.as_mut(),
+        problem,
+        x0,
+        options,
+        callback,
+    )
+}
+
+/// Robbins–Monro SGD with minibatches on a sum objective (see [`Sgd`]).
+pub fn minimize_sum(
+    obj: &dyn SumObjective,
+    x0: &[f64],
+    sgd: &Sgd,
+    options: &Options,
+) -> Result<Report> {
+    let problem = sum_problem(obj);
+    let mut solver = sgd.solver(Some(obj), options.seed);
+    driver::run("sgd", &mut solver, &problem, x0, options, None)
+}

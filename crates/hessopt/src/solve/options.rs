@@ -1,0 +1,119 @@
+//! Settings shared by every method, validated once before a run.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::problem::NanPolicy;
+
+/// Convergence tolerances, limits and policies owned by the driver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Stop when ‖∇f‖∞ ≤ `g_tol` (projected gradient with bounds). Default 1e-8.
+    pub g_tol: f64,
+    /// Stop when |f_{k−1} − f_k| ≤ `f_tol` · max(|f_{k−1}|, |f_k|). Default 0 (off); for
+    /// Nelder–Mead the simplex test uses its own default.
+    pub f_tol: f64,
+    /// Stop when ‖x_k − x_{k−1}‖∞ ≤ `x_tol`. Default 0 (off).
+    pub x_tol: f64,
+    /// Iteration limit. Default 1000 (10 000 for derivative-free methods, see the method docs).
+    pub max_iter: Option<usize>,
+    /// Limit on f + gradient evaluations. Default none.
+    pub max_evals: Option<usize>,
+    /// Wall-clock limit. Default none.
+    pub time_limit: Option<Duration>,
+    /// What to do with NaN/Inf met during the run.
+    pub nan_policy: NanPolicy,
+    /// Keep every iterate in the report (for plots and `--trace`).
+    pub keep_trace: bool,
+    /// Seed of the random number generator of stochastic methods.
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            g_tol: 1e-8,
+            f_tol: 0.0,
+            x_tol: 0.0,
+            max_iter: None,
+            max_evals: None,
+            time_limit: None,
+            nan_policy: NanPolicy::BackOff,
+            keep_trace: false,
+            seed: 42,
+        }
+    }
+}
+
+impl Options {
+    /// Sets the gradient tolerance (≥ 0).
+    pub fn with_g_tol(mut self, v: f64) -> Result<Self> {
+        self.g_tol = non_negative("g_tol", v)?;
+        Ok(self)
+    }
+
+    /// Sets the relative f-change tolerance (≥ 0).
+    pub fn with_f_tol(mut self, v: f64) -> Result<Self> {
+        self.f_tol = non_negative("f_tol", v)?;
+        Ok(self)
+    }
+
+    /// Sets the step tolerance (≥ 0).
+    pub fn with_x_tol(mut self, v: f64) -> Result<Self> {
+        self.x_tol = non_negative("x_tol", v)?;
+        Ok(self)
+    }
+
+    /// Sets the iteration limit (≥ 1).
+    pub fn with_max_iter(mut self, n: usize) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::invalid("max_iter", "must be at least 1"));
+        }
+        self.max_iter = Some(n);
+        Ok(self)
+    }
+
+    /// Sets the evaluation limit (≥ 1).
+    pub fn with_max_evals(mut self, n: usize) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::invalid("max_evals", "must be at least 1"));
+        }
+        self.max_evals = Some(n);
+        Ok(self)
+    }
+
+    /// Sets a wall-clock limit.
+    pub fn with_time_limit(mut self, d: Duration) -> Self {
+        self.time_limit = Some(d);
+        self
+    }
+
+    /// Sets the NaN policy.
+    pub fn with_nan_policy(mut self, p: NanPolicy) -> Self {
+        self.nan_policy = p;
+        self
+    }
+
+    /// Keeps every iterate in the report.
+    pub fn with_trace(mut self, keep: bool) -> Self {
+        self.keep_trace = keep;
+        self
+    }
+
+    /// Seeds stochastic methods.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+}
+
+fn non_negative(name: &str, v: f64) -> Result<f64> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(Error::invalid(
+            name,
+            format!("{v} is not a finite number ≥ 0"),
+        ))
+    }
+}

@@ -1,0 +1,8 @@
+//! Methods that use (exact, numerical or approximated) second derivatives: Newton's method with a
+//! line search, trust regions with an exact or truncated-CG subproblem solver, and the SR1
+//! quasi-Newton trust region.
+
+pub mod newton;
+pub mod sr1;
+pub mod subproblem;
+pub mod trust_region;

@@ -1,0 +1,76 @@
+//! Symmetric rank-one quasi-Newton in a trust region (Conn, Gould & Toint 1991; Nocedal & Wright
+//! Algorithm 6.2): B ← B + (y − Bs)(y − Bs)ᵀ / (y − Bs)ᵀs, skipped when
+//! |(y − Bs)ᵀs| < 1e-8 ‖s‖‖y − Bs‖. Unlike BFGS the approximation may become indefinite, which
+//! the trust region handles; B tends to approximate the true Hessian well. Needs gradients only.
+//! B₀ = I, rescaled by yᵀy / yᵀs after the first step; the update uses every trial, accepted or
+//! not. Exact subproblem, Δ₀ = 1.
+
+use nalgebra::{DMatrix, DVector};
+
+use super::trust_region::{Region, TrustRegion};
+use crate::error::Result;
+use crate::problem::Evaluator;
+use crate::solve::driver::{Iterate, Solver};
+use crate::solve::first_order::start_with_gradient;
+use crate::solve::report::Termination;
+
+/// Configuration of SR1.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sr1 {
+    /// The trust region (subproblem solver and radii).
+    pub region: TrustRegion,
+}
+
+impl Sr1 {
+    pub(crate) fn solver(&self) -> Sr1State {
+        Sr1State {
+            region: Region::new(&self.region),
+            b: DMatrix::zeros(0, 0),
+            scaled: false,
+        }
+    }
+}
+
+pub(crate) struct Sr1State {
+    region: Region,
+    b: DMatrix<f64>,
+    scaled: bool,
+}
+
+impl Solver for Sr1State {
+    fn uses_gradient(&self) -> bool {
+        true
+    }
+
+    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
+        let n = it.x.len();
+        self.b = DMatrix::identity(n, n);
+        start_with_gradient(ev, it)
+    }
+
+    fn step(
+        &mut self,
+        ev: &mut Evaluator<'_, '_>,
+        it: &mut Iterate,
+    ) -> Result<Option<Termination>> {
+        let trial = match self.region.trial(ev, it, &self.b)? {
+            Ok(t) => t,
+            Err(t) => return Ok(Some(t)),
+        };
+        let Some(y) = trial.y else { return Ok(None) };
+        let (s, y) = (DVector::from_vec(trial.s), DVector::from_vec(y));
+        if !self.scaled {
+            let sy = s.dot(&y);
+            if sy > 0.0 {
+                self.b *= y.dot(&y) / sy;
+                self.scaled = true;
+            }
+        }
+        let r = &y - &self.b * &s;
+        let rs = r.dot(&s);
+        if rs.abs() >= 1e-8 * s.norm() * r.norm() && rs != 0.0 {
+            self.b += (&r * r.transpose()) / rs;
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,193 @@
+//! Nelder–Mead simplex search (Nelder & Mead 1965; Lagarias et al., SIAM J. Optim. 9, 1998):
+//! reflection, expansion, outside and inside contraction, shrink. For n > 2 the adaptive
+//! coefficients of Gao & Han (Comput. Optim. Appl. 51, 2012): reflection 1, expansion 1 + 2/n,
+//! contraction 0.75 − 1/(2n), shrink 1 − 1/n; for n ≤ 2 the classic 1, 2, ½, ½.
+//!
+//! Uses values only; robust on noisy or non-smooth functions in few dimensions, slow beyond ~10.
+//! Start simplex as R's optim: x0 and x0 + s eᵢ with s = 0.1 · max|x0ᵢ| (0.1 when x0 = 0).
+//! Stops when max f − min f over the vertices ≤ `f_tol` · (|f(x0)| + `f_tol`) (R's reltol test,
+//! `f_tol` = √ε ≈ 1.49e-8 by default) or the simplex collapsed to rounding size
+//! ([`Termination::SimplexConverged`]).
+
+use crate::error::{Error, Result};
+use crate::problem::Evaluator;
+use crate::solve::driver::{Iterate, Solver};
+use crate::solve::report::Termination;
+
+/// Configuration of Nelder–Mead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NelderMead {
+    /// Relative tolerance on the spread of values over the simplex.
+    pub f_tol: f64,
+    /// Use the adaptive coefficients for n > 2.
+    pub adaptive: bool,
+}
+
+impl Default for NelderMead {
+    fn default() -> Self {
+        NelderMead {
+            f_tol: 1.490_116_119_384_765_6e-8,
+            adaptive: true,
+        }
+    }
+}
+
+impl NelderMead {
+    /// Sets the spread tolerance (> 0).
+    pub fn with_f_tol(mut self, tol: f64) -> Result<Self> {
+        if !(tol > 0.0 && tol.is_finite()) {
+            return Err(Error::invalid("f_tol", format!("{tol} is not > 0")));
+        }
+        self.f_tol = tol;
+        Ok(self)
+    }
+
+    pub(crate) fn solver(&self) -> NelderMeadState {
+        NelderMeadState {
+            config: *self,
+            vertices: Vec::new(),
+            values: Vec::new(),
+            f_start: 0.0,
+            coef: (1.0, 2.0, 0.5, 0.5),
+        }
+    }
+}
+
+pub(crate) struct NelderMeadState {
+    config: NelderMead,
+    vertices: Vec<Vec<f64>>,
+    values: Vec<f64>,
+    f_start: f64,
+    /// Reflection, expansion, contraction, shrink.
+    coef: (f64, f64, f64, f64),
+}
+
+/// f at a trial point, with non-finite values treated as +∞ (never accepted).
+fn eval(ev: &mut Evaluator<'_, '_>, x: &[f64]) -> Result<f64> {
+    let v = ev.value(x)?;
+    Ok(if v.is_finite() { v } else { f64::INFINITY })
+}
+
+impl NelderMeadState {
+    fn sort(&mut self) {
+        let mut idx: Vec<usize> = (0..self.values.len()).collect();
+        idx.sort_by(|&a, &b| self.values[a].total_cmp(&self.values[b]));
+        self.vertices = idx.iter().map(|&i| self.vertices[i].clone()).collect();
+        self.values = idx.iter().map(|&i| self.values[i]).collect();
+    }
+
+    /// centroid + t (centroid − worst)
+    fn along(&self, centroid: &[f64], t: f64) -> Vec<f64> {
+        let worst = &self.vertices[self.vertices.len() - 1];
+        centroid
+            .iter()
+            .zip(worst)
+            .map(|(c, w)| c + t * (c - w))
+            .collect()
+    }
+}
+
+impl Solver for NelderMeadState {
+    fn uses_gradient(&self) -> bool {
+        false
+    }
+
+    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
+        let n = it.x.len();
+        if self.config.adaptive && n > 2 {
+            let nf = n as f64;
+            self.coef = (1.0, 1.0 + 2.0 / nf, 0.75 - 0.5 / nf, 1.0 - 1.0 / nf);
+        }
+        let f0 = ev.value(&it.x)?;
+        it.f = f0;
+        if !f0.is_finite() {
+            return Ok(());
+        }
+        self.f_start = f0;
+        let size = it.x.iter().fold(0.0f64, |m, v| m.max(v.abs())) * 0.1;
+        let size = if size > 0.0 { size } else { 0.1 };
+        self.vertices = vec![it.x.clone()];
+        self.values = vec![f0];
+        for i in 0..n {
+            let mut v = it.x.clone();
+            v[i] += size;
+            self.values.push(eval(ev, &v)?);
+            self.vertices.push(v);
+        }
+        self.sort();
+        Ok(())
+    }
+
+    fn step(
+        &mut self,
+        ev: &mut Evaluator<'_, '_>,
+        it: &mut Iterate,
+    ) -> Result<Option<Termination>> {
+        let n = self.vertices.len() - 1;
+        let (alpha, gamma, rho, sigma) = self.coef;
+        let tol = self.config.f_tol * (self.f_start.abs() + self.config.f_tol);
+        let spread = self.values[n] - self.values[0];
+        let diameter = self.vertices[1..]
+            .iter()
+            .flat_map(|v| v.iter().zip(&self.vertices[0]).map(|(a, b)| (a - b).abs()))
+            .fold(0.0f64, f64::max);
+        let xscale = self.vertices[0].iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        if spread <= tol || diameter <= 4.0 * f64::EPSILON * xscale {
+            return Ok(Some(Termination::SimplexConverged));
+        }
+        let mut centroid = vec![0.0; n];
+        for v in &self.vertices[..n] {
+            for (c, x) in centroid.iter_mut().zip(v) {
+                *c += x / n as f64;
+            }
+        }
+        let xr = self.along(&centroid, alpha);
+        let fr = eval(ev, &xr)?;
+        let (best, second_worst, worst) = (self.values[0], self.values[n - 1], self.values[n]);
+        let replace = if fr < best {
+            let xe = self.along(&centroid, alpha * gamma);
+            let fe = eval(ev, &xe)?;
+            Some(if fe < fr { (xe, fe) } else { (xr, fr) })
+        } else if fr < second_worst {
+            Some((xr, fr))
+        } else {
+            // Contraction: outside when the reflected point is better than the worst.
+            let (xc, fc, bound) = if fr < worst {
+                let xc = self.along(&centroid, alpha * rho);
+                let fc = eval(ev, &xc)?;
+                (xc, fc, fr)
+            } else {
+                let xc = self.along(&centroid, -rho);
+                let fc = eval(ev, &xc)?;
+                (xc, fc, worst)
+            };
+            (fc <= bound).then_some((xc, fc))
+        };
+        match replace {
+            Some((x, f)) => {
+                self.vertices[n] = x;
+                self.values[n] = f;
+            }
+            None => {
+                let best_vertex = self.vertices[0].clone();
+                for i in 1..=n {
+                    let v: Vec<f64> = best_vertex
+                        .iter()
+                        .zip(&self.vertices[i])
+                        .map(|(b, x)| b + sigma * (x - b))
+                        .collect();
+                    self.values[i] = eval(ev, &v)?;
+                    self.vertices[i] = v;
+                }
+            }
+        }
+        self.sort();
+        it.x = self.vertices[0].clone();
+        it.f = self.values[0];
+        Ok(None)
+    }
+
+    fn default_max_iter(&self) -> usize {
+        10_000
+    }
+}
