@@ -48,6 +48,7 @@ mod error;
 pub mod expr;
 mod linalg;
 pub mod problem;
+pub mod problems;
 pub mod rng;
 pub mod solve;
 pub mod special;

@@ -22,6 +22,7 @@ pub use driver::Control;
 pub use first_order::cg::{Cg, CgUpdate};
 pub use first_order::gradient_descent::GradientDescent;
 pub use first_order::lbfgs::Lbfgs;
+pub use first_order::lbfgsb::Lbfgsb;
 pub use first_order::quasi_newton::{Bfgs, Dfp};
 pub use first_order::sgd::{Sgd, SumObjective, sum_problem};
 pub use linesearch::LineSearch;
@@ -53,6 +54,8 @@ pub enum Method {
     Sr1(Sr1),
     /// Limited-memory BFGS.
     Lbfgs(Lbfgs),
+    /// L-BFGS-B (bounds).
+    Lbfgsb(Lbfgsb),
     /// Nonlinear conjugate gradients.
     Cg(Cg),
     /// Newton with a line search.
@@ -70,12 +73,13 @@ pub enum Method {
 }
 
 /// Method names accepted by [`Method::from_name`], as the CLI spells them.
-pub const METHOD_NAMES: [&str; 12] = [
+pub const METHOD_NAMES: [&str; 13] = [
     "nelder-mead",
     "bfgs",
     "dfp",
     "sr1",
     "lbfgs",
+    "lbfgsb",
     "cg",
     "newton",
     "trust-region",
@@ -94,6 +98,7 @@ impl Method {
             "dfp" => Method::Dfp(Dfp::default()),
             "sr1" => Method::Sr1(Sr1::default()),
             "lbfgs" => Method::Lbfgs(Lbfgs::default()),
+            "lbfgsb" => Method::Lbfgsb(Lbfgsb::default()),
             "cg" => Method::Cg(Cg::default()),
             "newton" => Method::Newton(Newton::default()),
             "trust-region" => Method::TrustRegion(TrustRegion::default()),
@@ -121,6 +126,7 @@ impl Method {
             Method::Dfp(_) => "dfp",
             Method::Sr1(_) => "sr1",
             Method::Lbfgs(_) => "lbfgs",
+            Method::Lbfgsb(_) => "lbfgsb",
             Method::Cg(_) => "cg",
             Method::Newton(_) => "newton",
             Method::TrustRegion(_) => "trust-region",
@@ -131,13 +137,17 @@ impl Method {
         }
     }
 
-    /// The best default for what the problem provides: Brent for one bounded variable; a
-    /// trust-region Newton method when an exact Hessian is available and n ≤ 500; BFGS up to
-    /// n = 1000; L-BFGS beyond.
+    /// The best default for what the problem provides: with bounds, Brent for one variable and
+    /// L-BFGS-B otherwise; a trust-region Newton method when an exact Hessian is available and
+    /// n ≤ 500; BFGS up to n = 1000; L-BFGS beyond.
     pub fn default_for(problem: &Problem<'_>) -> Self {
         let n = problem.dim();
-        if n == 1 && problem.bounds().is_some() {
-            Method::Brent(Brent::default())
+        if let Some((lo, hi)) = problem.bounds() {
+            if n == 1 && lo[0].is_finite() && hi[0].is_finite() {
+                Method::Brent(Brent::default())
+            } else {
+                Method::Lbfgsb(Lbfgsb::default())
+            }
         } else if problem.has_hessian() && n <= 500 {
             Method::TrustRegion(TrustRegion::default())
         } else if n <= 1000 {
@@ -148,7 +158,7 @@ impl Method {
     }
 
     fn supports_bounds(&self) -> bool {
-        matches!(self, Method::Brent(_))
+        matches!(self, Method::Brent(_) | Method::Lbfgsb(_))
     }
 }
 
@@ -185,6 +195,7 @@ pub fn minimize_with_callback(
         Method::Dfp(c) => Box::new(c.solver()),
         Method::Sr1(c) => Box::new(c.solver()),
         Method::Lbfgs(c) => Box::new(c.solver()),
+        Method::Lbfgsb(c) => Box::new(c.solver(problem.bounds(), problem.dim())),
         Method::Cg(c) => Box::new(c.solver()),
         Method::Newton(c) => Box::new(c.solver()),
         Method::TrustRegion(c) => Box::new(c.solver()),

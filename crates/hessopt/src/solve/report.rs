@@ -17,7 +17,8 @@ pub enum Termination {
     GradientNorm,
     /// ‖x_k − x_{k−1}‖∞ ≤ x_tol.
     SmallStep,
-    /// |f_{k−1} − f_k| ≤ f_tol · max(|f_{k−1}|, |f_k|).
+    /// |f_{k−1} − f_k| ≤ f_tol · max(|f_{k−1}|, |f_k|); for L-BFGS-B also its own test
+    /// f_{k−1} − f_k ≤ factr · ε · max(|f_{k−1}|, |f_k|, 1).
     SmallFChange,
     /// Nelder–Mead: max_i f(v_i) − min_i f(v_i) ≤ f_tol · (|f(x0)| + f_tol) over the simplex
     /// vertices (R's optim convention), or the simplex has collapsed to rounding size.

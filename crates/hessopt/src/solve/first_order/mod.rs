@@ -5,6 +5,7 @@
 pub mod cg;
 pub mod gradient_descent;
 pub mod lbfgs;
+pub mod lbfgsb;
 pub mod quasi_newton;
 pub mod sgd;
 
@@ -44,6 +45,10 @@ pub(crate) fn line_step(
         return Ok(Err(Termination::LineSearchFailed));
     };
     let s: Vec<f64> = t.x.iter().zip(&it.x).map(|(a, b)| a - b).collect();
+    if s.iter().all(|v| *v == 0.0) {
+        // The step is below the resolution of x: no progress is possible along d.
+        return Ok(Err(Termination::LineSearchFailed));
+    }
     let y: Vec<f64> = t.g.iter().zip(&it.g).map(|(a, b)| a - b).collect();
     it.x = t.x;
     it.f = t.f;

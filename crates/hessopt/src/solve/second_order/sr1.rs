@@ -3,10 +3,12 @@
 //! |(y − Bs)ᵀs| < 1e-8 ‖s‖‖y − Bs‖. Unlike BFGS the approximation may become indefinite, which
 //! the trust region handles; B tends to approximate the true Hessian well. Needs gradients only.
 //! B₀ = I, rescaled by yᵀy / yᵀs after the first step; the update uses every trial, accepted or
-//! not. Exact subproblem, Δ₀ = 1.
+//! not. Defaults: exact subproblem in the unscaled region ‖p‖ ≤ Δ with Δ₀ = 1 (B's diagonal is
+//! too rough early on to scale the region by).
 
 use nalgebra::{DMatrix, DVector};
 
+use super::subproblem::Subproblem;
 use super::trust_region::{Region, TrustRegion};
 use crate::error::Result;
 use crate::problem::Evaluator;
@@ -15,10 +17,23 @@ use crate::solve::first_order::start_with_gradient;
 use crate::solve::report::Termination;
 
 /// Configuration of SR1.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sr1 {
     /// The trust region (subproblem solver and radii).
     pub region: TrustRegion,
+}
+
+impl Default for Sr1 {
+    fn default() -> Self {
+        Sr1 {
+            region: TrustRegion {
+                subproblem: Subproblem::Exact,
+                initial_radius: Some(1.0),
+                scaled: false,
+                ..TrustRegion::default()
+            },
+        }
+    }
 }
 
 impl Sr1 {

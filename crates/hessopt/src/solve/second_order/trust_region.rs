@@ -1,9 +1,15 @@
 //! Trust-region Newton: at each iterate minimize the quadratic model m(p) = gᵀp + ½pᵀHp within
-//! ‖p‖ ≤ Δ ([`Subproblem`]), accept the step when the actual reduction is at least η = 1e-4 times
-//! the predicted one, and adapt Δ: ×¼ when ρ < ¼, ×2 (up to Δ_max) when ρ > ¾ and the step
-//! reached the boundary (Nocedal & Wright Algorithm 4.1). Handles indefinite Hessians and saddle
-//! points naturally. Needs the Hessian (exact for formulas). Defaults: exact subproblem,
-//! Δ₀ = 1, Δ_max = 1e10. Non-finite trial values shrink the region and count as rejections.
+//! the scaled region ‖Dp‖ ≤ Δ ([`Subproblem`]), accept the step when the actual reduction is at
+//! least η = 1e-4 times the predicted one, and adapt Δ: ×¼ when ρ < ¼, ×2 (up to Δ_max) when
+//! ρ > ¾ and the step reached the boundary (Nocedal & Wright Algorithm 4.1). The scaling is
+//! Moré's (1978): D_i is the largest √|H_ii| seen so far, so that badly scaled variables get
+//! regions of their own size. Handles indefinite Hessians and saddle points. Needs the Hessian
+//! (exact for formulas, numerical otherwise).
+//!
+//! Defaults: Steihaug's truncated-CG subproblem (on the MGH suite it solves all 35 problems for
+//! initial radii from 0.1 to 10 times ‖D x0‖, where the exact subproblem's global model steps
+//! take Biggs EXP6 into a far valley), Δ₀ = max(‖D x0‖, 1), Δ_max = 1e10. Non-finite trial
+//! values shrink the region and count as rejections.
 
 use nalgebra::DMatrix;
 
@@ -14,23 +20,29 @@ use crate::solve::driver::{Iterate, Solver};
 use crate::solve::first_order::{dot, start_with_gradient};
 use crate::solve::report::Termination;
 
+/// Initial radius as a multiple of max(‖D x0‖, 1).
+const INITIAL_FACTOR: f64 = 1.0;
+
 /// Configuration of the trust-region Newton method.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrustRegion {
     /// Subproblem solver.
     pub subproblem: Subproblem,
-    /// Initial radius.
-    pub initial_radius: f64,
+    /// Initial radius; `None` for max(‖D x0‖, 1) (D the scaling).
+    pub initial_radius: Option<f64>,
     /// Largest radius.
     pub max_radius: f64,
+    /// Use Moré's diagonal scaling (the region ‖Dp‖ ≤ Δ); otherwise ‖p‖ ≤ Δ.
+    pub scaled: bool,
 }
 
 impl Default for TrustRegion {
     fn default() -> Self {
         TrustRegion {
-            subproblem: Subproblem::Exact,
-            initial_radius: 1.0,
+            subproblem: Subproblem::Steihaug,
+            initial_radius: None,
             max_radius: 1e10,
+            scaled: true,
         }
     }
 }
@@ -47,7 +59,7 @@ impl TrustRegion {
         if !(r > 0.0 && r.is_finite()) {
             return Err(Error::invalid("initial radius", format!("{r} is not > 0")));
         }
-        self.initial_radius = r;
+        self.initial_radius = Some(r);
         Ok(self)
     }
 
@@ -63,8 +75,13 @@ impl TrustRegion {
 /// Radius bookkeeping shared by trust-region methods.
 pub(crate) struct Region {
     pub(crate) subproblem: Subproblem,
+    /// The radius; NaN until the first trial sets the automatic one.
     pub(crate) delta: f64,
     max_radius: f64,
+    /// Diagonal scaling D (the region is ‖D p‖ ≤ Δ): D_i = the largest √|B_ii| seen so far;
+    /// empty when the region is not scaled.
+    scale: Vec<f64>,
+    scaled: bool,
 }
 
 /// Outcome of one trust-region trial.
@@ -79,8 +96,10 @@ impl Region {
     pub(crate) fn new(c: &TrustRegion) -> Self {
         Region {
             subproblem: c.subproblem,
-            delta: c.initial_radius,
+            delta: c.initial_radius.unwrap_or(f64::NAN),
             max_radius: c.max_radius,
+            scale: Vec::new(),
+            scaled: c.scaled,
         }
     }
 
@@ -92,14 +111,38 @@ impl Region {
         it: &mut Iterate,
         b: &DMatrix<f64>,
     ) -> Result<std::result::Result<Trial, Termination>> {
-        let xscale = it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-        if self.delta <= f64::EPSILON * xscale {
+        let n = it.x.len();
+        // Moré's scaling: D_i = max over iterations of √|B_ii|, with a floor for zero diagonals.
+        let d: Vec<f64> = if self.scaled {
+            self.scale.resize(n, 0.0);
+            for i in 0..n {
+                self.scale[i] = self.scale[i].max(b[(i, i)].abs().sqrt());
+            }
+            let top = self.scale.iter().fold(0.0f64, |m, v| m.max(*v));
+            let floor = if top > 0.0 { 1e-8 * top } else { 1.0 };
+            self.scale.iter().map(|v| v.max(floor)).collect()
+        } else {
+            vec![1.0; n]
+        };
+        let dx: f64 =
+            it.x.iter()
+                .zip(&d)
+                .map(|(x, di)| (x * di).powi(2))
+                .sum::<f64>()
+                .sqrt();
+        if self.delta.is_nan() {
+            self.delta = INITIAL_FACTOR * dx.max(1.0);
+        }
+        if self.delta <= f64::EPSILON * dx.max(1.0) {
             return Ok(Err(Termination::TrustRegionCollapsed));
         }
-        let p = self.subproblem.solve(b, &it.g, self.delta);
-        let pn = dot(&p, &p).sqrt();
-        let bp: Vec<f64> = (0..p.len())
-            .map(|i| (0..p.len()).map(|j| b[(i, j)] * p[j]).sum())
+        let gs: Vec<f64> = it.g.iter().zip(&d).map(|(g, di)| g / di).collect();
+        let bs = DMatrix::from_fn(n, n, |i, j| b[(i, j)] / (d[i] * d[j]));
+        let ps = self.subproblem.solve(&bs, &gs, self.delta);
+        let pn = dot(&ps, &ps).sqrt();
+        let p: Vec<f64> = ps.iter().zip(&d).map(|(v, di)| v / di).collect();
+        let bp: Vec<f64> = (0..n)
+            .map(|i| (0..n).map(|j| b[(i, j)] * p[j]).sum())
             .collect();
         let predicted = -(dot(&it.g, &p) + 0.5 * dot(&p, &bp));
         let xt: Vec<f64> = it.x.iter().zip(&p).map(|(a, b)| a + b).collect();
