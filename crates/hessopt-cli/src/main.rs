@@ -25,6 +25,8 @@ enum Command {
     Hessian(commands::PointArgs),
     /// Values and Jacobian of formulas separated by ';'.
     Jacobian(commands::PointArgs),
+    /// Minimize a formula.
+    Minimize(commands::minimize::MinimizeArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Gradient(a) => commands::gradient::run(&a),
         Command::Hessian(a) => commands::hessian::run(&a),
         Command::Jacobian(a) => commands::jacobian::run(&a),
+        Command::Minimize(a) => commands::minimize::run(&a),
     };
     match result {
         Ok(text) => {

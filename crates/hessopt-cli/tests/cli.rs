@@ -259,3 +259,181 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(floats(&v["hessian"]), vec![2.0]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn minimize_json_contract_and_every_method_name() {
+    let v = json(&[
+        "minimize",
+        "100*(y - x^2)^2 + (1 - x)^2",
+        "--x0=-1.2,1",
+        "--vars=x,y",
+        "--json",
+    ]);
+    for key in [
+        "x",
+        "value",
+        "gradient_norm",
+        "converged",
+        "termination",
+        "iterations",
+        "method",
+        "evaluations",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}: {v}");
+    }
+    for key in ["f", "gradient", "hessian"] {
+        assert!(
+            v["evaluations"][key].as_u64().is_some(),
+            "evaluations.{key}: {v}"
+        );
+    }
+    assert_eq!(v["converged"], true);
+    assert!(close(&floats(&v["x"]), &[1.0, 1.0], 1e-6));
+    let names = [
+        "nelder-mead",
+        "bfgs",
+        "dfp",
+        "sr1",
+        "lbfgs",
+        "lbfgsb",
+        "cg",
+        "newton",
+        "trust-region",
+        "gradient-descent",
+        "sgd",
+        "sann",
+    ];
+    for m in names {
+        // Robbins–Monro's decaying gain reaches |g| ≤ 1e-6 but not the default 1e-8 in 10 000 steps.
+        let tol = if m == "sgd" { "1e-6" } else { "1e-8" };
+        let v = json(&[
+            "minimize",
+            "(x - 1)^2 + 2*(y + 0.5)^2",
+            "--x0=0,0",
+            "--method",
+            m,
+            "--tol",
+            tol,
+            "--json",
+        ]);
+        assert_eq!(v["method"], m);
+        let x = floats(&v["x"]);
+        let tol = if m == "sann" { 0.5 } else { 1e-3 };
+        assert!(
+            (x[0] - 1.0).abs() < tol && (x[1] + 0.5).abs() < tol,
+            "{m}: {v}"
+        );
+        if m == "sann" {
+            assert_eq!(v["converged"], false, "sann has no convergence test");
+        } else {
+            assert_eq!(v["converged"], true, "{m}: {v}");
+        }
+    }
+    let b = json(&[
+        "minimize",
+        "(x - 2)^2 + sin(3*x)",
+        "--x0=1",
+        "--method",
+        "brent",
+        "--lower=0",
+        "--upper=4",
+        "--json",
+    ]);
+    assert_eq!(b["termination"], "interval_converged");
+    assert!((floats(&b["x"])[0] - 1.649_428_390_5).abs() < 1e-6, "{b}");
+}
+
+#[test]
+fn minimize_shared_problems_with_the_default_method() {
+    let Some(cases) = hessopt::cases::minimize_cases().expect("shared cases") else {
+        return;
+    };
+    for c in cases {
+        let x0 = format!(
+            "--x0={}",
+            c.x0.iter()
+                .map(|v| format!("{v:?}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let v = json(&[
+            "minimize",
+            &c.expr,
+            &x0,
+            "--vars",
+            &c.vars.join(","),
+            "--json",
+        ]);
+        let f = v["value"].as_f64().unwrap();
+        assert!(c.solved(f), "{}: {v}", c.name);
+    }
+}
+
+#[test]
+fn minimize_bounds_trace_and_bad_input() {
+    let v = json(&[
+        "minimize",
+        "100*(y - x^2)^2 + (1 - x)^2",
+        "--x0=-1.2,1",
+        "--vars=x,y",
+        "--lower=-2,-1",
+        "--upper=0.5,inf",
+        "--json",
+    ]);
+    assert_eq!(v["method"], "lbfgsb");
+    assert!(close(&floats(&v["x"]), &[0.5, 0.25], 1e-8), "{v}");
+    // A start outside the box is projected, with a note.
+    let p = hessopt(&[
+        "minimize",
+        "(x - 3)^2",
+        "--x0=10",
+        "--lower=0",
+        "--upper=5",
+        "--method",
+        "lbfgsb",
+    ]);
+    let text = String::from_utf8(p.stdout).unwrap();
+    assert!(text.contains("projected"), "{text}");
+    let t = hessopt(&[
+        "minimize",
+        "(x - 2)^2 + y^2",
+        "--x0=0,1",
+        "--method",
+        "bfgs",
+        "--trace",
+    ]);
+    let text = String::from_utf8(t.stdout).unwrap();
+    assert!(
+        text.lines().filter(|l| l.starts_with("iter ")).count() >= 1,
+        "{text}"
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--method", "magic"],
+        "unknown method 'magic'",
+    );
+    fails_with(
+        &["minimize", "x^2 + y", "--x0=1"],
+        "1 values given but the formula has 2 variables",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=nan"],
+        "'nan' is not a finite number",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--lower=2", "--upper=1"],
+        "lower[0] = 2 > upper[0] = 1",
+    );
+    fails_with(&["minimize", "log(x)", "--x0=-1"], "not finite");
+    fails_with(
+        &["minimize", "x^2 + y^2", "--x0=1,1", "--method", "brent"],
+        "needs exactly one variable",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--method", "bfgs", "--lower=0"],
+        "does not handle bounds",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--max-iter", "0"],
+        "max_iter",
+    );
+}

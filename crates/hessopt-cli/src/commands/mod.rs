@@ -3,6 +3,7 @@
 pub mod gradient;
 pub mod hessian;
 pub mod jacobian;
+pub mod minimize;
 
 use clap::{Args, ValueEnum};
 use hessopt::{Error, Formula, FormulaSet, Result};
@@ -72,7 +73,7 @@ pub fn parse_numbers(name: &str, text: &str) -> Result<Vec<f64>> {
         .collect()
 }
 
-fn split_vars(vars: &Option<String>) -> Option<Vec<&str>> {
+pub fn split_vars(vars: &Option<String>) -> Option<Vec<&str>> {
     vars.as_deref()
         .map(|v| v.split(',').map(str::trim).collect())
 }

@@ -1,0 +1,162 @@
+//! `hessopt minimize`: minimize a formula with any method of the library.
+
+use clap::Args;
+use hessopt::solve::{Control, IterationInfo, Method, Options, minimize_with_callback};
+use hessopt::{Error, Formula, Problem, Result};
+use serde_json::json;
+
+use super::{check_point, formula_text, parse_numbers, split_vars};
+use crate::output::{Report, num, num_short, vec_text};
+
+/// Arguments of `minimize`.
+#[derive(Debug, Args)]
+pub struct MinimizeArgs {
+    /// The formula to minimize, e.g. "100*(y - x^2)^2 + (1 - x)^2", or @FILE.
+    #[arg(allow_hyphen_values = true)]
+    pub expr: String,
+    /// Starting point, comma separated in variable order, e.g. --x0=-1.2,1.
+    #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
+    pub x0: String,
+    /// Variable order, comma separated (default: order of first appearance).
+    #[arg(long, value_name = "A,B,...")]
+    pub vars: Option<String>,
+    /// Method: nelder-mead, bfgs, dfp, sr1, lbfgs, lbfgsb, cg, newton, trust-region,
+    /// gradient-descent, sgd, sann, brent (default: chosen from the problem).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Iteration limit.
+    #[arg(long)]
+    pub max_iter: Option<usize>,
+    /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it.
+    #[arg(long, default_value_t = 1e-8)]
+    pub tol: f64,
+    /// Seed for stochastic methods (sgd, sann).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Lower bounds, one per variable ("-inf" for none).
+    #[arg(long, allow_hyphen_values = true, value_name = "L1,L2,...")]
+    pub lower: Option<String>,
+    /// Upper bounds, one per variable ("inf" for none).
+    #[arg(long, allow_hyphen_values = true, value_name = "U1,U2,...")]
+    pub upper: Option<String>,
+    /// Print one line per iteration as the run goes (to stderr with --json).
+    #[arg(long)]
+    pub trace: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses bounds: numbers or ±inf, never NaN.
+fn parse_bounds(name: &str, text: &str, n: usize) -> Result<Vec<f64>> {
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|s| {
+            let t = s.trim();
+            t.parse::<f64>()
+                .ok()
+                .filter(|v| !v.is_nan())
+                .ok_or_else(|| {
+                    Error::invalid(format!("--{name}"), format!("'{t}' is not a number"))
+                })
+        })
+        .collect::<Result<_>>()?;
+    if v.len() != n {
+        return Err(Error::invalid(
+            format!("--{name}"),
+            format!("{} values given but the formula has {n} variables", v.len()),
+        ));
+    }
+    Ok(v)
+}
+
+pub fn run(args: &MinimizeArgs) -> Result<String> {
+    let text = formula_text(&args.expr)?;
+    let f = match split_vars(&args.vars) {
+        Some(v) => Formula::parse_with_vars(&text, &v)?,
+        None => Formula::parse(&text)?,
+    };
+    let x0 = parse_numbers("x0", &args.x0)?;
+    check_point("x0", &x0, f.vars())?;
+    let n = f.dim();
+    let mut problem = Problem::from_formula(&f);
+    if args.lower.is_some() || args.upper.is_some() {
+        let lower = match &args.lower {
+            Some(t) => parse_bounds("lower", t, n)?,
+            None => vec![f64::NEG_INFINITY; n],
+        };
+        let upper = match &args.upper {
+            Some(t) => parse_bounds("upper", t, n)?,
+            None => vec![f64::INFINITY; n],
+        };
+        problem = problem.with_bounds(lower, upper)?;
+    }
+    let method = match &args.method {
+        Some(name) => Method::from_name(name)?,
+        None => Method::default_for(&problem),
+    };
+    let mut options = Options::default()
+        .with_g_tol(args.tol)?
+        .with_seed(args.seed);
+    if let Some(m) = args.max_iter {
+        options = options.with_max_iter(m)?;
+    }
+    let json_mode = args.json;
+    let mut trace = |i: &IterationInfo| {
+        let line = format!(
+            "iter {:>5}  f {:<14}  |g| {:<10}  evals {:>6}  x {}",
+            i.iteration,
+            num_short(i.value),
+            num_short(i.gradient_norm),
+            i.evaluations,
+            vec_text(&i.x)
+        );
+        if json_mode {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+        Control::Continue
+    };
+    let callback: Option<&mut dyn FnMut(&IterationInfo) -> Control> =
+        if args.trace { Some(&mut trace) } else { None };
+    let r = minimize_with_callback(&problem, &x0, &method, &options, callback)?;
+    let mut out = Report::new(args.json);
+    out.field("method", r.method.clone(), json!(r.method));
+    out.field(
+        "converged",
+        format!(
+            "{} ({})",
+            if r.converged { "yes" } else { "no" },
+            r.termination
+        ),
+        json!(r.converged),
+    );
+    out.field(
+        "termination",
+        r.termination.to_string(),
+        json!(r.termination.as_str()),
+    );
+    out.field("vars", f.vars().join(", "), json!(f.vars()));
+    out.field("x", vec_text(&r.x), json!(r.x));
+    out.field("value", num(r.value), json!(r.value));
+    let gn = if r.gradient_norm.is_nan() {
+        None
+    } else {
+        Some(r.gradient_norm)
+    };
+    out.field("gradient_norm", gn.map_or("-".into(), num_short), json!(gn));
+    out.field("iterations", r.iterations.to_string(), json!(r.iterations));
+    let e = r.evaluations;
+    out.field(
+        "evaluations",
+        format!("f {}, gradient {}, hessian {}", e.f, e.gradient, e.hessian),
+        json!({"f": e.f, "gradient": e.gradient, "hessian": e.hessian}),
+    );
+    let ms = r.elapsed.as_secs_f64() * 1e3;
+    out.field("time_ms", format!("{ms:.3}"), json!(ms));
+    for note in &r.notes {
+        out.field("note", note.clone(), json!(r.notes));
+    }
+    Ok(out.finish())
+}

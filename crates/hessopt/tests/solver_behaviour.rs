@@ -1,0 +1,311 @@
+//! Driver and method behaviour beyond "does it solve": NaN policy, limits, callbacks, numerical
+//! derivatives, bounds, stochastic methods with seeds, and L-BFGS at scale.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use hessopt::solve::{
+    Control, IterationInfo, Lbfgs, Method, Options, Sgd, SumObjective, Termination, minimize,
+    minimize_sum, minimize_with_callback,
+};
+use hessopt::{Error, Formula, NanPolicy, Problem};
+
+fn rosenbrock_formula() -> Formula {
+    Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"]).unwrap()
+}
+
+/// f = (x − 1)² on x < 3 and NaN beyond, with a Hessian that underestimates the curvature 200-fold:
+/// Newton's first trial step lands at x = 200, deep in the NaN region.
+fn nan_beyond_three() -> Problem<'static> {
+    Problem::new(1, |x: &[f64]| {
+        if x[0] < 3.0 {
+            (x[0] - 1.0).powi(2)
+        } else {
+            f64::NAN
+        }
+    })
+    .with_gradient(|x: &[f64], g: &mut [f64]| g[0] = 2.0 * (x[0] - 1.0))
+    .with_hessian(|_: &[f64], h: &mut nalgebra::DMatrix<f64>| h[(0, 0)] = 0.01)
+}
+
+#[test]
+fn line_search_backs_off_from_nan_and_counts_it() {
+    let p = nan_beyond_three();
+    let newton = Method::from_name("newton").unwrap();
+    let r = minimize(&p, &[0.0], &newton, &Options::default()).unwrap();
+    assert!(r.converged, "{r}");
+    assert!((r.x[0] - 1.0).abs() < 1e-8, "{r}");
+    assert!(r.evaluations.non_finite >= 1, "{r}");
+    let fail = Options::default().with_nan_policy(NanPolicy::Fail);
+    assert!(matches!(
+        minimize(&p, &[0.0], &newton, &fail),
+        Err(Error::NonFinite { .. })
+    ));
+}
+
+#[test]
+fn bad_starts_are_errors() {
+    let f = rosenbrock_formula();
+    let p = Problem::from_formula(&f);
+    let bfgs = Method::from_name("bfgs").unwrap();
+    let o = Options::default();
+    assert!(matches!(
+        minimize(&p, &[f64::NAN, 1.0], &bfgs, &o),
+        Err(Error::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        minimize(&p, &[1.0], &bfgs, &o),
+        Err(Error::DimensionMismatch { .. })
+    ));
+    let g = Formula::parse("log(x)").unwrap();
+    let q = Problem::from_formula(&g);
+    assert!(matches!(
+        minimize(&q, &[-1.0], &bfgs, &o),
+        Err(Error::NonFinite { .. })
+    ));
+    assert!(Method::from_name("steepest").is_err());
+    assert!(Options::default().with_g_tol(-1.0).is_err());
+    assert!(
+        Problem::new(1, |x: &[f64]| x[0])
+            .with_bounds(vec![1.0], vec![0.0])
+            .is_err()
+    );
+}
+
+#[test]
+fn limits_and_callbacks_stop_without_claiming_convergence() {
+    let f = rosenbrock_formula();
+    let p = Problem::from_formula(&f);
+    let bfgs = Method::from_name("bfgs").unwrap();
+    let r = minimize(
+        &p,
+        &[-1.2, 1.0],
+        &bfgs,
+        &Options::default().with_max_iter(3).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.termination, r.iterations, r.converged),
+        (Termination::MaxIterations, 3, false)
+    );
+    let r = minimize(
+        &p,
+        &[-1.2, 1.0],
+        &bfgs,
+        &Options::default().with_max_evals(10).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.termination, r.converged),
+        (Termination::MaxEvaluations, false)
+    );
+    let r = minimize(
+        &p,
+        &[-1.2, 1.0],
+        &bfgs,
+        &Options::default().with_time_limit(Duration::ZERO),
+    )
+    .unwrap();
+    assert_eq!(r.termination, Termination::TimeLimit);
+    let seen = Cell::new(0);
+    let mut cb = |i: &IterationInfo| {
+        seen.set(i.iteration);
+        if i.iteration == 5 {
+            Control::Stop
+        } else {
+            Control::Continue
+        }
+    };
+    let r = minimize_with_callback(
+        &p,
+        &[-1.2, 1.0],
+        &bfgs,
+        &Options::default().with_trace(true),
+        Some(&mut cb),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.termination, r.iterations, seen.get(), r.converged),
+        (Termination::Callback, 5, 5, false)
+    );
+    assert_eq!(r.trace.len(), 6, "start and five iterations");
+    assert!(
+        r.trace.windows(2).all(|w| w[1].value <= w[0].value),
+        "BFGS decreases f monotonically"
+    );
+}
+
+#[test]
+fn numerical_derivatives_fill_in_what_is_missing() {
+    let f = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
+    let values_only = Problem::new(2, f);
+    let r = minimize(
+        &values_only,
+        &[-1.2, 1.0],
+        &Method::from_name("bfgs").unwrap(),
+        &Options::default().with_g_tol(1e-6).unwrap(),
+    )
+    .unwrap();
+    assert!(r.value < 1e-10, "{r}");
+    assert_eq!(r.evaluations.gradient, 0, "no gradient was given");
+    let with_gradient = Problem::new(2, f).with_gradient(|x: &[f64], g: &mut [f64]| {
+        g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
+        g[1] = 200.0 * (x[1] - x[0] * x[0]);
+    });
+    let r = minimize(
+        &with_gradient,
+        &[-1.2, 1.0],
+        &Method::from_name("newton").unwrap(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(r.converged && r.value < 1e-16, "{r}");
+    assert!(
+        r.evaluations.hessian > 0 && r.evaluations.gradient > r.evaluations.hessian,
+        "{r}"
+    );
+}
+
+#[test]
+fn bounds_with_lbfgsb_and_brent() {
+    let f = rosenbrock_formula();
+    let p = Problem::from_formula(&f)
+        .with_bounds(vec![-2.0, -1.0], vec![0.5, 2.0])
+        .unwrap();
+    assert_eq!(Method::default_for(&p).name(), "lbfgsb");
+    let r = minimize(
+        &p,
+        &[-1.2, 1.0],
+        &Method::default_for(&p),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(r.converged, "{r}");
+    assert!(
+        (r.x[0] - 0.5).abs() < 1e-10 && (r.x[1] - 0.25).abs() < 1e-8,
+        "{r}"
+    );
+    // Active lower bounds on both variables of a separable quadratic.
+    let q = Formula::parse_with_vars("(x + 1)^2 + (y - 3)^2 + x*y/10", &["x", "y"]).unwrap();
+    let p = Problem::from_formula(&q)
+        .with_bounds(vec![0.0, 0.0], vec![1.0, 1.0])
+        .unwrap();
+    let r = minimize(
+        &p,
+        &[0.5, 0.5],
+        &Method::from_name("lbfgsb").unwrap(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert_eq!(r.x, vec![0.0, 1.0], "{r}");
+    let b = Formula::parse("(x - 2)^2 + sin(3*x)").unwrap();
+    let p = Problem::from_formula(&b)
+        .with_bounds(vec![0.0], vec![4.0])
+        .unwrap();
+    let r = minimize(&p, &[1.0], &Method::default_for(&p), &Options::default()).unwrap();
+    assert_eq!(r.termination, Termination::IntervalConverged);
+    // f'(x) = 2(x − 2) + 3 cos(3x) = 0 near 1.6494 (checked by bisection on f').
+    assert!((r.x[0] - 1.649_428_39).abs() < 1e-6, "{r}");
+}
+
+/// Least squares y ≈ a + b t over 400 points: fᵢ = (a + b tᵢ − yᵢ)² / 400.
+struct LineFit {
+    t: Vec<f64>,
+    y: Vec<f64>,
+}
+
+impl SumObjective for LineFit {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn terms(&self) -> usize {
+        self.t.len()
+    }
+    fn term(&self, i: usize, x: &[f64], g: &mut [f64]) -> f64 {
+        let m = self.t.len() as f64;
+        let r = x[0] + x[1] * self.t[i] - self.y[i];
+        g[0] += 2.0 * r / m;
+        g[1] += 2.0 * r * self.t[i] / m;
+        r * r / m
+    }
+}
+
+#[test]
+fn robbins_monro_on_a_sum_with_minibatches() {
+    let mut rng = hessopt::Rng::new(3);
+    let t: Vec<f64> = (0..400).map(|i| i as f64 / 400.0).collect();
+    let y: Vec<f64> = t
+        .iter()
+        .map(|ti| 2.0 + 3.0 * ti + 0.01 * rng.normal())
+        .collect();
+    let fit = LineFit { t, y };
+    let sgd = Sgd::default()
+        .with_gain(1.0, 1.0, 0.602)
+        .unwrap()
+        .with_batch(16)
+        .unwrap();
+    let opts = Options::default().with_max_iter(300).unwrap().with_seed(9);
+    let a = minimize_sum(&fit, &[0.0, 0.0], &sgd, &opts).unwrap();
+    assert!(
+        (a.x[0] - 2.0).abs() < 0.02 && (a.x[1] - 3.0).abs() < 0.04,
+        "{a}"
+    );
+    let b = minimize_sum(&fit, &[0.0, 0.0], &sgd, &opts).unwrap();
+    assert_eq!(a.x, b.x, "same seed, same run");
+    let c = minimize_sum(&fit, &[0.0, 0.0], &sgd, &opts.clone().with_seed(10)).unwrap();
+    assert_ne!(a.x, c.x, "another seed, another path");
+}
+
+#[test]
+fn simulated_annealing_is_seeded_and_escapes_local_minima() {
+    // Rastrigin-like in one variable: local minima near every integer, global at 0.
+    let f = Formula::parse("x^2 + 10*(1 - cos(2*pi*x))").unwrap();
+    let p = Problem::from_formula(&f);
+    let sann = Method::from_name("sann").unwrap();
+    let o = Options::default().with_seed(1);
+    let a = minimize(&p, &[4.2], &sann, &o).unwrap();
+    let b = minimize(&p, &[4.2], &sann, &o).unwrap();
+    assert_eq!(a.x, b.x);
+    assert!(!a.converged && a.termination == Termination::MaxIterations);
+    let local = minimize(
+        &p,
+        &[4.2],
+        &Method::from_name("bfgs").unwrap(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(
+        local.converged && local.value > 0.9,
+        "BFGS ends in a local minimum: {local}"
+    );
+    assert!(a.value < 0.1, "SANN reaches the global basin: {a}");
+}
+
+#[test]
+fn lbfgs_at_scale_in_linear_memory() {
+    // Extended Rosenbrock with n = 20 000 as plain Rust closures: no n × n matrix anywhere.
+    let n = 20_000;
+    let f = |x: &[f64]| {
+        (0..x.len() / 2)
+            .map(|i| 100.0 * (x[2 * i + 1] - x[2 * i].powi(2)).powi(2) + (1.0 - x[2 * i]).powi(2))
+            .sum::<f64>()
+    };
+    let p = Problem::new(n, f).with_gradient(|x: &[f64], g: &mut [f64]| {
+        for i in 0..x.len() / 2 {
+            let (a, b) = (x[2 * i], x[2 * i + 1]);
+            g[2 * i] = -400.0 * a * (b - a * a) - 2.0 * (1.0 - a);
+            g[2 * i + 1] = 200.0 * (b - a * a);
+        }
+    });
+    let x0: Vec<f64> = (0..n)
+        .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
+        .collect();
+    let r = minimize(
+        &p,
+        &x0,
+        &Method::Lbfgs(Lbfgs::default()),
+        &Options::default().with_g_tol(1e-6).unwrap(),
+    )
+    .unwrap();
+    assert!(r.converged && r.value < 1e-8, "{}", r.value);
+}
