@@ -1,0 +1,93 @@
+//! L-BFGS at scale: extended Rosenbrock with n = 10⁴ and 10⁶ from the standard start, hessopt's
+//! L-BFGS against argmin's L-BFGS (Moré–Thuente line search, memory 10) on the same closures in
+//! the same run, both stopped at ‖∇f‖ ≤ 1e-6 (hessopt: largest entry; argmin: Euclidean norm,
+//! which is stricter). Iterations and evaluations are printed once per n.
+
+use argmin::core::{CostFunction, Error, Executor, Gradient, State};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use hessopt::Problem;
+use hessopt::solve::{Lbfgs, Method, Options, minimize};
+
+fn value(x: &[f64]) -> f64 {
+    (0..x.len() / 2)
+        .map(|i| 100.0 * (x[2 * i + 1] - x[2 * i].powi(2)).powi(2) + (1.0 - x[2 * i]).powi(2))
+        .sum()
+}
+
+fn gradient(x: &[f64], g: &mut [f64]) {
+    for i in 0..x.len() / 2 {
+        let (a, b) = (x[2 * i], x[2 * i + 1]);
+        g[2 * i] = -400.0 * a * (b - a * a) - 2.0 * (1.0 - a);
+        g[2 * i + 1] = 200.0 * (b - a * a);
+    }
+}
+
+fn start(n: usize) -> Vec<f64> {
+    (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect()
+}
+
+struct ExtRosenbrock;
+
+impl CostFunction for ExtRosenbrock {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, p: &Vec<f64>) -> Result<f64, Error> {
+        Ok(value(p))
+    }
+}
+
+impl Gradient for ExtRosenbrock {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, Error> {
+        let mut g = vec![0.0; p.len()];
+        gradient(p, &mut g);
+        Ok(g)
+    }
+}
+
+fn run_hessopt(n: usize) -> (f64, usize, usize) {
+    let p = Problem::new(n, value).with_gradient(gradient);
+    let options = Options::default().with_g_tol(1e-6).unwrap().with_max_iter(1000).unwrap();
+    let r = minimize(&p, &start(n), &Method::Lbfgs(Lbfgs::default()), &options).unwrap();
+    (r.value, r.iterations, r.evaluations.f + r.evaluations.gradient)
+}
+
+fn run_argmin(n: usize) -> (f64, u64, u64) {
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+        .with_tolerance_grad(1e-6)
+        .unwrap()
+        .with_tolerance_cost(0.0)
+        .unwrap();
+    let res = Executor::new(ExtRosenbrock, solver)
+        .configure(|s| s.param(start(n)).max_iters(1000).counting(true))
+        .run()
+        .unwrap();
+    let counts = res.state.get_func_counts();
+    let evals = counts.get("cost_count").copied().unwrap_or(0) + counts.get("gradient_count").copied().unwrap_or(0);
+    (res.state.get_best_cost(), res.state.get_iter(), evals)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lbfgs_ext_rosenbrock");
+    for n in [10_000usize, 1_000_000] {
+        let (f, it, ev) = run_hessopt(n);
+        let (fa, ita, eva) = run_argmin(n);
+        println!("n = {n}: hessopt f {f:.2e} in {it} iterations, {ev} f+g; argmin f {fa:.2e} in {ita} iterations, {eva} f+g");
+        group.bench_with_input(BenchmarkId::new("hessopt", n), &n, |b, &n| b.iter(|| run_hessopt(n)));
+        group.bench_with_input(BenchmarkId::new("argmin", n), &n, |b, &n| b.iter(|| run_argmin(n)));
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);
