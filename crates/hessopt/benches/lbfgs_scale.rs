@@ -25,7 +25,9 @@ fn gradient(x: &[f64], g: &mut [f64]) {
 }
 
 fn start(n: usize) -> Vec<f64> {
-    (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect()
+    (0..n)
+        .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
+        .collect()
 }
 
 struct ExtRosenbrock;
@@ -50,9 +52,17 @@ impl Gradient for ExtRosenbrock {
 
 fn run_hessopt(n: usize) -> (f64, usize, usize) {
     let p = Problem::new(n, value).with_gradient(gradient);
-    let options = Options::default().with_g_tol(1e-6).unwrap().with_max_iter(1000).unwrap();
+    let options = Options::default()
+        .with_g_tol(1e-6)
+        .unwrap()
+        .with_max_iter(1000)
+        .unwrap();
     let r = minimize(&p, &start(n), &Method::Lbfgs(Lbfgs::default()), &options).unwrap();
-    (r.value, r.iterations, r.evaluations.f + r.evaluations.gradient)
+    (
+        r.value,
+        r.iterations,
+        r.evaluations.f + r.evaluations.gradient,
+    )
 }
 
 fn run_argmin(n: usize) -> (f64, u64, u64) {
@@ -66,7 +76,8 @@ fn run_argmin(n: usize) -> (f64, u64, u64) {
         .run()
         .unwrap();
     let counts = res.state.get_func_counts();
-    let evals = counts.get("cost_count").copied().unwrap_or(0) + counts.get("gradient_count").copied().unwrap_or(0);
+    let evals = counts.get("cost_count").copied().unwrap_or(0)
+        + counts.get("gradient_count").copied().unwrap_or(0);
     (res.state.get_best_cost(), res.state.get_iter(), evals)
 }
 
@@ -75,9 +86,15 @@ fn bench(c: &mut Criterion) {
     for n in [10_000usize, 1_000_000] {
         let (f, it, ev) = run_hessopt(n);
         let (fa, ita, eva) = run_argmin(n);
-        println!("n = {n}: hessopt f {f:.2e} in {it} iterations, {ev} f+g; argmin f {fa:.2e} in {ita} iterations, {eva} f+g");
-        group.bench_with_input(BenchmarkId::new("hessopt", n), &n, |b, &n| b.iter(|| run_hessopt(n)));
-        group.bench_with_input(BenchmarkId::new("argmin", n), &n, |b, &n| b.iter(|| run_argmin(n)));
+        println!(
+            "n = {n}: hessopt f {f:.2e} in {it} iterations, {ev} f+g; argmin f {fa:.2e} in {ita} iterations, {eva} f+g"
+        );
+        group.bench_with_input(BenchmarkId::new("hessopt", n), &n, |b, &n| {
+            b.iter(|| run_hessopt(n))
+        });
+        group.bench_with_input(BenchmarkId::new("argmin", n), &n, |b, &n| {
+            b.iter(|| run_argmin(n))
+        });
     }
     group.finish();
 }

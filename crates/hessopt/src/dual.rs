@@ -15,8 +15,9 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 pub use num_dual::{Dual2DVec64, DualDVec64, DualNum};
+use std::rc::Rc;
 
 use crate::error::Result;
 use crate::expr::{Derivatives, check_finite};
@@ -50,4 +51,48 @@ where
         gradient: g,
         hessian: h,
     })
+}
+
+/// Rust code written once, generic over the number type, for exact derivatives through
+/// num-dual. Implement it on a struct holding the function's data.
+///
+/// ```
+/// use hessopt::dual::{DualFunction, DualNum};
+/// use hessopt::{Problem, solve::{minimize, Method, Options}};
+/// struct Rosenbrock;
+/// impl DualFunction for Rosenbrock {
+///     fn eval<D: DualNum<Primitive = f64>>(&self, x: &[D]) -> D {
+///         (x[1].clone() - x[0].powi(2)).powi(2) * 100.0 + (-x[0].clone() + 1.0).powi(2)
+///     }
+/// }
+/// let p = Problem::from_dual(2, Rosenbrock);
+/// assert!(p.has_gradient() && p.has_hessian());
+/// let r = minimize(&p, &[-1.2, 1.0], &Method::default_for(&p), &Options::default())?;
+/// assert!(r.converged && (r.x[0] - 1.0).abs() < 1e-8);
+/// # Ok::<(), hessopt::Error>(())
+/// ```
+pub trait DualFunction {
+    /// The function, for any number type (f64 for values, dual numbers for derivatives).
+    fn eval<D: DualNum<Primitive = f64>>(&self, x: &[D]) -> D;
+}
+
+impl<'a> crate::Problem<'a> {
+    /// A problem from generic Rust code: values in f64, gradient and Hessian exact by num-dual.
+    pub fn from_dual<F: DualFunction + 'a>(dim: usize, f: F) -> Self {
+        let f = Rc::new(f);
+        let (fg, fh) = (Rc::clone(&f), Rc::clone(&f));
+        crate::Problem::new(dim, move |x: &[f64]| f.eval(x))
+            .with_gradient(move |x: &[f64], g: &mut [f64]| {
+                let x0 = DVector::from_column_slice(x);
+                let (_, grad) =
+                    num_dual::gradient(|v: DVector<DualDVec64>| fg.eval(v.as_slice()), &x0);
+                g.copy_from_slice(grad.as_slice());
+            })
+            .with_hessian(move |x: &[f64], h: &mut DMatrix<f64>| {
+                let x0 = DVector::from_column_slice(x);
+                let (_, _, hess) =
+                    num_dual::hessian(|v: DVector<Dual2DVec64>| fh.eval(v.as_slice()), &x0);
+                h.copy_from(&hess);
+            })
+    }
 }
