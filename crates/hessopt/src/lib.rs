@@ -46,6 +46,7 @@ pub mod diff;
 pub mod dual;
 mod error;
 pub mod expr;
+pub mod fit;
 mod linalg;
 pub mod problem;
 pub mod problems;

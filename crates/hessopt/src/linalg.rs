@@ -48,3 +48,11 @@ pub(crate) fn shifted_cholesky_solve(a: &DMatrix<f64>, b: &[f64]) -> (Vec<f64>, 
     // Not reachable for finite `a`: a large enough shift is diagonally dominant.
     (b.iter().map(|v| v / scale).collect(), f64::INFINITY)
 }
+
+/// The inverse of a symmetric positive definite matrix through its Cholesky factor (L⁻ᵀL⁻¹);
+/// `None` when the matrix is not positive definite.
+pub(crate) fn cholesky_inverse(a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
+    let chol = a.clone().cholesky()?;
+    let inv = chol.inverse();
+    inv.iter().all(|v| v.is_finite()).then_some(inv)
+}

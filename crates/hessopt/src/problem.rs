@@ -158,6 +158,20 @@ impl<'a> Problem<'a> {
     pub fn value(&self, x: &[f64]) -> f64 {
         (self.value)(x)
     }
+
+    /// ∇f(x) into `g` when a gradient was given (uncounted); leaves `g` unchanged otherwise.
+    pub fn gradient_into(&self, x: &[f64], g: &mut [f64]) {
+        if let Some(grad) = &self.gradient {
+            grad(x, g);
+        }
+    }
+
+    /// ∇²f(x) into `h` when a Hessian was given (uncounted); leaves `h` unchanged otherwise.
+    pub fn hessian_into(&self, x: &[f64], h: &mut DMatrix<f64>) {
+        if let Some(hess) = &self.hessian {
+            hess(x, h);
+        }
+    }
 }
 
 /// What to do with a NaN or infinite value met during a run (a non-finite value at the start is

@@ -1,12 +1,16 @@
 //! `hessopt minimize`: minimize a formula with any method of the library.
 
 use clap::Args;
-use hessopt::solve::{Control, IterationInfo, Method, Options, minimize_with_callback};
+use hessopt::solve::{
+    Control, IterationInfo, Method, Options, curvature_at, minimize_with_callback,
+};
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
 
 use super::{check_point, formula_text, parse_numbers, split_vars};
-use crate::output::{Report, num, num_short, vec_text};
+use crate::output::{
+    Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
+};
 
 /// Arguments of `minimize`.
 #[derive(Debug, Args)]
@@ -42,6 +46,10 @@ pub struct MinimizeArgs {
     /// Print one line per iteration as the run goes (to stderr with --json).
     #[arg(long)]
     pub trace: bool,
+    /// After the run: the Hessian at the optimum, eigenvalues, classification, covariance and
+    /// standard errors (reduced to the free variables when bounds are active).
+    #[arg(long)]
+    pub hessian: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -157,6 +165,52 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
     out.field("time_ms", format!("{ms:.3}"), json!(ms));
     for note in &r.notes {
         out.field("note", note.clone(), json!(r.notes));
+    }
+    if args.hessian {
+        let c = curvature_at(&problem, &r.x)?;
+        out.field("hessian", matrix_text(&c.hessian), matrix_json(&c.hessian));
+        if let Some(e) = &c.error {
+            out.field("hessian_error_estimate", matrix_short(e), matrix_json(e));
+        }
+        let a = &c.analysis;
+        out.field(
+            "eigenvalues",
+            format!("{}  (ascending)", vec_short(&a.eigenvalues)),
+            json!(a.eigenvalues),
+        );
+        out.field(
+            "classification",
+            a.classification.explain().into(),
+            json!(a.classification.as_str()),
+        );
+        out.field(
+            "condition_number",
+            num_short(a.condition_number),
+            json!(a.condition_number),
+        );
+        match (&c.covariance, &c.standard_errors) {
+            (Some(cov), Some(se)) => {
+                out.field("covariance", matrix_short(cov), matrix_json(cov));
+                out.field("standard_errors", vec_short(se), json!(se));
+            }
+            _ => {
+                out.field("covariance", "-".into(), serde_json::Value::Null);
+                out.field("standard_errors", "-".into(), serde_json::Value::Null);
+            }
+        }
+        if c.free.iter().any(|f| !f) {
+            let fixed: Vec<&str> = f
+                .vars()
+                .iter()
+                .zip(&c.free)
+                .filter(|(_, fr)| !**fr)
+                .map(|(v, _)| v.as_str())
+                .collect();
+            out.field("fixed_at_bound", fixed.join(", "), json!(fixed));
+        }
+        for w in &c.warnings {
+            out.field("warning", w.clone(), json!(c.warnings));
+        }
     }
     Ok(out.finish())
 }

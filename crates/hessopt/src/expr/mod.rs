@@ -209,6 +209,28 @@ impl Formula {
         Ok(self.tape.hessian(x, ws, grad, hess))
     }
 
+    /// Value, gradient and the first `k` Hessian columns (column-major `n × k` into `out`): the
+    /// block a model fit needs when the leading variables are parameters and the rest data.
+    pub fn hessian_columns_with(
+        &self,
+        x: &[f64],
+        k: usize,
+        ws: &mut Workspace,
+        grad: &mut [f64],
+        out: &mut [f64],
+    ) -> Result<f64> {
+        self.check_x(x)?;
+        if k > self.dim() {
+            return Err(Error::invalid(
+                "columns",
+                format!("{k} > {} variables", self.dim()),
+            ));
+        }
+        Error::check_dim("gradient buffer", self.dim(), grad.len())?;
+        Error::check_dim("column buffer", self.dim() * k, out.len())?;
+        Ok(self.tape.hessian_columns(x, k, ws, grad, out))
+    }
+
     /// Value, gradient and Hessian, exact to rounding; an error when any entry is not finite.
     pub fn hessian(&self, x: &[f64]) -> Result<Derivatives> {
         let n = self.dim();

@@ -473,6 +473,28 @@ impl Tape {
         f
     }
 
+    /// Value, gradient and the first `k` columns of the Hessian (column-major `n × k`): one
+    /// forward and one reverse sweep, then one tangent sweep per column.
+    pub(crate) fn hessian_columns(
+        &self,
+        x: &[f64],
+        k: usize,
+        ws: &mut Workspace,
+        grad: &mut [f64],
+        out: &mut [f64],
+    ) -> f64 {
+        let n = self.n_vars;
+        let f = self.gradient(x, ws, grad);
+        let mut e = std::mem::take(&mut ws.unit);
+        for j in 0..k {
+            e[j] = 1.0;
+            self.hvp_after_reverse(&e, ws, &mut out[j * n..(j + 1) * n]);
+            e[j] = 0.0;
+        }
+        ws.unit = e;
+        f
+    }
+
     /// Value, gradient and the dense Hessian (row-major, `n × n`), one column per tangent sweep.
     pub(crate) fn hessian(
         &self,

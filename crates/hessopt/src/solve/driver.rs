@@ -153,6 +153,9 @@ pub(crate) fn run(
         if !it.f.is_finite() {
             break Termination::ObjectiveNotFinite;
         }
+        if it.f < -1e300 {
+            break Termination::Unbounded;
+        }
         let dx =
             it.x.iter()
                 .zip(&x_prev)

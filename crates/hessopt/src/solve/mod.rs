@@ -13,6 +13,7 @@
 pub mod driver;
 pub mod first_order;
 pub mod linesearch;
+pub mod optimum;
 pub mod options;
 pub mod report;
 pub mod second_order;
@@ -26,6 +27,7 @@ pub use first_order::lbfgsb::Lbfgsb;
 pub use first_order::quasi_newton::{Bfgs, Dfp};
 pub use first_order::sgd::{Sgd, SumObjective, sum_problem};
 pub use linesearch::LineSearch;
+pub use optimum::{OptimumCurvature, curvature_at};
 pub use options::Options;
 pub use report::{IterationInfo, Report, Termination};
 pub use second_order::newton::Newton;

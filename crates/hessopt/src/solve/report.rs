@@ -25,6 +25,10 @@ pub enum Termination {
     SimplexConverged,
     /// Brent: the bracket [a, b] around the minimizer is narrower than 2·(tol·|x| + 1e-10).
     IntervalConverged,
+    /// Trust-region methods, when the region has shrunk to rounding size: the model's predicted
+    /// further decrease ½ gᵀB⁻¹g (B positive definite) is at most 4ε|f|, i.e. f is minimal to
+    /// rounding (a scale-invariant test for badly scaled variables).
+    NewtonDecrement,
     /// The iteration limit was reached.
     MaxIterations,
     /// The evaluation limit (f + gradient) was reached.
@@ -39,6 +43,8 @@ pub enum Termination {
     TrustRegionCollapsed,
     /// The value or gradient is NaN/Inf and backing off did not help.
     ObjectiveNotFinite,
+    /// f fell below −1e300: the problem looks unbounded below.
+    Unbounded,
 }
 
 impl Termination {
@@ -51,6 +57,7 @@ impl Termination {
                 | Termination::SmallFChange
                 | Termination::SimplexConverged
                 | Termination::IntervalConverged
+                | Termination::NewtonDecrement
         )
     }
 
@@ -62,6 +69,7 @@ impl Termination {
             Termination::SmallFChange => "small_f_change",
             Termination::SimplexConverged => "simplex_converged",
             Termination::IntervalConverged => "interval_converged",
+            Termination::NewtonDecrement => "newton_decrement",
             Termination::MaxIterations => "max_iterations",
             Termination::MaxEvaluations => "max_evaluations",
             Termination::TimeLimit => "time_limit",
@@ -69,6 +77,7 @@ impl Termination {
             Termination::LineSearchFailed => "line_search_failed",
             Termination::TrustRegionCollapsed => "trust_region_collapsed",
             Termination::ObjectiveNotFinite => "objective_not_finite",
+            Termination::Unbounded => "unbounded",
         }
     }
 }

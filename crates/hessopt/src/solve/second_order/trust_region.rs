@@ -15,6 +15,7 @@ use nalgebra::DMatrix;
 
 use super::subproblem::Subproblem;
 use crate::error::{Error, Result};
+use crate::linalg;
 use crate::problem::Evaluator;
 use crate::solve::driver::{Iterate, Solver};
 use crate::solve::first_order::{dot, start_with_gradient};
@@ -134,6 +135,12 @@ impl Region {
             self.delta = INITIAL_FACTOR * dx.max(1.0);
         }
         if self.delta <= f64::EPSILON * dx.max(1.0) {
+            // Converged to rounding when the model predicts no decrease worth a bit of f.
+            if let Some(v) = linalg::cholesky_solve(b, &it.g) {
+                if 0.5 * dot(&it.g, &v) <= 4.0 * f64::EPSILON * it.f.abs() {
+                    return Ok(Err(Termination::NewtonDecrement));
+                }
+            }
             return Ok(Err(Termination::TrustRegionCollapsed));
         }
         let gs: Vec<f64> = it.g.iter().zip(&d).map(|(g, di)| g / di).collect();

@@ -1,0 +1,136 @@
+//! The Hessian at the optimum and what follows from it: eigenvalues, classification, condition
+//! number, covariance H⁻¹ and standard errors √diag(H⁻¹) — what `optim(..., hessian = TRUE)`
+//! users compute by hand, done with care.
+//!
+//! - The Hessian is exact when the problem has one (formulas, dual numbers, user code); otherwise
+//!   it comes from the numerical engine ([`crate::diff`]) with its error estimate, from the
+//!   gradient when there is one, else from values.
+//! - With bounds, variables at a bound are held fixed and the reduced Hessian on the free ones is
+//!   analysed (their standard errors are NaN: a variable on its bound has no symmetric interval).
+//! - The covariance comes from a Cholesky factorization of the (reduced) Hessian, never from an
+//!   explicit general inverse; when the Hessian is not positive definite no standard errors are
+//!   reported, and a condition number above 1e10 comes with a warning that they are unreliable.
+
+use nalgebra::DMatrix;
+
+use crate::analysis::{EIGEN_RTOL, GRAD_RTOL, HessianAnalysis};
+use crate::diff::NumDiff;
+use crate::error::Result;
+use crate::linalg;
+use crate::problem::Problem;
+
+/// Condition number beyond which standard errors are flagged as unreliable.
+pub const UNRELIABLE_CONDITION: f64 = 1e10;
+
+/// The curvature at a point (normally the optimum a run returned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimumCurvature {
+    /// The full n × n Hessian.
+    pub hessian: DMatrix<f64>,
+    /// Its estimated error per entry when it is numerical.
+    pub error: Option<DMatrix<f64>>,
+    /// Variables not held at a bound.
+    pub free: Vec<bool>,
+    /// Analysis of the reduced Hessian on the free variables.
+    pub analysis: HessianAnalysis,
+    /// H⁻¹ on the free variables (NaN rows/columns for fixed ones), when H is positive definite.
+    pub covariance: Option<DMatrix<f64>>,
+    /// √diag(H⁻¹) (NaN for fixed variables), when H is positive definite.
+    pub standard_errors: Option<Vec<f64>>,
+    /// Why standard errors are missing or unreliable.
+    pub warnings: Vec<String>,
+}
+
+/// Computes the Hessian of `problem` at `x` and its consequences (see the module docs).
+pub fn curvature_at(problem: &Problem<'_>, x: &[f64]) -> Result<OptimumCurvature> {
+    let n = problem.dim();
+    crate::Error::check_dim("point", n, x.len())?;
+    let mut h = DMatrix::zeros(n, n);
+    let mut error = None;
+    let mut g = vec![0.0; n];
+    let value = problem.value(x);
+    if problem.has_hessian() {
+        problem.hessian_into(x, &mut h);
+        problem.gradient_into(x, &mut g);
+    } else if problem.has_gradient() {
+        let grad = |p: &[f64]| {
+            let mut out = vec![0.0; n];
+            problem.gradient_into(p, &mut out);
+            out
+        };
+        let est = NumDiff::new().hessian_from_gradient(&grad, x)?;
+        h = est.jacobian;
+        error = Some(est.error);
+        problem.gradient_into(x, &mut g);
+    } else {
+        let f = |p: &[f64]| problem.value(p);
+        let est = NumDiff::new().hessian(&f, x)?;
+        h = est.hessian;
+        error = Some(est.error);
+        g = est.gradient;
+    }
+    crate::expr::check_finite("Hessian", h.as_slice(), x)?;
+    let free: Vec<bool> = match problem.bounds() {
+        None => vec![true; n],
+        Some((lo, hi)) => (0..n)
+            .map(|i| {
+                let tol = 1e-10 * x[i].abs().max(1.0);
+                (x[i] - lo[i]).abs() > tol && (hi[i] - x[i]).abs() > tol
+            })
+            .collect(),
+    };
+    let idx: Vec<usize> = (0..n).filter(|&i| free[i]).collect();
+    let reduced = DMatrix::from_fn(idx.len(), idx.len(), |a, b| h[(idx[a], idx[b])]);
+    let g_free: Vec<f64> = idx.iter().map(|&i| g[i]).collect();
+    let x_free: Vec<f64> = idx.iter().map(|&i| x[i]).collect();
+    // An eigenvalue within the Hessian's estimated error counts as zero.
+    let scale = reduced.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let eigen_rtol = match &error {
+        Some(e) if scale > 0.0 => EIGEN_RTOL.max(e.norm() / scale),
+        _ => EIGEN_RTOL,
+    };
+    let analysis =
+        HessianAnalysis::with_tolerances(&reduced, &g_free, value, &x_free, eigen_rtol, GRAD_RTOL);
+    let mut warnings = Vec::new();
+    let inverse = if analysis.definiteness == crate::analysis::Definiteness::PositiveDefinite {
+        linalg::cholesky_inverse(&reduced)
+    } else {
+        None
+    };
+    if inverse.is_none() {
+        warnings.push(format!(
+            "the Hessian is not positive definite ({}; eigenvalues {:?}): no standard errors",
+            analysis.definiteness.as_str().replace('_', " "),
+            analysis.eigenvalues
+        ));
+    } else if analysis.condition_number > UNRELIABLE_CONDITION {
+        warnings.push(format!(
+            "the Hessian's condition number is {:.3e}: standard errors are unreliable",
+            analysis.condition_number
+        ));
+    }
+    if !analysis.stationary {
+        warnings.push("the gradient is not zero here: this is not an optimum".into());
+    }
+    let covariance = inverse.map(|inv| {
+        let mut c = DMatrix::from_element(n, n, f64::NAN);
+        for (a, &i) in idx.iter().enumerate() {
+            for (b, &j) in idx.iter().enumerate() {
+                c[(i, j)] = inv[(a, b)];
+            }
+        }
+        c
+    });
+    let standard_errors = covariance
+        .as_ref()
+        .map(|c| (0..n).map(|i| c[(i, i)].sqrt()).collect());
+    Ok(OptimumCurvature {
+        hessian: h,
+        error,
+        free,
+        analysis,
+        covariance,
+        standard_errors,
+        warnings,
+    })
+}

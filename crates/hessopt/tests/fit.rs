@@ -1,0 +1,189 @@
+//! Model fits against independent references.
+//!
+//! `tests/data/logistic.csv` and `tests/data/poisson.csv` were generated (seeded numpy) and fitted
+//! with statsmodels 0.15.0 `GLM(..., family=Binomial() / Poisson()).fit(tol=1e-14)`, an IRLS solver
+//! independent of hessopt; the values below are its `params`, `bse` and `llf`. Misra1a is checked
+//! against the NIST StRD certified values in ../shared/nist/Misra1a.dat.
+
+mod common;
+
+use hessopt::fit::{Data, Objective, fit};
+
+fn data(name: &str) -> Data {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    Data::read_csv(&path).unwrap()
+}
+
+fn assert_rel(what: &str, got: &[f64], want: &[f64], rtol: f64) {
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= rtol * w.abs(),
+            "{what}[{i}]: {g:e} vs {w:e}"
+        );
+    }
+}
+
+#[test]
+fn logistic_regression_matches_glm() {
+    let d = data("logistic.csv");
+    let eta = "(b0 + b1*x1 + b2*x2)";
+    let nll = format!("logsumexp(0, {eta}) - y*{eta}");
+    let s = fit(
+        &d,
+        &Objective::NegLogLik(nll),
+        &["b0", "b1", "b2"],
+        &[0.0, 0.0, 0.0],
+    )
+    .unwrap();
+    assert!(s.converged, "{:?}", s.termination);
+    assert_rel(
+        "estimates",
+        &s.estimates,
+        &[
+            -0.450_597_451_965_691_06,
+            1.430_188_421_957_396_4,
+            -1.004_469_300_562_278_2,
+        ],
+        1e-6,
+    );
+    let se = s.standard_errors.as_ref().unwrap();
+    assert_rel(
+        "standard errors",
+        se,
+        &[
+            0.441_147_611_667_985_33,
+            0.442_474_112_780_452_5,
+            0.462_161_811_627_292_5,
+        ],
+        1e-6,
+    );
+    assert_rel(
+        "log-likelihood",
+        &[-s.value],
+        &[-26.811_491_525_253_665],
+        1e-10,
+    );
+    assert!((s.aic - (2.0 * 26.811_491_525_253_665 + 6.0)).abs() < 1e-8);
+    // z and p as R's summary.glm: z = est/se, p = 2 Φ(−|z|).
+    let z = s.statistics.as_ref().unwrap();
+    assert!((z[1] - s.estimates[1] / se[1]).abs() < 1e-12);
+    let (lo, hi) = s.intervals.as_ref().unwrap()[1];
+    assert!((hi - lo - 2.0 * 1.959_963_984_540_054 * se[1]).abs() < 1e-10);
+}
+
+#[test]
+fn poisson_regression_matches_glm() {
+    let d = data("poisson.csv");
+    let nll = "exp(b0 + b1*x) - y*(b0 + b1*x) + lgamma(y + 1)";
+    let s = fit(
+        &d,
+        &Objective::NegLogLik(nll.into()),
+        &["b0", "b1"],
+        &[0.0, 0.0],
+    )
+    .unwrap();
+    assert!(s.converged);
+    assert_rel(
+        "estimates",
+        &s.estimates,
+        &[0.216_824_742_282_717_25, 0.939_341_762_747_162_2],
+        1e-6,
+    );
+    assert_rel(
+        "standard errors",
+        s.standard_errors.as_ref().unwrap(),
+        &[0.206_542_133_383_036_29, 0.144_948_841_269_931_32],
+        1e-6,
+    );
+    assert_rel(
+        "log-likelihood",
+        &[-s.value],
+        &[-96.876_855_270_962_89],
+        1e-10,
+    );
+}
+
+/// Reads a NIST StRD .dat file: the data block after the line that starts with "Data:" and names
+/// the columns (y, x).
+fn nist(name: &str) -> Option<(Data, String)> {
+    let path = hessopt::cases::shared_file(&format!("nist/{name}.dat")).unwrap()?;
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("Data:") && l.contains('y'))?;
+    let mut csv = String::from("y,x\n");
+    for l in &lines[start + 1..] {
+        let cells: Vec<&str> = l.split_whitespace().collect();
+        if cells.len() == 2 {
+            csv.push_str(&format!("{},{}\n", cells[0], cells[1]));
+        }
+    }
+    Some((Data::parse_csv(&csv, name).unwrap(), text))
+}
+
+#[test]
+fn misra1a_least_squares_matches_nist_certified_values() {
+    let Some((d, _)) = nist("Misra1a") else {
+        return;
+    };
+    let s = fit(
+        &d,
+        &Objective::Residual("y - b1*(1 - exp(-b2*x))".into()),
+        &["b1", "b2"],
+        &[500.0, 1e-4],
+    )
+    .unwrap();
+    assert!(s.converged, "{:?}", s.termination);
+    assert_eq!(s.kind, "nls");
+    assert_rel(
+        "estimates",
+        &s.estimates,
+        &[2.389_421_291_8e2, 5.501_564_318_1e-4],
+        1e-9,
+    );
+    assert_rel(
+        "standard errors",
+        s.standard_errors.as_ref().unwrap(),
+        &[2.707_007_524_1, 7.266_868_843_6e-6],
+        1e-8,
+    );
+    assert_rel("RSS", &[s.value], &[1.245_513_889_4e-1], 1e-9);
+    assert_eq!(s.df, 12);
+}
+
+#[test]
+fn bad_models_are_clear_errors() {
+    let d = data("poisson.csv");
+    let e = fit(
+        &d,
+        &Objective::NegLogLik("exp(b0 + b1*z)".into()),
+        &["b0", "b1"],
+        &[0.0, 0.0],
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("'z' is neither a parameter (b0, b1) nor a column"),
+        "{e}"
+    );
+    let e = fit(
+        &d,
+        &Objective::NegLogLik("exp(b0*x)".into()),
+        &["b0", "b1"],
+        &[0.0],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("dimension mismatch"), "{e}");
+    let e = fit(&d, &Objective::NegLogLik("x*y".into()), &["x"], &[0.0]).unwrap_err();
+    assert!(e.to_string().contains("'x' is also a column"), "{e}");
+    // A parameter the formula does not use: singular information, no standard errors.
+    let s = fit(
+        &d,
+        &Objective::NegLogLik("exp(b0) - y*b0".into()),
+        &["b0", "b1"],
+        &[0.0, 0.0],
+    )
+    .unwrap();
+    assert!(s.standard_errors.is_none() && !s.warnings.is_empty());
+}
