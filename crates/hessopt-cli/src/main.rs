@@ -27,6 +27,8 @@ enum Command {
     Jacobian(commands::PointArgs),
     /// Minimize a formula.
     Minimize(commands::minimize::MinimizeArgs),
+    /// Fit a model to a CSV table: maximum likelihood or nonlinear least squares.
+    Fit(commands::fit::FitArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Hessian(a) => commands::hessian::run(&a),
         Command::Jacobian(a) => commands::jacobian::run(&a),
         Command::Minimize(a) => commands::minimize::run(&a),
+        Command::Fit(a) => commands::fit::run(&a),
     };
     match result {
         Ok(text) => {

@@ -437,3 +437,179 @@ fn minimize_bounds_trace_and_bad_input() {
         "max_iter",
     );
 }
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../hessopt/tests/data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn fit_reproduces_glm_through_the_binary() {
+    // References: statsmodels 0.15.0 GLM (see crates/hessopt/tests/fit.rs).
+    let eta = "(b0 + b1*x1 + b2*x2)";
+    let v = json(&[
+        "fit",
+        &fixture("logistic.csv"),
+        "--nll",
+        &format!("logsumexp(0, {eta}) - y*{eta}"),
+        "--params",
+        "b0,b1,b2",
+        "--start=0,0,0",
+        "--json",
+    ]);
+    for key in [
+        "params",
+        "estimates",
+        "standard_errors",
+        "covariance",
+        "value",
+        "converged",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert!(close(
+        &floats(&v["estimates"]),
+        &[
+            -0.450_597_451_965_691_06,
+            1.430_188_421_957_396_4,
+            -1.004_469_300_562_278_2
+        ],
+        1e-6
+    ));
+    assert!(close(
+        &floats(&v["standard_errors"]),
+        &[
+            0.441_147_611_667_985_33,
+            0.442_474_112_780_452_5,
+            0.462_161_811_627_292_5
+        ],
+        1e-6
+    ));
+    assert_eq!(v["converged"], true);
+    let t = hessopt(&[
+        "fit",
+        &fixture("poisson.csv"),
+        "--nll",
+        "exp(b0 + b1*x) - y*(b0 + b1*x)",
+        "--params=b0,b1",
+        "--start=0,0",
+    ]);
+    let text = String::from_utf8(t.stdout).unwrap();
+    assert!(
+        text.contains("Std. Error") && text.contains("0.939342") && text.contains("0.144949"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fit_bad_input() {
+    let dir = std::env::temp_dir().join(format!("hessopt-fit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let good = write("good.csv", "x,y\n1,2\n2,3\n3,5\n");
+    let args = |file: &str| {
+        vec![
+            "fit".to_string(),
+            file.to_string(),
+            "--residual".into(),
+            "y - a*x".into(),
+            "--params=a".into(),
+            "--start=1".into(),
+        ]
+    };
+    let run = |a: Vec<String>, needle: &str| {
+        fails_with(&a.iter().map(String::as_str).collect::<Vec<_>>(), needle)
+    };
+    run(args(&write("empty.csv", "")), "the file is empty");
+    run(
+        args(&write("text.csv", "x,y\n1,2\n2,abc\n")),
+        "line 3, column 'y': 'abc' is not a finite number",
+    );
+    run(
+        args(&write("ragged.csv", "x,y\n1,2\n2\n")),
+        "line 3: 1 cells, but the header has 2 columns",
+    );
+    run(
+        args("/nonexistent/data.csv"),
+        "cannot read /nonexistent/data.csv",
+    );
+    let mut missing = args(&good);
+    missing[3] = "y - a*z".into();
+    run(missing, "'z' is neither a parameter (a) nor a column");
+    let mut no_model = args(&good);
+    no_model.drain(2..4);
+    run(no_model, "give exactly one of --nll and --residual");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn minimize_hessian_reports_standard_errors() {
+    let v = json(&[
+        "minimize",
+        "100*(y - x^2)^2 + (1 - x)^2",
+        "--x0=-1.2,1",
+        "--vars=x,y",
+        "--hessian",
+        "--json",
+    ]);
+    for key in [
+        "hessian",
+        "eigenvalues",
+        "classification",
+        "covariance",
+        "standard_errors",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["classification"], "minimum");
+    // H = [[802, −400], [−400, 200]] ⇒ H⁻¹ = [[0.5, 1], [1, 2.005]].
+    assert!(
+        close(&floats(&v["covariance"]), &[0.5, 1.0, 1.0, 2.005], 1e-8),
+        "{v}"
+    );
+    assert!(close(
+        &floats(&v["standard_errors"]),
+        &[0.5f64.sqrt(), 2.005f64.sqrt()],
+        1e-8
+    ));
+    // A saddle: no standard errors, a warning instead.
+    let s = json(&[
+        "minimize",
+        "x^2 - y^2",
+        "--x0=0,0",
+        "--method",
+        "nelder-mead",
+        "--hessian",
+        "--json",
+    ]);
+    assert!(s["standard_errors"].is_null(), "{s}");
+    assert!(
+        s["warning"].to_string().contains("not positive definite"),
+        "{s}"
+    );
+    // With an active bound: y is fixed, the reduced Hessian on x gives its standard error.
+    let b = json(&[
+        "minimize",
+        "(x - 1)^2 + (y - 3)^2",
+        "--x0=0,0",
+        "--lower=0,0",
+        "--upper=2,2",
+        "--hessian",
+        "--json",
+    ]);
+    assert_eq!(b["fixed_at_bound"], serde_json::json!(["y"]));
+    assert!(
+        (b["standard_errors"][0].as_f64().unwrap() - 0.5f64.sqrt()).abs() < 1e-12,
+        "{b}"
+    );
+    assert!(
+        b["standard_errors"][1].is_null(),
+        "a variable at its bound has no standard error"
+    );
+}

@@ -93,7 +93,7 @@ pub fn trigamma(x: f64) -> f64 {
 /// Regularized upper incomplete gamma Q(a, x) = Γ(a, x)/Γ(a): series for x < a + 1, Lentz's
 /// continued fraction otherwise (Numerical Recipes 3rd ed. §6.2). a > 0, x ≥ 0.
 pub fn gamma_q(a: f64, x: f64) -> f64 {
-    if !(a > 0.0) || x.is_nan() || x < 0.0 {
+    if a.is_nan() || a <= 0.0 || x.is_nan() || x < 0.0 {
         return f64::NAN;
     }
     if x == 0.0 {
@@ -155,7 +155,7 @@ pub fn normal_sf(z: f64) -> f64 {
 
 /// Regularized incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4).
 pub fn beta_inc(a: f64, b: f64, x: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0) || !(0.0..=1.0).contains(&x) {
+    if a.is_nan() || b.is_nan() || a <= 0.0 || b <= 0.0 || !(0.0..=1.0).contains(&x) {
         return f64::NAN;
     }
     if x == 0.0 || x == 1.0 {

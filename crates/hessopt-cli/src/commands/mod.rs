@@ -1,5 +1,6 @@
 //! One module per subcommand; shared argument types and parsing helpers here.
 
+pub mod fit;
 pub mod gradient;
 pub mod hessian;
 pub mod jacobian;

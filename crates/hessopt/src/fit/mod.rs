@@ -170,8 +170,8 @@ fn summed<'a>(model: &'a RowModel<'_>) -> Problem<'a> {
                 g.fill(f64::NAN);
                 return;
             }
-            for j in 0..p {
-                g[j] += s.g[j];
+            for (gj, sj) in g.iter_mut().zip(&s.g[..p]) {
+                *gj += sj;
             }
         }
     })
