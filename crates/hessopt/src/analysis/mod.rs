@@ -10,6 +10,8 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 
+pub mod lanczos;
+
 use nalgebra::DMatrix;
 
 use crate::linalg;
