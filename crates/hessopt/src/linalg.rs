@@ -56,3 +56,82 @@ pub(crate) fn cholesky_inverse(a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
     let inv = chol.inverse();
     inv.iter().all(|v| v.is_finite()).then_some(inv)
 }
+
+/// Thin singular value decomposition a = U Σ Vᵀ: (U as m × k, σ descending, V as n × k),
+/// k = min(m, n).
+pub(crate) fn svd(a: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>, DMatrix<f64>) {
+    let s = a.clone().svd(true, true);
+    let (u, vt) = (
+        s.u.unwrap_or_else(|| DMatrix::zeros(0, 0)),
+        s.v_t.unwrap_or_else(|| DMatrix::zeros(0, 0)),
+    );
+    let mut order: Vec<usize> = (0..s.singular_values.len()).collect();
+    order.sort_by(|&i, &j| s.singular_values[j].total_cmp(&s.singular_values[i]));
+    let sigma = order.iter().map(|&i| s.singular_values[i]).collect();
+    let u = DMatrix::from_fn(u.nrows(), order.len(), |r, c| u[(r, order[c])]);
+    let v = DMatrix::from_fn(vt.ncols(), order.len(), |r, c| vt[(order[c], r)]);
+    (u, sigma, v)
+}
+
+/// Least-squares solution of a x = b for full column rank a by Householder QR; `None` when R is
+/// (numerically) singular.
+pub(crate) fn qr_solve(a: &DMatrix<f64>, b: &[f64]) -> Option<Vec<f64>> {
+    let qr = a.clone().qr();
+    let qtb = qr.q().transpose() * nalgebra::DVector::from_column_slice(b);
+    let r = qr.r();
+    let x = r.solve_upper_triangular(&qtb)?;
+    x.iter()
+        .all(|v| v.is_finite())
+        .then(|| x.iter().copied().collect())
+}
+
+/// The λ ≥ 0 with ‖p(λ)‖ = radius for p(λ)_i = σ_i β_i / (σ_i² + λ) (the secular equation of
+/// trust-region least squares, Tikhonov regularization and norm-constrained least squares),
+/// by Newton's method on 1/radius − 1/‖p(λ)‖ (Moré 1978; Hebden 1973), safeguarded by bisection.
+/// Assumes ‖p(0)‖ > radius (else λ = 0 is the answer).
+pub(crate) fn secular_lambda(sigma: &[f64], beta: &[f64], radius: f64) -> f64 {
+    let norm = |lam: f64| -> (f64, f64) {
+        let (mut s2, mut ds2) = (0.0, 0.0);
+        for (s, b) in sigma.iter().zip(beta) {
+            let d = s * s + lam;
+            if d > 0.0 {
+                let p = s * b / d;
+                s2 += p * p;
+                ds2 += -2.0 * p * p / d;
+            }
+        }
+        (s2.sqrt(), ds2)
+    };
+    let gnorm = sigma
+        .iter()
+        .zip(beta)
+        .map(|(s, b)| (s * b).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let (mut lo, mut hi) = (0.0, gnorm / radius);
+    let mut lam = 0.5 * hi;
+    for _ in 0..200 {
+        let (pn, ds2) = norm(lam);
+        if (pn - radius).abs() <= 1e-12 * radius {
+            break;
+        }
+        if pn > radius {
+            lo = lam;
+        } else {
+            hi = lam;
+        }
+        // φ(λ) = 1/r − 1/‖p‖, φ' = (d‖p‖²/dλ) / (2‖p‖³).
+        let phi = 1.0 / radius - 1.0 / pn;
+        let dphi = ds2 / (2.0 * pn * pn * pn);
+        let next = lam - phi / dphi;
+        lam = if next > lo && next < hi {
+            next
+        } else {
+            0.5 * (lo + hi)
+        };
+        if hi - lo <= 1e-15 * hi {
+            break;
+        }
+    }
+    lam
+}

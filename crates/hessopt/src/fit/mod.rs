@@ -6,9 +6,10 @@
 //!   log-likelihood; standard errors from the observed information, the inverse Hessian of the
 //!   summed negative log-likelihood; z statistics, normal p-values and Wald 95% intervals;
 //!   AIC = 2·value + 2p (constants left out of the formula shift it).
-//! - [`Objective::Residual`]: nonlinear least squares as R's `nls`. The formula is one row's
-//!   residual; σ² = RSS / (n − p), covariance σ² (JᵀJ)⁻¹ (Gauss–Newton, as `nls`), t statistics with
-//!   n − p degrees of freedom; AIC as R's `AIC(nls)`: n (log 2π + 1 + log(RSS/n)) + 2(p + 1).
+//! - [`Objective::Residual`]: nonlinear least squares as R's `nls`, solved by Levenberg–Marquardt.
+//!   The formula is one row's residual; σ² = RSS / (n − p), covariance σ² (JᵀJ)⁻¹ (as `nls`),
+//!   t statistics with n − p degrees of freedom; AIC as R's `AIC(nls)`:
+//!   n (log 2π + 1 + log(RSS/n)) + 2(p + 1).
 //!
 //! ```
 //! use hessopt::fit::{Data, Objective, fit};
@@ -27,9 +28,10 @@ use std::cell::RefCell;
 
 use crate::error::{Error, Result};
 use crate::expr::{Formula, Workspace};
-use crate::linalg;
 use crate::problem::Problem;
-use crate::solve::{Method, Options, Termination, curvature_at, minimize};
+use crate::solve::{
+    LeastSquares, LevenbergMarquardt, Method, Options, Termination, curvature_at, minimize,
+};
 use crate::special;
 
 /// What is minimized.
@@ -199,8 +201,44 @@ fn summed<'a>(model: &'a RowModel<'_>) -> Problem<'a> {
     })
 }
 
-/// Fits `objective` to `data` over `params` from `start` with the trust-region Newton method
-/// (exact Hessians), tolerance 1e-10 · max(1, |f(start)|) on the gradient.
+/// The residual of every row as a [`LeastSquares`] problem in the parameters (exact Jacobian rows
+/// from the tape).
+fn residual_problem<'a>(model: &'a RowModel<'_>) -> LeastSquares<'a> {
+    let (p, rows, n) = (model.p, model.data.rows(), model.formula.dim());
+    let s_r = RefCell::new(Scratch::default());
+    let s_j = RefCell::new(Scratch::default());
+    LeastSquares::new(rows, p, move |theta: &[f64], r: &mut [f64]| {
+        let s = &mut *s_r.borrow_mut();
+        for (row, ri) in r.iter_mut().enumerate() {
+            model.point(theta, row, &mut s.x);
+            *ri = model
+                .formula
+                .value_with(&s.x, &mut s.ws)
+                .unwrap_or(f64::NAN);
+        }
+    })
+    .with_jacobian(move |theta: &[f64], j: &mut DMatrix<f64>| {
+        let s = &mut *s_j.borrow_mut();
+        s.g.resize(n, 0.0);
+        for row in 0..rows {
+            model.point(theta, row, &mut s.x);
+            if model
+                .formula
+                .gradient_with(&s.x, &mut s.ws, &mut s.g)
+                .is_err()
+            {
+                s.g.fill(f64::NAN);
+            }
+            for c in 0..p {
+                j[(row, c)] = s.g[c];
+            }
+        }
+    })
+}
+
+/// Fits `objective` to `data` over `params` from `start`: maximum likelihood with the
+/// trust-region Newton method (exact Hessians, gradient tolerance 1e-10 · max(1, |f(start)|));
+/// least squares with Levenberg–Marquardt ([`LevenbergMarquardt`] defaults).
 pub fn fit(
     data: &Data,
     objective: &Objective,
@@ -217,60 +255,66 @@ pub fn fit(
             format!("'{p}' is also a column of {}", data.source),
         ));
     }
-    let (text, residual) = match objective {
-        Objective::NegLogLik(t) => (t.clone(), None),
-        Objective::Residual(t) => (format!("({t})^2"), Some(t.as_str())),
-    };
-    let nls = residual.is_some();
-    let model = RowModel::new(&text, params, data)?;
-    let problem = summed(&model);
-    let f0 = problem.value(start);
-    if !f0.is_finite() {
-        return Err(Error::NonFinite {
-            what: "objective at the start".into(),
-            at: start.to_vec(),
-        });
-    }
-    let options = Options::default().with_g_tol(1e-10 * f0.abs().max(1.0))?;
-    let report = minimize(
-        &problem,
-        start,
-        &Method::from_name("trust-region")?,
-        &options,
-    )?;
     let (n, p) = (data.rows(), params.len());
     let df = n.saturating_sub(p);
-    let theta = report.x.clone();
     let mut warnings = Vec::new();
-    let (covariance, sigma2, quantile, dist_df) = if let Some(rt) = residual {
-        let jtj = gauss_newton(&RowModel::new(rt, params, data)?, &theta)?;
-        let sigma2 = if df > 0 {
-            report.value / df as f64
-        } else {
-            f64::NAN
+    let (theta, value, converged, termination, iterations, covariance, sigma2, dist_df) =
+        match objective {
+            Objective::Residual(text) => {
+                let model = RowModel::new(text, params, data)?;
+                let lsq = residual_problem(&model);
+                let r = LevenbergMarquardt::default().solve(&lsq, start)?;
+                if r.covariance.is_none() {
+                    warnings.push(
+                        "JᵀJ is singular: the parameters are not identifiable, no standard errors"
+                            .into(),
+                    );
+                }
+                let sigma2 = if df > 0 { r.rss / df as f64 } else { f64::NAN };
+                (
+                    r.x,
+                    r.rss,
+                    r.converged,
+                    r.termination,
+                    r.iterations,
+                    r.covariance,
+                    Some(sigma2),
+                    Some(df as f64),
+                )
+            }
+            Objective::NegLogLik(text) => {
+                let model = RowModel::new(text, params, data)?;
+                let problem = summed(&model);
+                let f0 = problem.value(start);
+                if !f0.is_finite() {
+                    return Err(Error::NonFinite {
+                        what: "objective at the start".into(),
+                        at: start.to_vec(),
+                    });
+                }
+                let options = Options::default().with_g_tol(1e-10 * f0.abs().max(1.0))?;
+                let report = minimize(
+                    &problem,
+                    start,
+                    &Method::from_name("trust-region")?,
+                    &options,
+                )?;
+                let c = curvature_at(&problem, &report.x)?;
+                warnings.extend(c.warnings);
+                (
+                    report.x,
+                    report.value,
+                    report.converged,
+                    report.termination,
+                    report.iterations,
+                    c.covariance,
+                    None,
+                    None,
+                )
+            }
         };
-        let cov = linalg::cholesky_inverse(&jtj).map(|inv| inv * sigma2);
-        if cov.is_none() {
-            warnings.push(
-                "JᵀJ is singular: the parameters are not identifiable, no standard errors".into(),
-            );
-        }
-        (
-            cov,
-            Some(sigma2),
-            special::student_t_quantile_two_sided(0.05, df as f64),
-            Some(df as f64),
-        )
-    } else {
-        let c = curvature_at(&problem, &theta)?;
-        warnings.extend(c.warnings);
-        (
-            c.covariance,
-            None,
-            special::student_t_quantile_two_sided(0.05, f64::INFINITY),
-            None,
-        )
-    };
+    let nls = sigma2.is_some();
+    let quantile = special::student_t_quantile_two_sided(0.05, dist_df.unwrap_or(f64::INFINITY));
     let standard_errors: Option<Vec<f64>> = covariance
         .as_ref()
         .map(|c| (0..p).map(|i| c[(i, i)].sqrt()).collect());
@@ -294,10 +338,9 @@ pub fn fit(
     });
     let aic = if nls {
         let nf = n as f64;
-        nf * ((2.0 * std::f64::consts::PI).ln() + 1.0 + (report.value / nf).ln())
-            + 2.0 * (p as f64 + 1.0)
+        nf * ((2.0 * std::f64::consts::PI).ln() + 1.0 + (value / nf).ln()) + 2.0 * (p as f64 + 1.0)
     } else {
-        2.0 * report.value + 2.0 * p as f64
+        2.0 * value + 2.0 * p as f64
     };
     Ok(FitSummary {
         kind: if nls { "nls" } else { "mle" },
@@ -308,33 +351,14 @@ pub fn fit(
         p_values,
         intervals,
         covariance,
-        value: report.value,
+        value,
         sigma2,
         observations: n,
         df,
         aic,
-        converged: report.converged,
-        termination: report.termination,
-        iterations: report.iterations,
+        converged,
+        termination,
+        iterations,
         warnings,
     })
-}
-
-/// JᵀJ of the residuals with respect to the parameters at θ.
-fn gauss_newton(model: &RowModel<'_>, theta: &[f64]) -> Result<DMatrix<f64>> {
-    let (p, n) = (model.p, model.formula.dim());
-    let mut jtj = DMatrix::zeros(p, p);
-    let mut s = Scratch::default();
-    s.g.resize(n, 0.0);
-    for r in 0..model.data.rows() {
-        model.point(theta, r, &mut s.x);
-        model.formula.gradient_with(&s.x, &mut s.ws, &mut s.g)?;
-        for i in 0..p {
-            for j in 0..p {
-                jtj[(i, j)] += s.g[i] * s.g[j];
-            }
-        }
-    }
-    crate::expr::check_finite("Jacobian", jtj.as_slice(), theta)?;
-    Ok(jtj)
 }

@@ -12,6 +12,7 @@
 
 pub mod driver;
 pub mod first_order;
+pub mod least_squares;
 pub mod linesearch;
 pub mod optimum;
 pub mod options;
@@ -26,6 +27,8 @@ pub use first_order::lbfgs::Lbfgs;
 pub use first_order::lbfgsb::Lbfgsb;
 pub use first_order::quasi_newton::{Bfgs, Dfp};
 pub use first_order::sgd::{Sgd, SumObjective, sum_problem};
+pub use least_squares::levenberg_marquardt::{LeastSquares, LevenbergMarquardt, LsqReport};
+pub use least_squares::linear::{LinearLsq, lstsq};
 pub use linesearch::LineSearch;
 pub use optimum::{OptimumCurvature, curvature_at};
 pub use options::Options;

@@ -1,0 +1,5 @@
+//! Least squares: Levenberg–Marquardt for nonlinear residuals, and linear least squares (QR, SVD,
+//! norm-constrained).
+
+pub mod levenberg_marquardt;
+pub mod linear;
