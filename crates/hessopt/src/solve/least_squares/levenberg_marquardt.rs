@@ -212,9 +212,8 @@ impl LevenbergMarquardt {
         let mut j = ev.jacobian(&x, &r);
         let mut d = vec![0.0; n];
         let update_scale = |d: &mut Vec<f64>, j: &DMatrix<f64>| {
-            for c in 0..n {
-                let cn = j.column(c).norm();
-                d[c] = d[c].max(cn);
+            for (c, dc) in d.iter_mut().enumerate() {
+                *dc = dc.max(j.column(c).norm());
             }
         };
         update_scale(&mut d, &j);
