@@ -29,6 +29,10 @@ enum Command {
     Minimize(commands::minimize::MinimizeArgs),
     /// Fit a model to a CSV table: maximum likelihood or nonlinear least squares.
     Fit(commands::fit::FitArgs),
+    /// Nonlinear least squares on residual formulas (Levenberg–Marquardt).
+    Lsq(commands::lsq::LsqArgs),
+    /// Linear least squares from CSV matrices (QR, SVD, norm-constrained).
+    Lstsq(commands::lstsq::LstsqArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,8 @@ fn main() -> ExitCode {
         Command::Jacobian(a) => commands::jacobian::run(&a),
         Command::Minimize(a) => commands::minimize::run(&a),
         Command::Fit(a) => commands::fit::run(&a),
+        Command::Lsq(a) => commands::lsq::run(&a),
+        Command::Lstsq(a) => commands::lstsq::run(&a),
     };
     match result {
         Ok(text) => {

@@ -4,6 +4,8 @@ pub mod fit;
 pub mod gradient;
 pub mod hessian;
 pub mod jacobian;
+pub mod lsq;
+pub mod lstsq;
 pub mod minimize;
 
 use clap::{Args, ValueEnum};

@@ -1,0 +1,66 @@
+//! `hessopt lsq`: nonlinear least squares on residual formulas by Levenberg–Marquardt.
+
+use clap::Args;
+use hessopt::solve::{LeastSquares, LevenbergMarquardt};
+use hessopt::{FormulaSet, Result};
+use serde_json::json;
+
+use super::{check_point, formula_text, parse_numbers, split_vars};
+use crate::output::{Report, matrix_json, matrix_short, num, vec_short, vec_text};
+
+/// Arguments of `lsq`.
+#[derive(Debug, Args)]
+pub struct LsqArgs {
+    /// Residual formulas separated by ';', e.g. "x - 1; 10*(y - x^2)", or @FILE.
+    #[arg(allow_hyphen_values = true)]
+    pub residuals: String,
+    /// Starting point, comma separated in variable order.
+    #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
+    pub x0: String,
+    /// Variable order, comma separated (default: order of first appearance).
+    #[arg(long, value_name = "A,B,...")]
+    pub vars: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &LsqArgs) -> Result<String> {
+    let text = formula_text(&args.residuals)?;
+    let set = match split_vars(&args.vars) {
+        Some(v) => FormulaSet::parse_with_vars(&text, &v)?,
+        None => FormulaSet::parse(&text)?,
+    };
+    let x0 = parse_numbers("x0", &args.x0)?;
+    check_point("x0", &x0, set.vars())?;
+    let problem = LeastSquares::from_formulas(&set);
+    let r = LevenbergMarquardt::default().solve(&problem, &x0)?;
+    let mut out = Report::new(args.json);
+    out.field("method", "levenberg-marquardt".into(), json!("levenberg-marquardt"));
+    out.field(
+        "converged",
+        format!("{} ({})", if r.converged { "yes" } else { "no" }, r.termination),
+        json!(r.converged),
+    );
+    out.field("termination", r.termination.to_string(), json!(r.termination.as_str()));
+    out.field("vars", set.vars().join(", "), json!(set.vars()));
+    out.field("x", vec_text(&r.x), json!(r.x));
+    out.field("residual_norm", num(r.rss.sqrt()), json!(r.rss.sqrt()));
+    out.field("rss", num(r.rss), json!(r.rss));
+    out.field("iterations", r.iterations.to_string(), json!(r.iterations));
+    out.field(
+        "evaluations",
+        format!("residuals {}, jacobian {}", r.residual_evaluations, r.jacobian_evaluations),
+        json!({"residuals": r.residual_evaluations, "jacobian": r.jacobian_evaluations}),
+    );
+    match (&r.standard_errors, &r.covariance) {
+        (Some(se), Some(c)) => {
+            out.field("standard_errors", vec_short(se), json!(se));
+            out.field("covariance", matrix_short(c), matrix_json(c));
+        }
+        _ => {
+            out.field("standard_errors", "- (needs more residuals than parameters and full rank)".into(), serde_json::Value::Null);
+        }
+    }
+    Ok(out.finish())
+}
