@@ -613,3 +613,127 @@ fn minimize_hessian_reports_standard_errors() {
         "a variable at its bound has no standard error"
     );
 }
+
+#[test]
+fn constrained_minimize_reports_multipliers_and_kkt() {
+    // Hock–Schittkowski 71: f* = 17.0140173, multipliers (0.55229366, −0.16146857).
+    let v = json(&[
+        "minimize",
+        "x1*x4*(x1 + x2 + x3) + x3",
+        "--vars=x1,x2,x3,x4",
+        "--x0=1,5,5,1",
+        "--lower=1,1,1,1",
+        "--upper=5,5,5,5",
+        "--constraint",
+        "x1*x2*x3*x4 >= 25",
+        "--constraint",
+        "x1^2 + x2^2 + x3^2 + x4^2 = 40",
+        "--json",
+    ]);
+    for key in [
+        "multipliers",
+        "max_violation",
+        "kkt",
+        "x",
+        "value",
+        "converged",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["converged"], true);
+    assert!(
+        (v["value"].as_f64().unwrap() - 17.014_017_3).abs() < 1e-6,
+        "{v}"
+    );
+    assert!(
+        close(
+            &floats(&v["multipliers"]),
+            &[0.552_293_66, -0.161_468_57],
+            1e-6
+        ),
+        "{v}"
+    );
+    assert!(v["max_violation"].as_f64().unwrap() <= 1e-8);
+    let bad = json(&[
+        "minimize",
+        "x^2",
+        "--x0=3",
+        "--constraint",
+        "x >= 1",
+        "--constraint",
+        "x <= 0",
+        "--json",
+    ]);
+    assert_eq!(
+        (bad["converged"].clone(), bad["termination"].clone()),
+        (serde_json::json!(false), serde_json::json!("infeasible"))
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=3", "--constraint", "x > 1"],
+        "has no '>=', '<=' or '='",
+    );
+    fails_with(
+        &[
+            "minimize",
+            "x^2",
+            "--x0=3",
+            "--constraint",
+            "x >= 1",
+            "--method",
+            "bfgs",
+        ],
+        "cannot take --constraint",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=3", "--constraint", "x + q >= 1"],
+        "variable 'q'",
+    );
+}
+
+#[test]
+fn least_squares_commands() {
+    let v = json(&[
+        "lsq",
+        "10*(y - x^2); 1 - x",
+        "--x0=-1.2,1",
+        "--vars=x,y",
+        "--json",
+    ]);
+    for key in [
+        "x",
+        "residual_norm",
+        "converged",
+        "termination",
+        "iterations",
+        "evaluations",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert!(close(&floats(&v["x"]), &[1.0, 1.0], 1e-10), "{v}");
+    let dir = std::env::temp_dir().join(format!("hessopt-lstsq-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = dir.join("A.csv");
+    let b = dir.join("b.csv");
+    std::fs::write(&a, "1,1\n2,2\n3,3\n").unwrap();
+    std::fs::write(&b, "2\n4\n6\n").unwrap();
+    let (a, b) = (a.display().to_string(), b.display().to_string());
+    // Rank 1: minimum-norm solution (1, 1).
+    let v = json(&["lstsq", &a, &b, "--json"]);
+    assert_eq!(v["rank"], 1);
+    assert!(close(&floats(&v["x"]), &[1.0, 1.0], 1e-12), "{v}");
+    // ‖x‖ ≤ 1: x = (1, 1)/√2, λ = σβ − σ² with σ = √28, σβ = 2·√392 (closed form, see lstsq tests).
+    let v = json(&["lstsq", &a, &b, "--max-norm", "1", "--json"]);
+    let h = 0.5f64.sqrt();
+    assert!(close(&floats(&v["x"]), &[h, h], 1e-10), "{v}");
+    assert!(
+        (v["lambda"].as_f64().unwrap() - (2.0 * 392f64.sqrt() - 28.0)).abs() < 1e-8,
+        "{v}"
+    );
+    std::fs::write(dir.join("bad.csv"), "1,x\n").unwrap();
+    fails_with(
+        &["lstsq", &dir.join("bad.csv").display().to_string(), &b],
+        "'x' is not a finite number",
+    );
+    fails_with(&["lstsq", &a, &b, "--max-norm", "-1"], "invalid max-norm");
+    std::fs::remove_dir_all(&dir).ok();
+}

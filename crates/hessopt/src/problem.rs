@@ -25,8 +25,8 @@ use crate::diff::NumDiff;
 use crate::error::{Error, Result};
 use crate::expr::{Formula, Workspace};
 
-type ValueFn<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
-type GradientFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
+pub(crate) type ValueFn<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
+pub(crate) type GradientFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
 type HessianFn<'a> = Box<dyn Fn(&[f64], &mut DMatrix<f64>) + 'a>;
 
 /// An objective function with optional derivatives and bounds.

@@ -36,13 +36,25 @@ pub fn run(args: &LsqArgs) -> Result<String> {
     let problem = LeastSquares::from_formulas(&set);
     let r = LevenbergMarquardt::default().solve(&problem, &x0)?;
     let mut out = Report::new(args.json);
-    out.field("method", "levenberg-marquardt".into(), json!("levenberg-marquardt"));
+    out.field(
+        "method",
+        "levenberg-marquardt".into(),
+        json!("levenberg-marquardt"),
+    );
     out.field(
         "converged",
-        format!("{} ({})", if r.converged { "yes" } else { "no" }, r.termination),
+        format!(
+            "{} ({})",
+            if r.converged { "yes" } else { "no" },
+            r.termination
+        ),
         json!(r.converged),
     );
-    out.field("termination", r.termination.to_string(), json!(r.termination.as_str()));
+    out.field(
+        "termination",
+        r.termination.to_string(),
+        json!(r.termination.as_str()),
+    );
     out.field("vars", set.vars().join(", "), json!(set.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
     out.field("residual_norm", num(r.rss.sqrt()), json!(r.rss.sqrt()));
@@ -50,7 +62,10 @@ pub fn run(args: &LsqArgs) -> Result<String> {
     out.field("iterations", r.iterations.to_string(), json!(r.iterations));
     out.field(
         "evaluations",
-        format!("residuals {}, jacobian {}", r.residual_evaluations, r.jacobian_evaluations),
+        format!(
+            "residuals {}, jacobian {}",
+            r.residual_evaluations, r.jacobian_evaluations
+        ),
         json!({"residuals": r.residual_evaluations, "jacobian": r.jacobian_evaluations}),
     );
     match (&r.standard_errors, &r.covariance) {
@@ -59,7 +74,11 @@ pub fn run(args: &LsqArgs) -> Result<String> {
             out.field("covariance", matrix_short(c), matrix_json(c));
         }
         _ => {
-            out.field("standard_errors", "- (needs more residuals than parameters and full rank)".into(), serde_json::Value::Null);
+            out.field(
+                "standard_errors",
+                "- (needs more residuals than parameters and full rank)".into(),
+                serde_json::Value::Null,
+            );
         }
     }
     Ok(out.finish())

@@ -16,7 +16,7 @@ pub struct LstsqArgs {
     /// The right-hand side b: headerless CSV, one value per line (or one row).
     pub b: String,
     /// Constrain ‖x‖ ≤ r.
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
     pub max_norm: Option<f64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
@@ -31,7 +31,11 @@ fn read_rows(path: &str) -> Result<Vec<Vec<f64>>> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
     let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let row = line
             .split(',')
             .enumerate()
@@ -40,12 +44,22 @@ fn read_rows(path: &str) -> Result<Vec<Vec<f64>>> {
                 t.parse::<f64>()
                     .ok()
                     .filter(|v| v.is_finite())
-                    .ok_or_else(|| io(format!("line {}, column {}: '{t}' is not a finite number", i + 1, j + 1)))
+                    .ok_or_else(|| {
+                        io(format!(
+                            "line {}, column {}: '{t}' is not a finite number",
+                            i + 1,
+                            j + 1
+                        ))
+                    })
             })
             .collect::<Result<Vec<f64>>>()?;
         if let Some(first) = rows.first().map(Vec::len) {
             if row.len() != first {
-                return Err(io(format!("line {}: {} values, but the first row has {first}", i + 1, row.len())));
+                return Err(io(format!(
+                    "line {}: {} values, but the first row has {first}",
+                    i + 1,
+                    row.len()
+                )));
             }
         }
         rows.push(row);
@@ -60,14 +74,25 @@ pub fn run(args: &LstsqArgs) -> Result<String> {
     let a_rows = read_rows(&args.a)?;
     let a = DMatrix::from_fn(a_rows.len(), a_rows[0].len(), |i, j| a_rows[i][j]);
     let b_rows = read_rows(&args.b)?;
-    let b: Vec<f64> = if b_rows.len() == 1 { b_rows[0].clone() } else { b_rows.iter().map(|r| r[0]).collect() };
+    let b: Vec<f64> = if b_rows.len() == 1 {
+        b_rows[0].clone()
+    } else {
+        b_rows.iter().map(|r| r[0]).collect()
+    };
     if b_rows.len() > 1 && b_rows[0].len() != 1 {
-        return Err(Error::invalid("b", format!("{}: expected one value per line", args.b)));
+        return Err(Error::invalid(
+            "b",
+            format!("{}: expected one value per line", args.b),
+        ));
     }
     let s = lstsq(&a, &b, args.max_norm)?;
     let mut out = Report::new(args.json);
     out.field("x", vec_text(&s.x), json!(s.x));
-    out.field("residual_norm", num(s.residual_norm), json!(s.residual_norm));
+    out.field(
+        "residual_norm",
+        num(s.residual_norm),
+        json!(s.residual_norm),
+    );
     out.field("rank", s.rank.to_string(), json!(s.rank));
     out.field("lambda", num(s.lambda), json!(s.lambda));
     out.field("method", s.method.into(), json!(s.method));

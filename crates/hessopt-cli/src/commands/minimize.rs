@@ -2,7 +2,8 @@
 
 use clap::Args;
 use hessopt::solve::{
-    Control, IterationInfo, Method, Options, curvature_at, minimize_with_callback,
+    AugmentedLagrangian, Constraint, Control, IterationInfo, Method, Options, curvature_at,
+    minimize_constrained, minimize_with_callback, parse_constraint,
 };
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
@@ -46,6 +47,10 @@ pub struct MinimizeArgs {
     /// Print one line per iteration as the run goes (to stderr with --json).
     #[arg(long)]
     pub trace: bool,
+    /// A constraint such as "x1*x2 >= 25", "x1 + x2 <= 3" or "x1^2 + x2^2 = 40" (repeatable):
+    /// solved by the augmented Lagrangian with L-BFGS-B inner solves.
+    #[arg(long, allow_hyphen_values = true)]
+    pub constraint: Vec<String>,
     /// After the run: the Hessian at the optimum, eigenvalues, classification, covariance and
     /// standard errors (reduced to the free variables when bounds are active).
     #[arg(long)]
@@ -99,16 +104,19 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
         };
         problem = problem.with_bounds(lower, upper)?;
     }
-    let method = match &args.method {
-        Some(name) => Method::from_name(name)?,
-        None => Method::default_for(&problem),
-    };
     let mut options = Options::default()
         .with_g_tol(args.tol)?
         .with_seed(args.seed);
     if let Some(m) = args.max_iter {
         options = options.with_max_iter(m)?;
     }
+    if !args.constraint.is_empty() {
+        return constrained(args, &f, &problem, &x0, &options);
+    }
+    let method = match &args.method {
+        Some(name) => Method::from_name(name)?,
+        None => Method::default_for(&problem),
+    };
     let json_mode = args.json;
     let mut trace = |i: &IterationInfo| {
         let line = format!(
@@ -211,6 +219,112 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
         for w in &c.warnings {
             out.field("warning", w.clone(), json!(c.warnings));
         }
+    }
+    Ok(out.finish())
+}
+
+/// `minimize` with `--constraint`: the augmented Lagrangian.
+fn constrained(
+    args: &MinimizeArgs,
+    f: &Formula,
+    problem: &Problem<'_>,
+    x0: &[f64],
+    options: &Options,
+) -> Result<String> {
+    if let Some(m) = args.method.as_deref().filter(|m| *m != "lbfgsb") {
+        return Err(Error::invalid(
+            "method",
+            format!(
+                "'{m}' cannot take --constraint: constraints use the augmented Lagrangian (inner solver lbfgsb)"
+            ),
+        ));
+    }
+    let vars: Vec<&str> = f.vars().iter().map(String::as_str).collect();
+    let parsed = args
+        .constraint
+        .iter()
+        .map(|c| parse_constraint(c, &vars))
+        .collect::<Result<Vec<_>>>()?;
+    let constraints: Vec<Constraint> = parsed
+        .iter()
+        .map(|(c, k)| Constraint::from_formula(*k, c))
+        .collect();
+    let mut start = x0.to_vec();
+    let mut notes = Vec::new();
+    if let Some((lo, hi)) = problem.bounds() {
+        let projected: Vec<f64> = start
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.clamp(lo[i], hi[i]))
+            .collect();
+        if projected != start {
+            notes.push("x0 was outside the bounds and has been projected into them".to_string());
+            start = projected;
+        }
+    }
+    let r = minimize_constrained(
+        problem,
+        &constraints,
+        &start,
+        &AugmentedLagrangian::default(),
+        options,
+    )?;
+    let mut out = Report::new(args.json);
+    out.field(
+        "method",
+        "augmented-lagrangian".into(),
+        json!("augmented-lagrangian"),
+    );
+    out.field(
+        "converged",
+        format!(
+            "{} ({})",
+            if r.converged { "yes" } else { "no" },
+            r.termination
+        ),
+        json!(r.converged),
+    );
+    out.field(
+        "termination",
+        r.termination.to_string(),
+        json!(r.termination.as_str()),
+    );
+    out.field("vars", f.vars().join(", "), json!(f.vars()));
+    out.field("x", vec_text(&r.x), json!(r.x));
+    out.field("value", num(r.value), json!(r.value));
+    out.field(
+        "multipliers",
+        vec_text(&r.multipliers),
+        json!(r.multipliers),
+    );
+    out.field(
+        "max_violation",
+        num_short(r.max_violation),
+        json!(r.max_violation),
+    );
+    out.field(
+        "kkt",
+        format!(
+            "stationarity {}, feasibility {}, complementarity {}",
+            num_short(r.kkt.stationarity),
+            num_short(r.kkt.feasibility),
+            num_short(r.kkt.complementarity)
+        ),
+        json!({"stationarity": r.kkt.stationarity, "feasibility": r.kkt.feasibility, "complementarity": r.kkt.complementarity}),
+    );
+    out.field(
+        "iterations",
+        format!("{} outer, {} inner", r.outer_iterations, r.inner_iterations),
+        json!(r.outer_iterations + r.inner_iterations),
+    );
+    let e = r.evaluations;
+    out.field(
+        "evaluations",
+        format!("f {}, gradient {}, hessian {}", e.f, e.gradient, e.hessian),
+        json!({"f": e.f, "gradient": e.gradient, "hessian": e.hessian}),
+    );
+    for note in &notes {
+        out.field("note", note.clone(), json!(notes));
     }
     Ok(out.finish())
 }

@@ -10,6 +10,7 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 
+pub mod constrained;
 pub mod driver;
 pub mod first_order;
 pub mod least_squares;
@@ -20,6 +21,10 @@ pub mod report;
 pub mod second_order;
 pub mod zeroth_order;
 
+pub use constrained::{
+    AugmentedLagrangian, ConstrainedReport, Constraint, Kind, Kkt, minimize_constrained,
+    parse_constraint,
+};
 pub use driver::Control;
 pub use first_order::cg::{Cg, CgUpdate};
 pub use first_order::gradient_descent::GradientDescent;

@@ -45,6 +45,12 @@ pub enum Termination {
     ObjectiveNotFinite,
     /// f fell below −1e300: the problem looks unbounded below.
     Unbounded,
+    /// Constrained problems: largest violation ≤ feasibility_tol, and the projected gradient of
+    /// the Lagrangian and the complementarity products max |μⱼ gⱼ| ≤ optimality_tol.
+    KktConditions,
+    /// Constrained problems: the penalty reached 1e12 with the violation above tolerance — the
+    /// constraints look infeasible.
+    Infeasible,
 }
 
 impl Termination {
@@ -58,6 +64,7 @@ impl Termination {
                 | Termination::SimplexConverged
                 | Termination::IntervalConverged
                 | Termination::NewtonDecrement
+                | Termination::KktConditions
         )
     }
 
@@ -78,6 +85,8 @@ impl Termination {
             Termination::TrustRegionCollapsed => "trust_region_collapsed",
             Termination::ObjectiveNotFinite => "objective_not_finite",
             Termination::Unbounded => "unbounded",
+            Termination::KktConditions => "kkt_conditions",
+            Termination::Infeasible => "infeasible",
         }
     }
 }
