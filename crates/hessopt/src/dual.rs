@@ -15,7 +15,8 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{DMatrix, DVector, Dyn};
+use num_dual::{Derivative, Dual64, DualVec};
 pub use num_dual::{Dual2DVec64, DualDVec64, DualNum};
 use std::rc::Rc;
 
@@ -51,6 +52,43 @@ where
         gradient: g,
         hessian: h,
     })
+}
+
+/// Value, gradient and the Hessian-vector product H·v of generic code, exact: one evaluation on
+/// vector dual numbers whose entries are themselves dual numbers along v (forward over forward),
+/// O(n) tangents and no n × n matrix.
+///
+/// ```
+/// use hessopt::dual::{DualFunction, DualNum, hvp};
+/// struct Quartic;
+/// impl DualFunction for Quartic {
+///     fn eval<D: DualNum<Primitive = f64>>(&self, x: &[D]) -> D {
+///         x[0].powi(4) + x[0].clone() * x[1].clone() * 3.0
+///     }
+/// }
+/// // H = [[12 x0², 3], [3, 0]] at x0 = 1: H·(1, 2) = (18, 3).
+/// let (f, g, hv) = hvp(&Quartic, &[1.0, 5.0], &[1.0, 2.0])?;
+/// assert_eq!((f, g, hv), (16.0, vec![19.0, 3.0], vec![18.0, 3.0]));
+/// # Ok::<(), hessopt::Error>(())
+/// ```
+pub fn hvp<F: DualFunction>(f: &F, x: &[f64], v: &[f64]) -> Result<(f64, Vec<f64>, Vec<f64>)> {
+    crate::Error::check_dim("direction", x.len(), v.len())?;
+    let n = x.len();
+    let xs: Vec<DualVec<Dual64, Dyn>> = (0..n)
+        .map(|i| {
+            let mut e = DVector::from_element(n, Dual64::from(0.0));
+            e[i] = Dual64::from(1.0);
+            DualVec::new(Dual64::new(x[i], v[i]), Derivative::some(e))
+        })
+        .collect();
+    let r = f.eval(&xs);
+    let eps = r.eps.unwrap_generic(Dyn(n), nalgebra::U1);
+    let g: Vec<f64> = eps.iter().map(|d| d.re).collect();
+    let hv: Vec<f64> = eps.iter().map(|d| d.eps).collect();
+    check_finite("value", &[r.re.re], x)?;
+    check_finite("gradient", &g, x)?;
+    check_finite("Hessian-vector product", &hv, x)?;
+    Ok((r.re.re, g, hv))
 }
 
 /// Rust code written once, generic over the number type, for exact derivatives through

@@ -2,7 +2,8 @@
 //! with full reorthogonalization; Golub & Van Loan §10.1), and the trace by Hutchinson's
 //! estimator. No n × n matrix is formed: memory is O(m·n) for m Lanczos vectors.
 //!
-//! Hessian-vector products come exact from formulas ([`crate::Formula::hvp_with`]), or from a
+//! Hessian-vector products come exact from formulas ([`crate::Formula::hvp_with`]) and from
+//! dual-number code ([`crate::dual::hvp`]), or from a
 //! gradient by differences ([`crate::diff::NumDiff::hvp_from_gradient`]), or from user code.
 //!
 //! ```
