@@ -2,7 +2,7 @@
 //! block or one JSON object.
 
 use nalgebra::DMatrix;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// A report built field by field.
 pub struct Report {
@@ -41,6 +41,29 @@ impl Report {
             .iter()
             .map(|(k, v)| format!("{k:<width$}  {v}\n"))
             .collect()
+    }
+}
+
+impl Report {
+    /// The method, the convergence verdict and the termination reason, as every solver command
+    /// reports them.
+    pub fn outcome(&mut self, method: &str, converged: bool, termination: &str) {
+        self.field("method", method.to_string(), json!(method));
+        self.field(
+            "converged",
+            format!("{} ({termination})", if converged { "yes" } else { "no" }),
+            json!(converged),
+        );
+        self.field("termination", termination.to_string(), json!(termination));
+    }
+
+    /// Evaluation counts as text and as `{"f", "gradient", "hessian"}`.
+    pub fn evaluations(&mut self, c: &hessopt::Counts) {
+        self.field(
+            "evaluations",
+            format!("f {}, gradient {}, hessian {}", c.f, c.gradient, c.hessian),
+            json!({"f": c.f, "gradient": c.gradient, "hessian": c.hessian}),
+        );
     }
 }
 

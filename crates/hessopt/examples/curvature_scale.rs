@@ -1,8 +1,8 @@
 //! Curvature at scale: top and bottom eigenvalues by Lanczos and the trace by Hutchinson for an
 //! operator with n = 10⁵ whose spectrum is known in closed form, without forming the Hessian.
 //!
-//! H = Q Λ Qᵀ, Q = I − 2wwᵀ/wᵀw (a Householder reflection: H is dense, H·v costs O(n)),
-//! Λ = diag(λ): λ_i = i/n, except λ_0 = −1 and the top three 2, 3, 5.
+//! The operator is [`hessopt::problems::KnownSpectrum`]: H = Q Λ Qᵀ with Q a Householder
+//! reflection (H dense, H·v in O(n)), λ_i = i/n except λ_0 = −1 and the top three 2, 3, 5.
 //! Run: `cargo run --release -p hessopt --example curvature_scale`.
 
 use std::time::Instant;
@@ -11,23 +11,9 @@ use hessopt::analysis::lanczos::{Which, extreme_eigenvalues, hutchinson_trace};
 
 fn main() -> Result<(), hessopt::Error> {
     let n = 100_000;
-    let mut lambda: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
-    lambda[0] = -1.0;
-    lambda[n - 3] = 2.0;
-    lambda[n - 2] = 3.0;
-    lambda[n - 1] = 5.0;
-    let w: Vec<f64> = (0..n)
-        .map(|i| ((i * 7919) % 1000) as f64 / 1000.0 - 0.5)
-        .collect();
-    let ww: f64 = w.iter().map(|a| a * a).sum();
-    let reflect = |v: &[f64]| -> Vec<f64> {
-        let c = 2.0 * w.iter().zip(v).map(|(a, b)| a * b).sum::<f64>() / ww;
-        v.iter().zip(&w).map(|(a, b)| a - c * b).collect()
-    };
-    let hv = |v: &[f64], out: &mut [f64]| {
-        let y: Vec<f64> = reflect(v).iter().zip(&lambda).map(|(a, l)| a * l).collect();
-        out.copy_from_slice(&reflect(&y));
-    };
+    let op = hessopt::problems::KnownSpectrum::new(n);
+    let hv = |v: &[f64], out: &mut [f64]| op.apply(v, out);
+    let lambda = &op.eigenvalues;
     let t = Instant::now();
     let top = extreme_eigenvalues(&hv, n, 3, Which::Largest, 1)?;
     let t_top = t.elapsed();

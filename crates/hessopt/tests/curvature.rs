@@ -53,28 +53,12 @@ fn lanczos_on_formula_hvp_matches_dense_eigenvalues() {
     );
 }
 
-/// H = Q Λ Qᵀ with Q = I − 2wwᵀ/wᵀw a Householder reflection (dense, but H v costs O(n)) and
-/// Λ = diag(λ) known: λ_i = i/n for i < n − 3, then 2, 3, 5, and λ_0 = −1.
+/// The closed-form spectrum of [`hessopt::problems::KnownSpectrum`] at n = 20 000.
 #[test]
 fn closed_form_spectrum_at_n_20000() {
     let n = 20_000;
-    let mut lambda: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
-    lambda[0] = -1.0;
-    lambda[n - 3] = 2.0;
-    lambda[n - 2] = 3.0;
-    lambda[n - 1] = 5.0;
-    let w: Vec<f64> = (0..n)
-        .map(|i| ((i * 7919) % 1000) as f64 / 1000.0 - 0.5)
-        .collect();
-    let ww: f64 = w.iter().map(|a| a * a).sum();
-    let reflect = |v: &[f64]| -> Vec<f64> {
-        let c = 2.0 * w.iter().zip(v).map(|(a, b)| a * b).sum::<f64>() / ww;
-        v.iter().zip(&w).map(|(a, b)| a - c * b).collect()
-    };
-    let hv = |v: &[f64], out: &mut [f64]| {
-        let y: Vec<f64> = reflect(v).iter().zip(&lambda).map(|(a, l)| a * l).collect();
-        out.copy_from_slice(&reflect(&y));
-    };
+    let op = hessopt::problems::KnownSpectrum::new(n);
+    let hv = |v: &[f64], out: &mut [f64]| op.apply(v, out);
     let top = extreme_eigenvalues(&hv, n, 3, Which::Largest, 1).unwrap();
     let values: Vec<f64> = top.iter().map(|r| r.value).collect();
     for (got, want) in values.iter().zip([5.0, 3.0, 2.0]) {
@@ -83,7 +67,7 @@ fn closed_form_spectrum_at_n_20000() {
     let bottom = extreme_eigenvalues(&hv, n, 1, Which::Smallest, 1).unwrap();
     assert!((bottom[0].value + 1.0).abs() < 1e-9, "{bottom:?}");
     let (trace, se) = hutchinson_trace(&hv, n, 50, 2).unwrap();
-    let exact: f64 = lambda.iter().sum();
+    let exact: f64 = op.eigenvalues.iter().sum();
     assert!(
         (trace - exact).abs() <= 4.0 * se,
         "{trace} ± {se} vs {exact}"

@@ -36,25 +36,7 @@ pub fn run(args: &LsqArgs) -> Result<String> {
     let problem = LeastSquares::from_formulas(&set);
     let r = LevenbergMarquardt::default().solve(&problem, &x0)?;
     let mut out = Report::new(args.json);
-    out.field(
-        "method",
-        "levenberg-marquardt".into(),
-        json!("levenberg-marquardt"),
-    );
-    out.field(
-        "converged",
-        format!(
-            "{} ({})",
-            if r.converged { "yes" } else { "no" },
-            r.termination
-        ),
-        json!(r.converged),
-    );
-    out.field(
-        "termination",
-        r.termination.to_string(),
-        json!(r.termination.as_str()),
-    );
+    out.outcome("levenberg-marquardt", r.converged, r.termination.as_str());
     out.field("vars", set.vars().join(", "), json!(set.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
     out.field("residual_norm", num(r.rss.sqrt()), json!(r.rss.sqrt()));

@@ -138,21 +138,7 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
         if args.trace { Some(&mut trace) } else { None };
     let r = minimize_with_callback(&problem, &x0, &method, &options, callback)?;
     let mut out = Report::new(args.json);
-    out.field("method", r.method.clone(), json!(r.method));
-    out.field(
-        "converged",
-        format!(
-            "{} ({})",
-            if r.converged { "yes" } else { "no" },
-            r.termination
-        ),
-        json!(r.converged),
-    );
-    out.field(
-        "termination",
-        r.termination.to_string(),
-        json!(r.termination.as_str()),
-    );
+    out.outcome(&r.method, r.converged, r.termination.as_str());
     out.field("vars", f.vars().join(", "), json!(f.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
     out.field("value", num(r.value), json!(r.value));
@@ -163,12 +149,7 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
     };
     out.field("gradient_norm", gn.map_or("-".into(), num_short), json!(gn));
     out.field("iterations", r.iterations.to_string(), json!(r.iterations));
-    let e = r.evaluations;
-    out.field(
-        "evaluations",
-        format!("f {}, gradient {}, hessian {}", e.f, e.gradient, e.hessian),
-        json!({"f": e.f, "gradient": e.gradient, "hessian": e.hessian}),
-    );
+    out.evaluations(&r.evaluations);
     let ms = r.elapsed.as_secs_f64() * 1e3;
     out.field("time_ms", format!("{ms:.3}"), json!(ms));
     for note in &r.notes {
@@ -270,25 +251,7 @@ fn constrained(
         options,
     )?;
     let mut out = Report::new(args.json);
-    out.field(
-        "method",
-        "augmented-lagrangian".into(),
-        json!("augmented-lagrangian"),
-    );
-    out.field(
-        "converged",
-        format!(
-            "{} ({})",
-            if r.converged { "yes" } else { "no" },
-            r.termination
-        ),
-        json!(r.converged),
-    );
-    out.field(
-        "termination",
-        r.termination.to_string(),
-        json!(r.termination.as_str()),
-    );
+    out.outcome("augmented-lagrangian", r.converged, r.termination.as_str());
     out.field("vars", f.vars().join(", "), json!(f.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
     out.field("value", num(r.value), json!(r.value));
@@ -317,12 +280,7 @@ fn constrained(
         format!("{} outer, {} inner", r.outer_iterations, r.inner_iterations),
         json!(r.outer_iterations + r.inner_iterations),
     );
-    let e = r.evaluations;
-    out.field(
-        "evaluations",
-        format!("f {}, gradient {}, hessian {}", e.f, e.gradient, e.hessian),
-        json!({"f": e.f, "gradient": e.gradient, "hessian": e.hessian}),
-    );
+    out.evaluations(&r.evaluations);
     for note in &notes {
         out.field("note", note.clone(), json!(notes));
     }

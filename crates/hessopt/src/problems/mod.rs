@@ -71,3 +71,47 @@ impl TestProblem {
 pub fn mgh() -> Vec<TestProblem> {
     mgh::all()
 }
+
+/// A dense symmetric operator with a spectrum known in closed form, for testing eigenvalue
+/// methods at scale: H = Q Λ Qᵀ with Q = I − 2wwᵀ/wᵀw a Householder reflection (dense, yet H·v
+/// costs O(n)) and Λ = diag(λ) with λ_i = i/n, except λ_0 = −1 and the top three 2, 3, 5.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownSpectrum {
+    /// The eigenvalues λ (unsorted, as placed on the diagonal).
+    pub eigenvalues: Vec<f64>,
+    w: Vec<f64>,
+    ww: f64,
+}
+
+impl KnownSpectrum {
+    /// The operator of size n ≥ 4.
+    pub fn new(n: usize) -> Self {
+        let mut eigenvalues: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
+        eigenvalues[0] = -1.0;
+        eigenvalues[n - 3] = 2.0;
+        eigenvalues[n - 2] = 3.0;
+        eigenvalues[n - 1] = 5.0;
+        let w: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919) % 1000) as f64 / 1000.0 - 0.5)
+            .collect();
+        let ww = w.iter().map(|a| a * a).sum();
+        KnownSpectrum { eigenvalues, w, ww }
+    }
+
+    fn reflect(&self, v: &mut [f64]) {
+        let c = 2.0 * self.w.iter().zip(v.iter()).map(|(a, b)| a * b).sum::<f64>() / self.ww;
+        for (vi, wi) in v.iter_mut().zip(&self.w) {
+            *vi -= c * wi;
+        }
+    }
+
+    /// out = H v.
+    pub fn apply(&self, v: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(v);
+        self.reflect(out);
+        for (o, l) in out.iter_mut().zip(&self.eigenvalues) {
+            *o *= l;
+        }
+        self.reflect(out);
+    }
+}

@@ -19,10 +19,15 @@ pub(crate) struct Iterate {
 
 /// What one method needs to implement.
 pub(crate) trait Solver {
-    /// Whether the iterate carries a gradient (and the gradient test applies).
-    fn uses_gradient(&self) -> bool;
-    /// Evaluates the start (`it.x` is set); for gradient methods fills `it.f` and `it.g`.
-    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()>;
+    /// Whether the iterate carries a gradient (and the gradient test applies); gradient methods
+    /// by default.
+    fn uses_gradient(&self) -> bool {
+        true
+    }
+    /// Evaluates the start (`it.x` is set): by default f and ∇f.
+    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
+        super::first_order::start_with_gradient(ev, it)
+    }
     /// One iteration: updates `it` or returns the reason to stop.
     fn step(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate)
     -> Result<Option<Termination>>;

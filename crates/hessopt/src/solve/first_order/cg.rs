@@ -76,10 +76,6 @@ pub(crate) struct CgState {
 }
 
 impl Solver for CgState {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         start_with_gradient(ev, it)?;
         self.d = it.g.iter().map(|v| -v).collect();

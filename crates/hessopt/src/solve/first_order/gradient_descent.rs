@@ -5,7 +5,7 @@
 //! steps). Needs gradients. Default line search: Moré–Thuente (c1 = 1e-4, c2 = 0.9); the first
 //! trial step reuses the last step's decrease (Nocedal & Wright eq. 3.60).
 
-use super::{dot, line_step, norm_inf, start_with_gradient};
+use super::{dot, line_step, norm_inf};
 use crate::error::Result;
 use crate::problem::Evaluator;
 use crate::solve::driver::{Iterate, Solver};
@@ -50,14 +50,6 @@ pub(crate) struct GradientDescentState {
 }
 
 impl Solver for GradientDescentState {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
-    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
-        start_with_gradient(ev, it)
-    }
-
     fn step(
         &mut self,
         ev: &mut Evaluator<'_, '_>,

@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use super::{dot, is_descent, line_step, norm_inf, start_with_gradient};
+use super::{dot, is_descent, line_step, norm_inf};
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
 use crate::solve::driver::{Iterate, Solver};
@@ -85,14 +85,6 @@ pub(crate) struct LbfgsState {
 }
 
 impl Solver for LbfgsState {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
-    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
-        start_with_gradient(ev, it)
-    }
-
     fn step(
         &mut self,
         ev: &mut Evaluator<'_, '_>,

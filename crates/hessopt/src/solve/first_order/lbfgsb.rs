@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 
 use nalgebra::{DMatrix, DVector};
 
-use super::{dot, is_descent, start_with_gradient};
+use super::{dot, is_descent};
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
 use crate::solve::driver::{Iterate, Solver};
@@ -336,14 +336,6 @@ impl LbfgsbState {
 }
 
 impl Solver for LbfgsbState {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
-    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
-        start_with_gradient(ev, it)
-    }
-
     fn step(
         &mut self,
         ev: &mut Evaluator<'_, '_>,

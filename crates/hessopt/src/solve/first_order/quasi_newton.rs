@@ -82,10 +82,6 @@ pub(crate) struct QuasiNewtonState {
 }
 
 impl Solver for QuasiNewtonState {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         self.h = DMatrix::identity(n, n);

@@ -9,7 +9,6 @@
 //! its gain needs tuning: defaults a = 0.1, b = 10, α = 0.602 (Spall's practical choice),
 //! batch 32, seeded by the options' seed.
 
-use super::start_with_gradient;
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
 use crate::rng::Rng;
@@ -95,14 +94,6 @@ pub(crate) struct SgdState<'o> {
 }
 
 impl Solver for SgdState<'_> {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
-    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
-        start_with_gradient(ev, it)
-    }
-
     fn step(
         &mut self,
         ev: &mut Evaluator<'_, '_>,

@@ -53,10 +53,6 @@ pub(crate) struct Sr1State {
 }
 
 impl Solver for Sr1State {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         self.b = DMatrix::identity(n, n);

@@ -199,10 +199,6 @@ pub(crate) struct TrustRegionState {
 }
 
 impl Solver for TrustRegionState {
-    fn uses_gradient(&self) -> bool {
-        true
-    }
-
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         self.h = DMatrix::zeros(n, n);
