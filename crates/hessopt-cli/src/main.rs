@@ -33,6 +33,8 @@ enum Command {
     Lsq(commands::lsq::LsqArgs),
     /// Linear least squares from CSV matrices (QR, SVD, norm-constrained).
     Lstsq(commands::lstsq::LstsqArgs),
+    /// Solve an equation or a square system of equations.
+    Root(commands::root::RootArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Fit(a) => commands::fit::run(&a),
         Command::Lsq(a) => commands::lsq::run(&a),
         Command::Lstsq(a) => commands::lstsq::run(&a),
+        Command::Root(a) => commands::root::run(&a),
     };
     match result {
         Ok(text) => {

@@ -737,3 +737,66 @@ fn least_squares_commands() {
     fails_with(&["lstsq", &a, &b, "--max-norm", "-1"], "invalid max-norm");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn root_command() {
+    let v = json(&["root", "x^2 - 2", "--x0=1", "--json"]);
+    for key in [
+        "x",
+        "residual_norm",
+        "converged",
+        "termination",
+        "iterations",
+        "evaluations",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert!((floats(&v["x"])[0] - 2f64.sqrt()).abs() < 1e-12);
+    let s = json(&["root", "x^2 + y^2 - 4; x - y", "--x0=1,0", "--json"]);
+    assert!(
+        close(&floats(&s["x"]), &[2f64.sqrt(), 2f64.sqrt()], 1e-12),
+        "{s}"
+    );
+    let b = json(&[
+        "root",
+        "x^3 - 2*x + 2",
+        "--x0=0",
+        "--bracket=-3,0",
+        "--json",
+    ]);
+    assert_eq!(b["method"], "brent");
+    assert!(
+        (floats(&b["x"])[0] + 1.769_292_354_238_631).abs() < 1e-10,
+        "{b}"
+    );
+    let br = json(&[
+        "root",
+        "x^2 + y^2 - 4; x - y",
+        "--x0=1,0",
+        "--method",
+        "broyden",
+        "--json",
+    ]);
+    assert_eq!(br["converged"], true);
+    let none = json(&["root", "x^2 + 1", "--x0=0", "--method", "brent", "--json"]);
+    assert_eq!(
+        (none["converged"].clone(), none["termination"].clone()),
+        (serde_json::json!(false), serde_json::json!("no_bracket"))
+    );
+    // A minimum of |F| that is not a root is never reported as converged.
+    let m = json(&["root", "x^2 + 1", "--x0=0.5", "--json"]);
+    assert_eq!(m["converged"], false, "{m}");
+    fails_with(&["root", "x*y", "--x0=1,1"], "1 equations in 2 unknowns");
+    fails_with(
+        &["root", "x^2 - 2", "--x0=1", "--method", "broyden"],
+        "unknown method 'broyden' for one equation",
+    );
+    fails_with(
+        &["root", "x - y; x + y", "--x0=1,1", "--method", "secant"],
+        "unknown method 'secant' for systems",
+    );
+    fails_with(
+        &["root", "x^2 - 2", "--x0=1", "--bracket=1"],
+        "give two numbers",
+    );
+}

@@ -51,6 +51,7 @@ mod linalg;
 pub mod problem;
 pub mod problems;
 pub mod rng;
+pub mod root;
 pub mod solve;
 pub mod special;
 

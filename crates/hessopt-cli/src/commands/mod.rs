@@ -7,6 +7,7 @@ pub mod jacobian;
 pub mod lsq;
 pub mod lstsq;
 pub mod minimize;
+pub mod root;
 
 use clap::{Args, ValueEnum};
 use hessopt::{Error, Formula, FormulaSet, Result};

@@ -1,0 +1,151 @@
+//! `hessopt root`: solve f(x) = 0 or a system F(x) = 0 (formulas separated by ';').
+
+use clap::Args;
+use hessopt::root::{
+    RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar, solve_system,
+};
+use hessopt::{Error, FormulaSet, Result};
+use nalgebra::DMatrix;
+use serde_json::json;
+
+use super::{check_point, formula_text, parse_numbers, split_vars};
+use crate::output::{Report, num_short, vec_text};
+
+/// Arguments of `root`.
+#[derive(Debug, Args)]
+pub struct RootArgs {
+    /// The equation(s), e.g. "x^2 - 2" or "x^2 + y^2 - 4; x - y", or @FILE.
+    #[arg(allow_hyphen_values = true)]
+    pub expr: String,
+    /// Starting point, comma separated in variable order.
+    #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
+    pub x0: String,
+    /// Variable order, comma separated (default: order of first appearance).
+    #[arg(long, value_name = "A,B,...")]
+    pub vars: Option<String>,
+    /// A bracket a,b with a sign change, for one equation (implies brent unless --method says).
+    #[arg(long, allow_hyphen_values = true, value_name = "A,B")]
+    pub bracket: Option<String>,
+    /// newton (default), secant, brent (one equation), broyden (systems).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Residual tolerance on the largest |F_i|.
+    #[arg(long, default_value_t = 1e-12)]
+    pub tol: f64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &RootArgs) -> Result<String> {
+    let text = formula_text(&args.expr)?;
+    let set = match split_vars(&args.vars) {
+        Some(v) => FormulaSet::parse_with_vars(&text, &v)?,
+        None => FormulaSet::parse(&text)?,
+    };
+    let x0 = parse_numbers("x0", &args.x0)?;
+    check_point("x0", &x0, set.vars())?;
+    if set.len() != set.dim() {
+        return Err(Error::invalid(
+            "equations",
+            format!(
+                "{} equations in {} unknowns: root needs a square system",
+                set.len(),
+                set.dim()
+            ),
+        ));
+    }
+    if !(args.tol > 0.0) {
+        return Err(Error::invalid("--tol", format!("{} is not > 0", args.tol)));
+    }
+    let opts = RootOptions {
+        ftol: args.tol,
+        ..RootOptions::default()
+    };
+    let bracket = match &args.bracket {
+        None => None,
+        Some(t) => {
+            let v = parse_numbers("bracket", t)?;
+            if v.len() != 2 {
+                return Err(Error::invalid("--bracket", "give two numbers a,b"));
+            }
+            Some((v[0], v[1]))
+        }
+    };
+    let r = if set.dim() == 1 {
+        let method = match args.method.as_deref() {
+            None if bracket.is_some() => ScalarMethod::Brent,
+            None | Some("newton") => ScalarMethod::Newton,
+            Some("secant") => ScalarMethod::Secant,
+            Some("brent") => ScalarMethod::Brent,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "method",
+                    format!(
+                        "unknown method '{other}' for one equation (known: newton, secant, brent)"
+                    ),
+                ));
+            }
+        };
+        let f = |x: f64| set.values(&[x]).map_or(f64::NAN, |v| v[0]);
+        let df = |x: f64| set.jacobian(&[x]).map_or(f64::NAN, |(_, j)| j[(0, 0)]);
+        solve_scalar(
+            &Scalar {
+                f: &f,
+                df: Some(&df),
+            },
+            x0[0],
+            bracket,
+            method,
+            &opts,
+        )?
+    } else {
+        if bracket.is_some() {
+            return Err(Error::invalid("--bracket", "only for one equation"));
+        }
+        let method = match args.method.as_deref() {
+            None | Some("newton") => SystemMethod::Newton,
+            Some("broyden") => SystemMethod::Broyden,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "method",
+                    format!("unknown method '{other}' for systems (known: newton, broyden)"),
+                ));
+            }
+        };
+        let f = |x: &[f64], out: &mut [f64]| match set.values(x) {
+            Ok(v) => out.copy_from_slice(&v),
+            Err(_) => out.fill(f64::NAN),
+        };
+        let j = |x: &[f64], out: &mut DMatrix<f64>| match set.jacobian(x) {
+            Ok((_, jac)) => out.copy_from(&jac),
+            Err(_) => out.fill(f64::NAN),
+        };
+        solve_system(
+            &System {
+                n: set.dim(),
+                f: &f,
+                jacobian: Some(&j),
+            },
+            &x0,
+            method,
+            &opts,
+        )?
+    };
+    let mut out = Report::new(args.json);
+    out.outcome(r.method, r.converged, r.termination.as_str());
+    out.field("vars", set.vars().join(", "), json!(set.vars()));
+    out.field("x", vec_text(&r.x), json!(r.x));
+    out.field(
+        "residual_norm",
+        num_short(r.residual_norm),
+        json!(r.residual_norm),
+    );
+    out.field("iterations", r.iterations.to_string(), json!(r.iterations));
+    out.field(
+        "evaluations",
+        format!("f {}, jacobian {}", r.evaluations, r.jacobian_evaluations),
+        json!({"f": r.evaluations, "jacobian": r.jacobian_evaluations}),
+    );
+    Ok(out.finish())
+}
