@@ -55,7 +55,7 @@ pub fn run(args: &RootArgs) -> Result<String> {
             ),
         ));
     }
-    if !(args.tol > 0.0) {
+    if args.tol.is_nan() || args.tol <= 0.0 {
         return Err(Error::invalid("--tol", format!("{} is not > 0", args.tol)));
     }
     let opts = RootOptions {
