@@ -99,28 +99,24 @@ fn brent_without_sign_change_says_so() {
     assert!(!r.converged);
 }
 
-fn system_of(
-    set: &FormulaSet,
-) -> (
-    impl Fn(&[f64], &mut [f64]) + '_,
-    impl Fn(&[f64], &mut DMatrix<f64>) + '_,
-) {
-    (
-        move |x: &[f64], out: &mut [f64]| match set.values(x) {
-            Ok(v) => out.copy_from_slice(&v),
-            Err(_) => out.fill(f64::NAN),
-        },
-        move |x: &[f64], j: &mut DMatrix<f64>| match set.jacobian(x) {
-            Ok((_, jac)) => j.copy_from(&jac),
-            Err(_) => j.fill(f64::NAN),
-        },
-    )
+fn values_of(set: &FormulaSet) -> impl Fn(&[f64], &mut [f64]) + '_ {
+    move |x: &[f64], out: &mut [f64]| match set.values(x) {
+        Ok(v) => out.copy_from_slice(&v),
+        Err(_) => out.fill(f64::NAN),
+    }
+}
+
+fn jacobian_of(set: &FormulaSet) -> impl Fn(&[f64], &mut DMatrix<f64>) + '_ {
+    move |x: &[f64], j: &mut DMatrix<f64>| match set.jacobian(x) {
+        Ok((_, jac)) => j.copy_from(&jac),
+        Err(_) => j.fill(f64::NAN),
+    }
 }
 
 #[test]
 fn circle_and_line() {
     let set = FormulaSet::parse("x^2 + y^2 - 4; x - y").unwrap();
-    let (f, j) = system_of(&set);
+    let (f, j) = (values_of(&set), jacobian_of(&set));
     for method in [SystemMethod::Newton, SystemMethod::Broyden] {
         let sys = System {
             n: 2,
@@ -140,7 +136,7 @@ fn mgh_square_systems() {
     let no_root_from_start = ["freudenstein_roth", "chebyquad"];
     for p in mgh().into_iter().filter(|p| p.residuals.len() == p.n) {
         let set = p.residual_set().unwrap();
-        let (f, j) = system_of(&set);
+        let (f, j) = (values_of(&set), jacobian_of(&set));
         let sys = System {
             n: p.n,
             f: &f,
