@@ -331,9 +331,6 @@ impl LevenbergMarquardt {
             if delta <= self.xtol * xs || (lambda == 0.0 && pnorm <= self.xtol * xs) {
                 break Termination::SmallStep;
             }
-            if f == 0.0 {
-                break Termination::SmallFChange;
-            }
         };
         let (covariance, standard_errors) = covariance(&j, f, m, n);
         Ok(LsqReport {
