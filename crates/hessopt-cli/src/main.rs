@@ -35,6 +35,10 @@ enum Command {
     Lstsq(commands::lstsq::LstsqArgs),
     /// Solve an equation or a square system of equations.
     Root(commands::root::RootArgs),
+    /// Contour plot with optimizer paths, or convergence plot, as SVG.
+    Plot(commands::plot::PlotArgs),
+    /// Run the Moré–Garbow–Hillstrom suite: table, scipy reference, performance profile.
+    Bench(commands::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,8 @@ fn main() -> ExitCode {
         Command::Lsq(a) => commands::lsq::run(&a),
         Command::Lstsq(a) => commands::lstsq::run(&a),
         Command::Root(a) => commands::root::run(&a),
+        Command::Plot(a) => commands::plot::run(&a),
+        Command::Bench(a) => commands::bench::run(&a),
     };
     match result {
         Ok(text) => {

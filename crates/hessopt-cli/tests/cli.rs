@@ -800,3 +800,108 @@ fn root_command() {
         "give two numbers",
     );
 }
+
+fn svg_paths(path: &std::path::Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| matches!(n.tag_name().name(), "path" | "polyline" | "line"))
+        .count()
+}
+
+#[test]
+fn plots_are_svg_with_paths() {
+    let dir = std::env::temp_dir().join(format!("hessopt-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let contour = dir.join("rosen.svg");
+    let out = hessopt(&[
+        "plot",
+        "100*(y - x^2)^2 + (1 - x)^2",
+        "--vars=x,y",
+        "--x0=-1.2,1",
+        "--methods",
+        "bfgs,newton,nelder-mead",
+        "--out",
+        &contour.display().to_string(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("bfgs (38 iterations)"));
+    let text = std::fs::read_to_string(&contour).unwrap();
+    for label in ["bfgs", "newton", "nelder-mead", "start"] {
+        assert!(text.contains(label), "legend lacks {label}");
+    }
+    assert!(svg_paths(&contour) > 100, "contours and paths");
+    let conv = dir.join("conv.svg");
+    let out = hessopt(&[
+        "plot",
+        "(x - 1)^2 + 10*(y - x)^2 + z^2",
+        "--x0=0,1,2",
+        "--methods",
+        "bfgs,cg",
+        "--convergence",
+        "--out",
+        &conv.display().to_string(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(svg_paths(&conv) >= 2);
+    fails_with(
+        &["plot", "x + y + z", "--x0=0,0,0", "--out", "/tmp/x.svg"],
+        "contour plots need exactly two variables",
+    );
+    fails_with(
+        &[
+            "plot",
+            "x^2 + y^2",
+            "--x0=1,1",
+            "--out",
+            "/tmp/x.svg",
+            "--window=1,0,0,1",
+        ],
+        "xmin < xmax",
+    );
+    fails_with(
+        &[
+            "plot",
+            "x^2 + y^2",
+            "--x0=1,1",
+            "--out",
+            "/nonexistent/dir/x.svg",
+        ],
+        "/nonexistent/dir/x.svg",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bench_on_a_small_subset() {
+    let dir = std::env::temp_dir().join(format!("hessopt-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let profile = dir.join("profile.svg");
+    let v = json(&[
+        "bench",
+        "--methods",
+        "bfgs,trust-region",
+        "--problems",
+        "4",
+        "--out",
+        &profile.display().to_string(),
+        "--json",
+    ]);
+    assert_eq!(v["problems"], 4);
+    assert_eq!(v["methods"][1]["method"], "trust-region");
+    assert_eq!(v["methods"][1]["solved"], 4, "{v}");
+    assert!(v["reference"]["source"].as_str().unwrap().contains("scipy"));
+    assert_eq!(v["runs"].as_array().unwrap().len(), 8);
+    assert!(svg_paths(&profile) >= 2);
+    std::fs::remove_dir_all(&dir).ok();
+    fails_with(&["bench", "--methods", "magic"], "unknown method 'magic'");
+}

@@ -1,5 +1,7 @@
 //! `hessopt minimize`: minimize a formula with any method of the library.
 
+use std::io::IsTerminal;
+
 use clap::Args;
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Control, IterationInfo, Method, Options, curvature_at,
@@ -118,7 +120,23 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
         None => Method::default_for(&problem),
     };
     let json_mode = args.json;
+    // A progress line for people watching a terminal; nothing for pipes, JSON or --trace.
+    let spinner = (!json_mode && !args.trace && std::io::stdout().is_terminal()).then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        s
+    });
     let mut trace = |i: &IterationInfo| {
+        if let Some(s) = &spinner {
+            if i.iteration % 50 == 0 {
+                s.set_message(format!(
+                    "iteration {}  f {}",
+                    i.iteration,
+                    num_short(i.value)
+                ));
+            }
+            return Control::Continue;
+        }
         let line = format!(
             "iter {:>5}  f {:<14}  |g| {:<10}  evals {:>6}  x {}",
             i.iteration,
@@ -135,8 +153,15 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
         Control::Continue
     };
     let callback: Option<&mut dyn FnMut(&IterationInfo) -> Control> =
-        if args.trace { Some(&mut trace) } else { None };
+        if args.trace || spinner.is_some() {
+            Some(&mut trace)
+        } else {
+            None
+        };
     let r = minimize_with_callback(&problem, &x0, &method, &options, callback)?;
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
     let mut out = Report::new(args.json);
     out.outcome(&r.method, r.converged, r.termination.as_str());
     out.field("vars", f.vars().join(", "), json!(f.vars()));

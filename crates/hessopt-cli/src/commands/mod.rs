@@ -1,5 +1,6 @@
 //! One module per subcommand; shared argument types and parsing helpers here.
 
+pub mod bench;
 pub mod fit;
 pub mod gradient;
 pub mod hessian;
@@ -7,6 +8,7 @@ pub mod jacobian;
 pub mod lsq;
 pub mod lstsq;
 pub mod minimize;
+pub mod plot;
 pub mod root;
 
 use clap::{Args, ValueEnum};

@@ -9,6 +9,7 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 
+pub mod bench;
 mod mgh;
 
 use crate::error::Result;

@@ -1,0 +1,376 @@
+//! `hessopt plot`: contours of a two-variable formula with each method's path of iterates, or
+//! (`--convergence`) f − f_best per iteration on a log scale. SVG through plotters' SVG backend
+//! (text as SVG `<text>`, no system fonts needed).
+
+use clap::Args;
+use hessopt::solve::{IterationInfo, Method, Options, minimize};
+use hessopt::{Error, Formula, Problem, Result};
+use plotters::prelude::*;
+
+use super::{check_point, formula_text, parse_numbers, split_vars};
+
+/// Arguments of `plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// The formula (two variables for contour plots), or @FILE.
+    #[arg(allow_hyphen_values = true)]
+    pub expr: String,
+    /// Starting point, comma separated in variable order.
+    #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
+    pub x0: String,
+    /// Variable order, comma separated.
+    #[arg(long, value_name = "A,B,...")]
+    pub vars: Option<String>,
+    /// Methods to run and draw, comma separated.
+    #[arg(long, default_value = "bfgs,newton,nelder-mead")]
+    pub methods: String,
+    /// Output SVG file.
+    #[arg(long)]
+    pub out: String,
+    /// Draw f − f_best per iteration (log scale) instead of contours.
+    #[arg(long)]
+    pub convergence: bool,
+    /// Plot window xmin,xmax,ymin,ymax (default: around the paths).
+    #[arg(long, allow_hyphen_values = true, value_name = "XMIN,XMAX,YMIN,YMAX")]
+    pub window: Option<String>,
+    /// Number of contour levels.
+    #[arg(long, default_value_t = 18)]
+    pub levels: usize,
+    /// Iteration limit per method.
+    #[arg(long, default_value_t = 2000)]
+    pub max_iter: usize,
+}
+
+/// Distinct colours for the methods' paths.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(214, 39, 40),
+    RGBColor(31, 119, 180),
+    RGBColor(44, 160, 44),
+    RGBColor(255, 127, 14),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(23, 190, 207),
+];
+
+fn draw_error<E: std::fmt::Debug>(path: &str) -> impl Fn(E) -> Error + '_ {
+    move |e| Error::Io {
+        path: path.to_string(),
+        message: format!("drawing failed: {e:?}"),
+    }
+}
+
+/// One method's run: name and iterates.
+struct Run {
+    name: String,
+    trace: Vec<IterationInfo>,
+}
+
+pub fn run(args: &PlotArgs) -> Result<String> {
+    let text = formula_text(&args.expr)?;
+    let f = match split_vars(&args.vars) {
+        Some(v) => Formula::parse_with_vars(&text, &v)?,
+        None => Formula::parse(&text)?,
+    };
+    let x0 = parse_numbers("x0", &args.x0)?;
+    check_point("x0", &x0, f.vars())?;
+    if !args.convergence && f.dim() != 2 {
+        return Err(Error::invalid(
+            "plot",
+            format!(
+                "contour plots need exactly two variables, the formula has {} (use --convergence)",
+                f.dim()
+            ),
+        ));
+    }
+    if args.levels == 0 || args.levels > 200 {
+        return Err(Error::invalid(
+            "--levels",
+            format!("{} is not in 1..=200", args.levels),
+        ));
+    }
+    let problem = Problem::from_formula(&f);
+    let options = Options::default()
+        .with_trace(true)
+        .with_max_iter(args.max_iter)?;
+    let mut runs = Vec::new();
+    for name in args.methods.split(',').map(str::trim) {
+        let method = Method::from_name(name)?;
+        let r = minimize(&problem, &x0, &method, &options)?;
+        runs.push(Run {
+            name: name.to_string(),
+            trace: r.trace,
+        });
+    }
+    let title = text.trim();
+    if args.convergence {
+        convergence_plot(&args.out, title, &runs)?;
+    } else {
+        let window = match &args.window {
+            Some(w) => {
+                let v = parse_numbers("window", w)?;
+                if v.len() != 4 || v[0] >= v[1] || v[2] >= v[3] {
+                    return Err(Error::invalid(
+                        "--window",
+                        "give xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax",
+                    ));
+                }
+                (v[0], v[1], v[2], v[3])
+            }
+            None => auto_window(&runs),
+        };
+        contour_plot(&args.out, title, &f, &runs, window, args.levels)?;
+    }
+    let summary: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            format!(
+                "{} ({} iterations)",
+                r.name,
+                r.trace.len().saturating_sub(1)
+            )
+        })
+        .collect();
+    Ok(format!("wrote {}: {}\n", args.out, summary.join(", ")))
+}
+
+/// The bounding box of all paths, widened by 15% and to a minimal span.
+fn auto_window(runs: &[Run]) -> (f64, f64, f64, f64) {
+    let pts = runs
+        .iter()
+        .flat_map(|r| r.trace.iter().map(|i| (i.x[0], i.x[1])));
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for (x, y) in pts.filter(|(x, y)| x.is_finite() && y.is_finite()) {
+        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+    }
+    let span = |a: f64, b: f64| ((b - a) * 0.15).max(0.1 * a.abs().max(b.abs()).max(1.0));
+    let (dx, dy) = (span(x0, x1), span(y0, y1));
+    (x0 - dx, x1 + dx, y0 - dy, y1 + dy)
+}
+
+/// Contour levels: log-spaced above the grid minimum when values span several decades, else
+/// evenly spaced, between the 1% and 90% quantiles of the grid.
+fn levels(values: &[f64], count: usize) -> Vec<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return Vec::new();
+    }
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| v[((v.len() - 1) as f64 * p) as usize];
+    let (min, lo, mid, hi) = (v[0], q(0.01), q(0.5), q(0.9));
+    let wide = mid - min > 0.0 && (hi - min) / (mid - min) > 20.0
+        || (lo - min) > 0.0 && (hi - min) / (lo - min) > 1e3;
+    (0..count)
+        .map(|k| {
+            let t = (k as f64 + 0.5) / count as f64;
+            if wide {
+                let (a, b) = ((lo - min).max((hi - min) * 1e-6), hi - min);
+                min + a * (b / a).powf(t)
+            } else {
+                lo + (hi - lo) * t
+            }
+        })
+        .collect()
+}
+
+/// Marching squares: the segments of the level set {f = level} on the grid.
+fn contour_segments(z: &[Vec<f64>], xs: &[f64], ys: &[f64], level: f64) -> Vec<[(f64, f64); 2]> {
+    let mut out = Vec::new();
+    let lerp = |a: (f64, f64, f64), b: (f64, f64, f64)| {
+        let t = (level - a.2) / (b.2 - a.2);
+        (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
+    };
+    for i in 0..xs.len() - 1 {
+        for j in 0..ys.len() - 1 {
+            let c = [
+                (xs[i], ys[j], z[i][j]),
+                (xs[i + 1], ys[j], z[i + 1][j]),
+                (xs[i + 1], ys[j + 1], z[i + 1][j + 1]),
+                (xs[i], ys[j + 1], z[i][j + 1]),
+            ];
+            if c.iter().any(|p| !p.2.is_finite()) {
+                continue;
+            }
+            // Crossing points on the four edges, in order; a cell has 0, 2 or 4 of them.
+            let crossings: Vec<(f64, f64)> = (0..4)
+                .filter_map(|e| {
+                    let (a, b) = (c[e], c[(e + 1) % 4]);
+                    ((a.2 < level) != (b.2 < level)).then(|| lerp(a, b))
+                })
+                .collect();
+            for pair in crossings.chunks(2) {
+                if let [p, q] = pair {
+                    out.push([*p, *q]);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn contour_plot(
+    path: &str,
+    title: &str,
+    f: &Formula,
+    runs: &[Run],
+    (x0, x1, y0, y1): (f64, f64, f64, f64),
+    count: usize,
+) -> Result<()> {
+    let n = 110;
+    let xs: Vec<f64> = (0..=n)
+        .map(|i| x0 + (x1 - x0) * i as f64 / n as f64)
+        .collect();
+    let ys: Vec<f64> = (0..=n)
+        .map(|j| y0 + (y1 - y0) * j as f64 / n as f64)
+        .collect();
+    let mut ws = f.workspace();
+    let z: Vec<Vec<f64>> = xs
+        .iter()
+        .map(|&x| {
+            ys.iter()
+                .map(|&y| f.value_with(&[x, y], &mut ws).unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    let flat: Vec<f64> = z.iter().flatten().copied().collect();
+    let err = draw_error(path);
+    let root = SVGBackend::new(path, (820, 720)).into_drawing_area();
+    root.fill(&WHITE).map_err(&err)?;
+    let vars = f.vars();
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(55)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(&err)?;
+    chart
+        .configure_mesh()
+        .x_desc(vars[0].as_str())
+        .y_desc(vars[1].as_str())
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(&err)?;
+    let lv = levels(&flat, count);
+    for (k, &level) in lv.iter().enumerate() {
+        let shade = 120 + (110.0 * k as f64 / lv.len().max(1) as f64) as u8;
+        let style = RGBColor(shade, shade, shade).stroke_width(1);
+        chart
+            .draw_series(
+                contour_segments(&z, &xs, &ys, level)
+                    .into_iter()
+                    .map(|s| PathElement::new(s.to_vec(), style)),
+            )
+            .map_err(&err)?;
+    }
+    for (k, run) in runs.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let pts: Vec<(f64, f64)> = run
+            .trace
+            .iter()
+            .map(|i| (i.x[0], i.x[1]))
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+            .map_err(&err)?
+            .label(format!(
+                "{} ({} it.)",
+                run.name,
+                pts.len().saturating_sub(1)
+            ))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+        chart
+            .draw_series(pts.iter().map(|p| Circle::new(*p, 2, color.filled())))
+            .map_err(&err)?;
+        if let Some(last) = pts.last() {
+            chart
+                .draw_series(std::iter::once(Cross::new(*last, 7, color.stroke_width(2))))
+                .map_err(&err)?;
+        }
+    }
+    if let Some(start) = runs.first().and_then(|r| r.trace.first()) {
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                (start.x[0], start.x[1]),
+                7,
+                BLACK.stroke_width(2),
+            )))
+            .map_err(&err)?
+            .label("start")
+            .legend(|(x, y)| Circle::new((x + 9, y), 5, BLACK.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(&err)?;
+    root.present().map_err(&err)?;
+    Ok(())
+}
+
+fn convergence_plot(path: &str, title: &str, runs: &[Run]) -> Result<()> {
+    let best = runs
+        .iter()
+        .flat_map(|r| r.trace.iter().map(|i| i.value))
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let gap = |v: f64| (v - best).max(1e-17);
+    let iters = runs.iter().map(|r| r.trace.len()).max().unwrap_or(1).max(2) as f64;
+    let top = runs
+        .iter()
+        .flat_map(|r| r.trace.iter().map(|i| gap(i.value)))
+        .filter(|v| v.is_finite())
+        .fold(1e-16, f64::max);
+    let err = draw_error(path);
+    let root = SVGBackend::new(path, (820, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(&err)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(format!("f - f_best: {title}"), ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(65)
+        .build_cartesian_2d(0f64..iters, (1e-17f64..top * 10.0).log_scale())
+        .map_err(&err)?;
+    chart
+        .configure_mesh()
+        .x_desc("iteration")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_desc("f - f_best")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()
+        .map_err(&err)?;
+    for (k, run) in runs.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let pts: Vec<(f64, f64)> = run
+            .trace
+            .iter()
+            .map(|i| (i.iteration as f64, gap(i.value)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+            .map_err(&err)?
+            .label(run.name.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(&err)?;
+    root.present().map_err(&err)?;
+    Ok(())
+}
