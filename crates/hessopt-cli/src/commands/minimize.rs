@@ -10,7 +10,7 @@ use hessopt::solve::{
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
 
-use super::{check_point, formula_text, parse_numbers, split_vars};
+use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
 use crate::output::{
     Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
@@ -62,29 +62,6 @@ pub struct MinimizeArgs {
     pub json: bool,
 }
 
-/// Parses bounds: numbers or ±inf, never NaN.
-fn parse_bounds(name: &str, text: &str, n: usize) -> Result<Vec<f64>> {
-    let v: Vec<f64> = text
-        .split(',')
-        .map(|s| {
-            let t = s.trim();
-            t.parse::<f64>()
-                .ok()
-                .filter(|v| !v.is_nan())
-                .ok_or_else(|| {
-                    Error::invalid(format!("--{name}"), format!("'{t}' is not a number"))
-                })
-        })
-        .collect::<Result<_>>()?;
-    if v.len() != n {
-        return Err(Error::invalid(
-            format!("--{name}"),
-            format!("{} values given but the formula has {n} variables", v.len()),
-        ));
-    }
-    Ok(v)
-}
-
 pub fn run(args: &MinimizeArgs) -> Result<String> {
     let text = formula_text(&args.expr)?;
     let f = match split_vars(&args.vars) {
@@ -93,19 +70,11 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
     };
     let x0 = parse_numbers("x0", &args.x0)?;
     check_point("x0", &x0, f.vars())?;
-    let n = f.dim();
-    let mut problem = Problem::from_formula(&f);
-    if args.lower.is_some() || args.upper.is_some() {
-        let lower = match &args.lower {
-            Some(t) => parse_bounds("lower", t, n)?,
-            None => vec![f64::NEG_INFINITY; n],
-        };
-        let upper = match &args.upper {
-            Some(t) => parse_bounds("upper", t, n)?,
-            None => vec![f64::INFINITY; n],
-        };
-        problem = problem.with_bounds(lower, upper)?;
-    }
+    let problem = with_bounds(
+        Problem::from_formula(&f),
+        args.lower.as_deref(),
+        args.upper.as_deref(),
+    )?;
     let mut options = Options::default()
         .with_g_tol(args.tol)?
         .with_seed(args.seed);

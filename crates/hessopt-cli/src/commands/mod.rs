@@ -84,6 +84,46 @@ pub fn split_vars(vars: &Option<String>) -> Option<Vec<&str>> {
         .map(|v| v.split(',').map(str::trim).collect())
 }
 
+/// Parses bounds: numbers or ±inf, never NaN.
+pub fn parse_bounds(name: &str, text: &str, n: usize) -> Result<Vec<f64>> {
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|s| {
+            let t = s.trim();
+            t.parse::<f64>()
+                .ok()
+                .filter(|v| !v.is_nan())
+                .ok_or_else(|| {
+                    Error::invalid(format!("--{name}"), format!("'{t}' is not a number"))
+                })
+        })
+        .collect::<Result<_>>()?;
+    if v.len() != n {
+        return Err(Error::invalid(
+            format!("--{name}"),
+            format!("{} values given but the formula has {n} variables", v.len()),
+        ));
+    }
+    Ok(v)
+}
+
+/// Adds `--lower/--upper` bounds (either may be absent: ∓∞) to a problem.
+pub fn with_bounds<'a>(
+    problem: hessopt::Problem<'a>,
+    lower: Option<&str>,
+    upper: Option<&str>,
+) -> Result<hessopt::Problem<'a>> {
+    if lower.is_none() && upper.is_none() {
+        return Ok(problem);
+    }
+    let n = problem.dim();
+    let lo = lower.map_or(Ok(vec![f64::NEG_INFINITY; n]), |t| {
+        parse_bounds("lower", t, n)
+    })?;
+    let hi = upper.map_or(Ok(vec![f64::INFINITY; n]), |t| parse_bounds("upper", t, n))?;
+    problem.with_bounds(lo, hi)
+}
+
 /// Checks that a point has one coordinate per variable.
 pub fn check_point(name: &str, x: &[f64], vars: &[String]) -> Result<()> {
     if x.len() == vars.len() {

@@ -7,7 +7,7 @@ use hessopt::solve::{IterationInfo, Method, Options, minimize};
 use hessopt::{Error, Formula, Problem, Result};
 use plotters::prelude::*;
 
-use super::{check_point, formula_text, parse_numbers, split_vars};
+use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
 
 /// Arguments of `plot`.
 #[derive(Debug, Args)]
@@ -36,6 +36,12 @@ pub struct PlotArgs {
     /// Number of contour levels.
     #[arg(long, default_value_t = 18)]
     pub levels: usize,
+    /// Lower bounds, one per variable (for lbfgsb and brent).
+    #[arg(long, allow_hyphen_values = true, value_name = "L1,L2,...")]
+    pub lower: Option<String>,
+    /// Upper bounds, one per variable.
+    #[arg(long, allow_hyphen_values = true, value_name = "U1,U2,...")]
+    pub upper: Option<String>,
     /// Iteration limit per method.
     #[arg(long, default_value_t = 2000)]
     pub max_iter: usize,
@@ -89,7 +95,11 @@ pub fn run(args: &PlotArgs) -> Result<String> {
             format!("{} is not in 1..=200", args.levels),
         ));
     }
-    let problem = Problem::from_formula(&f);
+    let problem = with_bounds(
+        Problem::from_formula(&f),
+        args.lower.as_deref(),
+        args.upper.as_deref(),
+    )?;
     let options = Options::default()
         .with_trace(true)
         .with_max_iter(args.max_iter)?;
@@ -213,6 +223,50 @@ fn contour_segments(z: &[Vec<f64>], xs: &[f64], ys: &[f64], level: f64) -> Vec<[
     out
 }
 
+/// Joins marching-squares segments that share endpoints into polylines (fewer, longer SVG paths).
+fn chain(segments: Vec<[(f64, f64); 2]>) -> Vec<Vec<(f64, f64)>> {
+    use std::collections::HashMap;
+    let key = |p: (f64, f64)| ((p.0 * 1e9).round() as i64, (p.1 * 1e9).round() as i64);
+    let mut ends: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, s) in segments.iter().enumerate() {
+        ends.entry(key(s[0])).or_default().push(i);
+        ends.entry(key(s[1])).or_default().push(i);
+    }
+    let mut used = vec![false; segments.len()];
+    let mut lines = Vec::new();
+    for start in 0..segments.len() {
+        if used[start] {
+            continue;
+        }
+        used[start] = true;
+        let mut line = vec![segments[start][0], segments[start][1]];
+        // Extend forwards from the last point, then backwards from the first.
+        for forward in [true, false] {
+            loop {
+                let tip = if forward {
+                    line[line.len() - 1]
+                } else {
+                    line[0]
+                };
+                let next = ends
+                    .get(&key(tip))
+                    .and_then(|c| c.iter().copied().find(|&i| !used[i]));
+                let Some(i) = next else { break };
+                used[i] = true;
+                let s = segments[i];
+                let other = if key(s[0]) == key(tip) { s[1] } else { s[0] };
+                if forward {
+                    line.push(other);
+                } else {
+                    line.insert(0, other);
+                }
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 fn contour_plot(
     path: &str,
     title: &str,
@@ -262,9 +316,9 @@ fn contour_plot(
         let style = RGBColor(shade, shade, shade).stroke_width(1);
         chart
             .draw_series(
-                contour_segments(&z, &xs, &ys, level)
+                chain(contour_segments(&z, &xs, &ys, level))
                     .into_iter()
-                    .map(|s| PathElement::new(s.to_vec(), style)),
+                    .map(|line| PathElement::new(line, style)),
             )
             .map_err(&err)?;
     }
