@@ -176,4 +176,6 @@ fn infeasible_constraints_are_reported_as_such() {
     assert!(!r.converged && r.max_violation > 0.1);
     assert!(parse_constraint("x > 1", &["x"]).is_err());
     assert!(parse_constraint("x >= 1 >= 0", &["x"]).is_err());
+    let e = parse_constraint("x =", &["x"]).unwrap_err().to_string();
+    assert!(e.contains("needs an expression on both sides"), "{e}");
 }

@@ -108,7 +108,13 @@ pub fn run(args: &BenchArgs) -> Result<String> {
         return Ok(problems_json());
     }
     let methods: Vec<&str> = args.methods.split(',').map(str::trim).collect();
-    let count = args.problems.unwrap_or(35).clamp(1, 35);
+    let count = args.problems.unwrap_or(35);
+    if !(1..=35).contains(&count) {
+        return Err(Error::invalid(
+            "--problems",
+            format!("{count} is not in 1..=35"),
+        ));
+    }
     let show = !args.json && std::io::stdout().is_terminal();
     let bar = if show {
         let b = ProgressBar::new((count * methods.len()) as u64);

@@ -89,6 +89,12 @@ pub fn parse_constraint(text: &str, vars: &[&str]) -> Result<(Formula, Kind)> {
             format!("'{text}' has no '>=', '<=' or '=' (write e.g. \"x1*x2 >= 25\")"),
         ));
     };
+    if lhs.trim().is_empty() || rhs.trim().is_empty() {
+        return Err(Error::invalid(
+            "constraint",
+            format!("'{text}' needs an expression on both sides"),
+        ));
+    }
     if rhs.contains('=') || rhs.contains('<') || rhs.contains('>') {
         return Err(Error::invalid(
             "constraint",
