@@ -883,6 +883,28 @@ impl NumDiff {
         Ok(j)
     }
 
+    /// Hessian-vector product H·v from values only: the derivative along v of this engine's
+    /// numerical gradient (nested extrapolation: accurate, but O(n) gradient estimates per
+    /// product — with a gradient at hand use [`NumDiff::hvp_from_gradient`]). Returns (H·v, error
+    /// estimate, function evaluations).
+    pub fn hvp<F: Fn(&[f64]) -> f64 + ?Sized>(
+        &self,
+        f: &F,
+        x: &[f64],
+        v: &[f64],
+    ) -> Result<(Vec<f64>, Vec<f64>, usize)> {
+        let used = AtomicUsize::new(0);
+        let g = |p: &[f64]| match self.gradient(f, p) {
+            Ok(e) => {
+                used.fetch_add(e.evaluations, AtomicOrdering::Relaxed);
+                e.gradient
+            }
+            Err(_) => vec![f64::NAN; p.len()],
+        };
+        let (hv, err, _) = self.hvp_from_gradient(&g, x, v)?;
+        Ok((hv, err, used.load(AtomicOrdering::Relaxed)))
+    }
+
     /// Hessian-vector product H·v from a user gradient: the derivative of ∇f along v.
     pub fn hvp_from_gradient<G: Fn(&[f64]) -> Vec<f64> + ?Sized>(
         &self,

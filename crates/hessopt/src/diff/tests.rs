@@ -61,6 +61,14 @@ fn jacobian_and_hvp_from_gradient() {
         .hessian_from_gradient(&g, &[1.0, 2.0])
         .unwrap();
     assert!((h.jacobian[(0, 1)] - 2.0).abs() < 1e-9);
+    // The same product from values only: f = x² y + y³.
+    let fv = |x: &[f64]| x[0] * x[0] * x[1] + x[1].powi(3);
+    let (hv, err, evals) = NumDiff::new().hvp(&fv, &[1.0, 2.0], &[1.0, -1.0]).unwrap();
+    assert!(
+        (hv[0] - 2.0).abs() < 1e-7 && (hv[1] + 10.0).abs() < 1e-7,
+        "{hv:?} ± {err:?}"
+    );
+    assert!(evals > 0);
     let fs = |x: &[f64]| x[0] * x[0] * x[1];
     let (d, _, _) = NumDiff::new()
         .directional_derivative(&fs, &[1.0, 2.0], &[0.0, 3.0])
