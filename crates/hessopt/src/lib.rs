@@ -32,6 +32,36 @@
 //! **Vector functions** (formulas separated by `;`) have exact Jacobians, see [`FormulaSet`];
 //! **Rust code** generic over a dual-number type gets exact derivatives through [`dual`].
 //!
+//! **Black boxes** get numerical derivatives with error estimates ([`diff`]):
+//!
+//! ```
+//! let f = |x: &[f64]| (x[0] * 1e4).sin() + x[1].exp();
+//! let h = hessopt::diff::hessian(&f, &[1e-4, 1.0])?;
+//! let exact = -1e8 * 1f64.sin();
+//! assert!((h.hessian[(0, 0)] - exact).abs() < 1e-7 * exact.abs());
+//! assert!(h.error[(0, 0)] > 0.0 && h.evaluations <= 25);
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+//!
+//! **Minimization** ([`solve`]): one driver, thirteen methods, an honest report, and the Hessian at
+//! the optimum with standard errors:
+//!
+//! ```
+//! use hessopt::{Formula, Problem, solve::{minimize, curvature_at, Method, Options}};
+//! let f = Formula::parse_with_vars("(x - 1)^2 + 4*(y + 2)^2 + x*y", &["x", "y"])?;
+//! let p = Problem::from_formula(&f);
+//! let r = minimize(&p, &[0.0, 0.0], &Method::default_for(&p), &Options::default())?;
+//! assert!(r.converged);
+//! let c = curvature_at(&p, &r.x)?;
+//! let se = c.standard_errors.unwrap(); // √diag(H⁻¹), H = [[2, 1], [1, 8]]
+//! assert!((se[0] - (8.0f64 / 15.0).sqrt()).abs() < 1e-12);
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+//!
+//! **Least squares, constraints, roots, fits**: [`solve::LevenbergMarquardt`],
+//! [`solve::lstsq`], [`solve::minimize_constrained`], [`root`], [`fit`]; curvature at scale by
+//! [`analysis::lanczos`]; test problems with known minima in [`problems`].
+//!
 //! Bad input is an [`Error`] naming the problem, never a panic:
 //!
 //! ```
