@@ -127,7 +127,7 @@ pub fn extreme_eigenvalues(
     Ok(best)
 }
 
-/// Hutchinson's estimator of tr(H) = E[zᵀHz] over `samples` Rademacher vectors z; returns the
+/// Hutchinson's estimator of tr(H) = E(zᵀHz) over `samples` Rademacher vectors z; returns the
 /// estimate and its standard error (sample standard deviation / √samples).
 pub fn hutchinson_trace(
     hv: &dyn Fn(&[f64], &mut [f64]),

@@ -2,7 +2,7 @@
 //!
 //! Given difference quotients D(h_k) at steps h_k = h_0 / r^k whose error expands in powers
 //! h^p, h^{2p}, … (p = 2 for central stencils, p = 1 for one-sided ones), the Neville tableau
-//! T[k][m] = (r^{pm} T[k][m−1] − T[k−1][m−1]) / (r^{pm} − 1) removes one power per column.
+//! T(k, m) = (r^{pm} T(k, m−1) − T(k−1, m−1)) / (r^{pm} − 1) removes one power per column.
 //! Ridders (1982; Numerical Recipes 3rd ed. §5.7) estimates the error of each entry as the larger of
 //! its differences to the two entries it came from, and keeps the entry with the smallest estimate.
 
