@@ -6,6 +6,9 @@ use nalgebra::{DMatrix, SymmetricEigen};
 /// Eigen-decomposition of a symmetric matrix: eigenvalues ascending, eigenvectors as columns in
 /// the same order. Only the lower triangle is read.
 pub(crate) fn symmetric_eigen(a: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
+    if a.nrows() == 0 {
+        return (Vec::new(), DMatrix::zeros(0, 0));
+    }
     let eig = SymmetricEigen::new(a.clone());
     let mut order: Vec<usize> = (0..eig.eigenvalues.len()).collect();
     order.sort_by(|&i, &j| eig.eigenvalues[i].total_cmp(&eig.eigenvalues[j]));
@@ -60,6 +63,13 @@ pub(crate) fn cholesky_inverse(a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
 /// Thin singular value decomposition a = U Σ Vᵀ: (U as m × k, σ descending, V as n × k),
 /// k = min(m, n).
 pub(crate) fn svd(a: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>, DMatrix<f64>) {
+    if a.nrows() == 0 || a.ncols() == 0 {
+        return (
+            DMatrix::zeros(a.nrows(), 0),
+            Vec::new(),
+            DMatrix::zeros(a.ncols(), 0),
+        );
+    }
     let s = a.clone().svd(true, true);
     let (u, vt) = (
         s.u.unwrap_or_else(|| DMatrix::zeros(0, 0)),

@@ -64,6 +64,11 @@ fn bad_starts_are_errors() {
         Err(Error::NonFinite { .. })
     ));
     assert!(Method::from_name("steepest").is_err());
+    let empty = Problem::new(0, |_: &[f64]| 1.0);
+    assert!(matches!(
+        minimize(&empty, &[], &bfgs, &o),
+        Err(Error::InvalidArgument { .. })
+    ));
     assert!(Options::default().with_g_tol(-1.0).is_err());
     assert!(
         Problem::new(1, |x: &[f64]| x[0])

@@ -63,8 +63,9 @@ impl Definiteness {
         let neg = eigenvalues.iter().filter(|&&v| v < -tol).count();
         let n = eigenvalues.len();
         match (pos, neg) {
-            (p, 0) if p == n && n > 0 => Definiteness::PositiveDefinite,
-            (0, q) if q == n && n > 0 => Definiteness::NegativeDefinite,
+            // An empty matrix (every variable held at a bound) is vacuously positive definite.
+            (p, 0) if p == n => Definiteness::PositiveDefinite,
+            (0, q) if q == n => Definiteness::NegativeDefinite,
             (_, 0) => Definiteness::PositiveSemidefinite,
             (0, _) => Definiteness::NegativeSemidefinite,
             _ => Definiteness::Indefinite,
@@ -161,7 +162,9 @@ impl HessianAnalysis {
         let min_abs = eigenvalues
             .iter()
             .fold(f64::INFINITY, |m, v| m.min(v.abs()));
-        let condition_number = if min_abs == 0.0 || eigenvalues.is_empty() {
+        let condition_number = if eigenvalues.is_empty() {
+            1.0
+        } else if min_abs == 0.0 {
             f64::INFINITY
         } else {
             max_abs / min_abs

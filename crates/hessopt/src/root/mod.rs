@@ -495,6 +495,9 @@ pub fn solve_system(
 ) -> Result<RootReport> {
     let n = sys.n;
     Error::check_dim("x0", n, x0.len())?;
+    if n == 0 {
+        return Err(Error::invalid("system", "no unknowns"));
+    }
     if let Some(i) = x0.iter().position(|v| !v.is_finite()) {
         return Err(Error::invalid(
             "x0",

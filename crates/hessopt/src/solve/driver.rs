@@ -67,6 +67,9 @@ pub(crate) fn run(
 ) -> Result<Report> {
     let start = Instant::now();
     Error::check_dim("x0", problem.dim(), x0.len())?;
+    if problem.dim() == 0 {
+        return Err(Error::invalid("problem", "it has no variables"));
+    }
     if let Some(i) = x0.iter().position(|v| !v.is_finite()) {
         return Err(Error::invalid(
             "x0",

@@ -5,8 +5,9 @@
 //! - The Hessian is exact when the problem has one (formulas, dual numbers, user code); otherwise
 //!   it comes from the numerical engine ([`crate::diff`]) with its error estimate, from the
 //!   gradient when there is one, else from values.
-//! - With bounds, variables at a bound are held fixed and the reduced Hessian on the free ones is
-//!   analysed (their standard errors are NaN: a variable on its bound has no symmetric interval).
+//! - With bounds, variables at a bound (or within 1e-6 relative of it with the gradient pushing
+//!   outwards) are held fixed and the reduced Hessian on the free ones is analysed (their
+//!   standard errors are NaN: a variable on its bound has no symmetric interval).
 //! - The covariance comes from a Cholesky factorization of the (reduced) Hessian, never from an
 //!   explicit general inverse; when the Hessian is not positive definite no standard errors are
 //!   reported, and a condition number above 1e10 comes with a warning that they are unreliable.
@@ -70,12 +71,18 @@ pub fn curvature_at(problem: &Problem<'_>, x: &[f64]) -> Result<OptimumCurvature
         g = est.gradient;
     }
     crate::expr::check_finite("Hessian", h.as_slice(), x)?;
+    // A variable is held at a bound when it sits on it, or within 1e-6 relative of it with the
+    // gradient pushing outwards (a bound optimum found by a method that stops just inside).
     let free: Vec<bool> = match problem.bounds() {
         None => vec![true; n],
         Some((lo, hi)) => (0..n)
             .map(|i| {
-                let tol = 1e-10 * x[i].abs().max(1.0);
-                (x[i] - lo[i]).abs() > tol && (hi[i] - x[i]).abs() > tol
+                let scale = x[i].abs().max(1.0);
+                let at_lo = (x[i] - lo[i]).abs() <= 1e-10 * scale
+                    || ((x[i] - lo[i]) <= 1e-6 * scale && g[i] > 0.0);
+                let at_hi = (hi[i] - x[i]).abs() <= 1e-10 * scale
+                    || ((hi[i] - x[i]) <= 1e-6 * scale && g[i] < 0.0);
+                !(at_lo || at_hi)
             })
             .collect(),
     };
@@ -92,7 +99,9 @@ pub fn curvature_at(problem: &Problem<'_>, x: &[f64]) -> Result<OptimumCurvature
     let analysis =
         HessianAnalysis::with_tolerances(&reduced, &g_free, value, &x_free, eigen_rtol, GRAD_RTOL);
     let mut warnings = Vec::new();
-    let inverse = if analysis.definiteness == crate::analysis::Definiteness::PositiveDefinite {
+    let inverse = if idx.is_empty() {
+        Some(DMatrix::zeros(0, 0))
+    } else if analysis.definiteness == crate::analysis::Definiteness::PositiveDefinite {
         linalg::cholesky_inverse(&reduced)
     } else {
         None

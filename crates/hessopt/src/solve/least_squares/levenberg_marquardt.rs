@@ -189,6 +189,12 @@ impl LevenbergMarquardt {
     pub fn solve(&self, problem: &LeastSquares<'_>, x0: &[f64]) -> Result<LsqReport> {
         let (m, n) = (problem.m, problem.n);
         Error::check_dim("x0", n, x0.len())?;
+        if m == 0 || n == 0 {
+            return Err(Error::invalid(
+                "least squares",
+                format!("{m} residuals in {n} parameters"),
+            ));
+        }
         if let Some(i) = x0.iter().position(|v| !v.is_finite()) {
             return Err(Error::invalid(
                 "x0",
