@@ -314,3 +314,32 @@ fn lbfgs_at_scale_in_linear_memory() {
     .unwrap();
     assert!(r.converged && r.value < 1e-8, "{}", r.value);
 }
+
+mod common;
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// No method panics on random smooth formulas from random starts (results may be any
+    /// termination, or an error for a non-finite start).
+    #[test]
+    fn no_method_panics(src in common::formula(), x in -3.0f64..3.0, y in -3.0f64..3.0) {
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let p = Problem::from_formula(&f);
+        let options = Options::default().with_max_iter(200).unwrap().with_max_evals(2000).unwrap();
+        for name in hessopt::solve::METHOD_NAMES.iter().filter(|m| **m != "brent") {
+            let method = Method::from_name(name).unwrap();
+            if let Ok(r) = minimize(&p, &[x, y], &method, &options) {
+                prop_assert!(r.converged == r.termination.is_convergence());
+                prop_assert!(r.value <= f.value(&[x, y]).unwrap() || !r.value.is_finite() || *name == "sgd");
+            }
+        }
+        let bounded = Problem::from_formula(&f).with_bounds(vec![-1.0, -1.0], vec![1.0, 1.0]).unwrap();
+        let r = minimize(&bounded, &[x, y], &Method::from_name("lbfgsb").unwrap(), &options);
+        if let Ok(r) = r {
+            prop_assert!(r.x.iter().all(|v| (-1.0..=1.0).contains(v)), "{:?}", r.x);
+        }
+    }
+}

@@ -13,6 +13,9 @@ pub(super) fn search(
     alpha0: f64,
     c1: f64,
 ) -> Result<Option<Trial>> {
+    if !(alpha0.is_finite() && alpha0 > 0.0) {
+        return Ok(None);
+    }
     let mut alpha = alpha0;
     for _ in 0..MAX_STEPS {
         let t = phi.eval(alpha)?;
@@ -21,7 +24,7 @@ pub(super) fn search(
         }
         // Minimizer of the quadratic through φ(0), φ'(0), φ(α), kept within [0.1α, 0.5α];
         // a non-finite trial halves the step.
-        let next = if t.f.is_finite() {
+        let next = if t.f.is_finite() && alpha.is_finite() {
             let q = -dphi0 * alpha * alpha / (2.0 * (t.f - f0 - dphi0 * alpha));
             q.clamp(0.1 * alpha, 0.5 * alpha)
         } else {

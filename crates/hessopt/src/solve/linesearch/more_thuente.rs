@@ -104,7 +104,9 @@ fn step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi: f64
             } else {
                 stpq
             };
-            stpf.clamp(lo, hi)
+            // The extrapolation range can come out reversed after a back-off from a non-finite
+            // trial: order it.
+            stpf.clamp(lo.min(hi), lo.max(hi))
         }
     } else if *bracketed {
         // Case 4: lower value, same sign, derivative not decreasing; cubic towards sty.
@@ -224,7 +226,7 @@ pub(super) fn search(
             stmin = stp + XTRAPL * (stp - x.a);
             stmax = stp + XTRAPU * (stp - x.a);
         }
-        stp = stp.clamp(stpmin, stpmax);
+        stp = stp.clamp(stpmin, stpmax.max(stpmin));
         if stp == stpmax && stpmax < alpha_max {
             stp = x.a + 0.5 * (stpmax - x.a); // stay strictly below a non-finite point
         }
