@@ -172,3 +172,36 @@ fn mgh_square_systems() {
         }
     }
 }
+
+mod common;
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Root finders and Levenberg–Marquardt never panic on random systems (f(x, y), y − 0.3),
+    /// and a converged report always has a small residual.
+    #[test]
+    fn no_panics_on_random_systems(src in common::formula(), x in -3.0f64..3.0, y in -3.0f64..3.0) {
+        let set = FormulaSet::parse_with_vars(&format!("{src}; y - 0.3"), &["x", "y"]).unwrap();
+        let (f, j) = (values_of(&set), jacobian_of(&set));
+        let sys = System { n: 2, f: &f, jacobian: Some(&j) };
+        for method in [SystemMethod::Newton, SystemMethod::Broyden] {
+            if let Ok(r) = solve_system(&sys, &[x, y], method, &RootOptions::default()) {
+                prop_assert!(!r.converged || r.residual_norm <= 1e-12, "{r:?}");
+            }
+        }
+        let lsq = hessopt::solve::LeastSquares::from_formulas(&set);
+        let _ = hessopt::solve::LevenbergMarquardt::default().solve(&lsq, &[x, y]);
+        let g = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let value = |t: f64| g.value(&[t, 0.3]).unwrap();
+        let deriv = |t: f64| g.gradient(&[t, 0.3]).map(|(_, d)| d[0]).unwrap_or(f64::NAN);
+        let eq = Scalar { f: &value, df: Some(&deriv) };
+        for m in [ScalarMethod::Newton, ScalarMethod::Secant, ScalarMethod::Brent] {
+            if let Ok(r) = solve_scalar(&eq, x, None, m, &RootOptions::default()) {
+                prop_assert!(!r.converged || r.termination == RootTermination::Bracket || r.residual_norm <= 1e-12);
+            }
+        }
+    }
+}
