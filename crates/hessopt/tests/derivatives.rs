@@ -85,3 +85,18 @@ proptest! {
         prop_assert!(a == b || (a.is_nan() && b.is_nan()), "{src} -> {f}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Any text parses or fails with an error — never a panic — and a parsed formula evaluates.
+    #[test]
+    fn arbitrary_text_never_panics(src in "[-+*/^(),.0-9a-z ;=<>e]{0,40}") {
+        if let Ok(f) = Formula::parse(&src) {
+            let x = vec![0.7; f.dim()];
+            let _ = f.hessian(&x);
+            let _ = f.to_string();
+        }
+        let _ = hessopt::FormulaSet::parse(&src);
+    }
+}
