@@ -49,7 +49,7 @@ fn special_function_derivatives() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(common::config(200))]
 
     /// Exact gradient vs a central difference; exact Hessian vs central differences of the exact
     /// gradient. Step 1e-6 gives truncation + rounding error well below the 1e-5 tolerance.
@@ -87,7 +87,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(common::config(2000))]
 
     /// Any text parses or fails with an error — never a panic — and a parsed formula evaluates.
     #[test]

@@ -178,7 +178,7 @@ mod common;
 use proptest::prelude::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(60))]
+    #![proptest_config(common::config(60))]
 
     /// Root finders and Levenberg–Marquardt never panic on random systems (f(x, y), y − 0.3),
     /// and a converged report always has a small residual.

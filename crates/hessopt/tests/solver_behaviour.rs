@@ -320,7 +320,7 @@ mod common;
 use proptest::prelude::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(40))]
+    #![proptest_config(common::config(40))]
 
     /// No method panics on random smooth formulas from random starts (results may be any
     /// termination, or an error for a non-finite start).

@@ -578,9 +578,7 @@ impl NumDiff {
                 Order::Second => line.d2(f0, e, k),
             };
             let (d_prev, d_cur) = (q(k - 1) - q(k - 2), q(k) - q(k - 1));
-            if d_cur.abs() <= CONTRACTION * d_prev.abs()
-                || d_cur.abs() <= 100.0 * self.rounding(line, f0, e, order, k)
-            {
+            if d_cur.abs() <= 100.0 * self.rounding(line, f0, e, order, k) {
                 continue;
             }
             let in_f = match order {
@@ -594,10 +592,23 @@ impl NumDiff {
             ]
             .iter()
             .fold(0.0f64, |m, v| m.max(v.abs()));
-            if in_f <= NOISE_FRACTION * size {
+            // Noise-sized: tiny against |f| itself, or against how much f changes over the step
+            // (f may be computed with absolute noise far above ε|f|, as log(1 + u) for small u).
+            let (fk, pk, mk) = (
+                f0.entries()[e],
+                line.plus[k].entries()[e],
+                line.minus[k].entries()[e],
+            );
+            let change = (pk - fk).abs().max((mk - fk).abs());
+            let small_in_f = in_f <= NOISE_FRACTION * size || in_f <= 0.05 * change;
+            // In the Taylor range successive differences shrink by RATIO^-p; noise makes them
+            // shrink less (or grow). Differences at f's noise level that shrink less than 4×
+            // that rate are noise; larger ones that do not even halve mean steps far too big.
+            let taylor = RATIO.powi(-line.power());
+            if small_in_f && d_cur.abs() > (4.0 * taylor).min(CONTRACTION) * d_prev.abs() {
                 *level = in_f;
                 noisy = true;
-            } else {
+            } else if !small_in_f && d_cur.abs() > CONTRACTION * d_prev.abs() {
                 return Verdict::Far;
             }
         }

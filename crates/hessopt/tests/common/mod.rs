@@ -49,3 +49,18 @@ pub fn formula() -> impl Strategy<Value = String> {
         ]
     })
 }
+
+/// Property-test settings: `cases` cases and a fixed seed, so that CI runs are reproducible;
+/// `PROPTEST_CASES` and `PROPTEST_RNG_SEED` override them for longer or different local runs.
+pub fn config(cases: u32) -> ProptestConfig {
+    let mut c = ProptestConfig::default();
+    if std::env::var("PROPTEST_CASES").is_err() {
+        c.cases = cases;
+    }
+    if std::env::var("PROPTEST_RNG_SEED").is_err() {
+        c.rng_seed = proptest::test_runner::RngSeed::Fixed(20_261_122);
+    }
+    // Failures are reproduced from the seed, not from files written into the source tree.
+    c.failure_persistence = None;
+    c
+}
