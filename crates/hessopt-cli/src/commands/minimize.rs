@@ -206,6 +206,12 @@ fn constrained(
     x0: &[f64],
     options: &Options,
 ) -> Result<String> {
+    if args.hessian {
+        return Err(Error::invalid(
+            "--hessian",
+            "not available with --constraint: the objective's Hessian alone is not the curvature of the constrained problem",
+        ));
+    }
     if let Some(m) = args.method.as_deref().filter(|m| *m != "lbfgsb") {
         return Err(Error::invalid(
             "method",
