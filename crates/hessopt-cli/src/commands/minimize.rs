@@ -34,7 +34,8 @@ pub struct MinimizeArgs {
     /// Iteration limit.
     #[arg(long)]
     pub max_iter: Option<usize>,
-    /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it.
+    /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it (with
+    /// --constraint: the same for the gradient of the Lagrangian).
     #[arg(long, default_value_t = 1e-8)]
     pub tol: f64,
     /// Seed for stochastic methods (sgd, sann).
@@ -206,6 +207,12 @@ fn constrained(
     x0: &[f64],
     options: &Options,
 ) -> Result<String> {
+    if args.trace {
+        return Err(Error::invalid(
+            "--trace",
+            "not available with --constraint (the report gives outer and inner iterations)",
+        ));
+    }
     if args.hessian {
         return Err(Error::invalid(
             "--hessian",
@@ -243,13 +250,12 @@ fn constrained(
             start = projected;
         }
     }
-    let r = minimize_constrained(
-        problem,
-        &constraints,
-        &start,
-        &AugmentedLagrangian::default(),
-        options,
-    )?;
+    // --tol is the stationarity tolerance of the KKT test here.
+    let config = AugmentedLagrangian {
+        optimality_tol: options.g_tol,
+        ..AugmentedLagrangian::default()
+    };
+    let r = minimize_constrained(problem, &constraints, &start, &config, options)?;
     let mut out = Report::new(args.json);
     out.outcome("augmented-lagrangian", r.converged, r.termination.as_str());
     out.field("vars", f.vars().join(", "), json!(f.vars()));
