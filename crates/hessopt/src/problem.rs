@@ -264,25 +264,11 @@ impl<'p, 'a> Evaluator<'p, 'a> {
         Ok(f)
     }
 
-    /// Central differences with step ε^(1/3)·max(|x_i|, 1): 2n values, error O(ε^(2/3)).
+    /// Central differences ([`crate::diff::central_differences`]): 2n values.
     fn central_gradient(&mut self, x: &[f64], f0: f64, g: &mut [f64]) {
-        let mut p = x.to_vec();
-        for i in 0..x.len() {
-            let h = f64::EPSILON.cbrt() * x[i].abs().max(1.0);
-            p[i] = x[i] + h;
-            let fp = (self.problem.value)(&p);
-            p[i] = x[i] - h;
-            let fm = (self.problem.value)(&p);
-            p[i] = x[i];
-            self.counts.f += 2;
-            g[i] = if fp.is_finite() && fm.is_finite() {
-                (fp - fm) / (2.0 * h)
-            } else if fp.is_finite() {
-                (fp - f0) / h
-            } else {
-                (f0 - fm) / h
-            };
-        }
+        let value = &self.problem.value;
+        crate::diff::central_differences(x, &[f0], |p, out| out[0] = value(p), g);
+        self.counts.f += 2 * x.len();
     }
 
     /// ∇²f(x) into `h`: exact if given; else central differences of the gradient, or the

@@ -172,6 +172,23 @@ fn numerical_derivatives_fill_in_what_is_missing() {
 }
 
 #[test]
+fn levenberg_marquardt_with_a_numerical_jacobian() {
+    // Rosenbrock's residuals (10(y − x²), 1 − x) without a Jacobian: central differences.
+    let lsq = hessopt::solve::LeastSquares::new(2, 2, |x: &[f64], r: &mut [f64]| {
+        r[0] = 10.0 * (x[1] - x[0] * x[0]);
+        r[1] = 1.0 - x[0];
+    });
+    let r = hessopt::solve::LevenbergMarquardt::default()
+        .solve(&lsq, &[-1.2, 1.0])
+        .unwrap();
+    assert!(
+        r.converged && (r.x[0] - 1.0).abs() < 1e-8 && (r.x[1] - 1.0).abs() < 1e-8,
+        "{r:?}"
+    );
+    assert!(r.residual_evaluations > 4 * r.jacobian_evaluations);
+}
+
+#[test]
 fn bounds_with_lbfgsb_and_brent() {
     let f = rosenbrock_formula();
     let p = Problem::from_formula(&f)

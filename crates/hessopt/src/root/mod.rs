@@ -456,22 +456,13 @@ impl SysCount<'_, '_> {
         match self.s.jacobian {
             Some(jf) => jf(x, &mut j),
             None => {
-                let mut p = x.to_vec();
-                for c in 0..n {
-                    let h = f64::EPSILON.cbrt() * x[c].abs().max(1.0);
-                    p[c] = x[c] + h;
-                    let fp = self.f(&p);
-                    p[c] = x[c] - h;
-                    let fm = self.f(&p);
-                    p[c] = x[c];
-                    for r in 0..n {
-                        j[(r, c)] = if fm[r].is_finite() {
-                            (fp[r] - fm[r]) / (2.0 * h)
-                        } else {
-                            (fp[r] - fx[r]) / h
-                        };
-                    }
-                }
+                crate::diff::central_differences(
+                    x,
+                    fx,
+                    |p, out| (self.s.f)(p, out),
+                    j.as_mut_slice(),
+                );
+                self.f += 2 * n;
             }
         }
         j

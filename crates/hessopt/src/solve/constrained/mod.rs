@@ -203,16 +203,8 @@ pub fn minimize_constrained(
         if problem.has_gradient() {
             problem.gradient_into(x, g);
         } else {
-            let mut p = x.to_vec();
-            for i in 0..x.len() {
-                let h = f64::EPSILON.cbrt() * x[i].abs().max(1.0);
-                p[i] = x[i] + h;
-                let fp = problem.value(&p);
-                p[i] = x[i] - h;
-                let fm = problem.value(&p);
-                p[i] = x[i];
-                g[i] = (fp - fm) / (2.0 * h);
-            }
+            let f0 = problem.value(x);
+            crate::diff::central_differences(x, &[f0], |p, out| out[0] = problem.value(p), g);
         }
     };
     let cvals = |x: &[f64]| -> Vec<f64> { constraints.iter().map(|c| (c.value)(x)).collect() };

@@ -158,22 +158,13 @@ impl Counter<'_, '_> {
         match &self.p.jacobian {
             Some(jac) => jac(x, &mut j),
             None => {
-                let mut xp = x.to_vec();
-                for c in 0..self.p.n {
-                    let h = f64::EPSILON.cbrt() * x[c].abs().max(1.0);
-                    xp[c] = x[c] + h;
-                    let rp = self.residuals(&xp);
-                    xp[c] = x[c] - h;
-                    let rm = self.residuals(&xp);
-                    xp[c] = x[c];
-                    for i in 0..self.p.m {
-                        j[(i, c)] = if rp[i].is_finite() && rm[i].is_finite() {
-                            (rp[i] - rm[i]) / (2.0 * h)
-                        } else {
-                            (rp[i] - r0[i]) / h
-                        };
-                    }
-                }
+                crate::diff::central_differences(
+                    x,
+                    r0,
+                    |p, out| (self.p.residuals)(p, out),
+                    j.as_mut_slice(),
+                );
+                self.r_evals += 2 * self.p.n;
             }
         }
         j
