@@ -113,14 +113,8 @@ pub fn run(args: &RootArgs) -> Result<String> {
                 ));
             }
         };
-        let f = |x: &[f64], out: &mut [f64]| match set.values(x) {
-            Ok(v) => out.copy_from_slice(&v),
-            Err(_) => out.fill(f64::NAN),
-        };
-        let j = |x: &[f64], out: &mut DMatrix<f64>| match set.jacobian(x) {
-            Ok((_, jac)) => out.copy_from(&jac),
-            Err(_) => out.fill(f64::NAN),
-        };
+        let f = |x: &[f64], out: &mut [f64]| set.values_into(x, out);
+        let j = |x: &[f64], out: &mut DMatrix<f64>| set.jacobian_into(x, out);
         solve_system(
             &System {
                 n: set.dim(),

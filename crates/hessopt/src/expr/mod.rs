@@ -416,6 +416,23 @@ impl FormulaSet {
         Ok(v)
     }
 
+    /// The values into `out`, all NaN when they cannot be computed (wrong length, a non-finite
+    /// value): the form solvers want, which back off from NaN instead of stopping.
+    pub fn values_into(&self, x: &[f64], out: &mut [f64]) {
+        match self.values(x) {
+            Ok(v) if v.len() == out.len() => out.copy_from_slice(&v),
+            _ => out.fill(f64::NAN),
+        }
+    }
+
+    /// The Jacobian into `j`, all NaN when it cannot be computed (see [`FormulaSet::values_into`]).
+    pub fn jacobian_into(&self, x: &[f64], j: &mut DMatrix<f64>) {
+        match self.jacobian(x) {
+            Ok((_, jac)) if jac.shape() == j.shape() => j.copy_from(&jac),
+            _ => j.fill(f64::NAN),
+        }
+    }
+
     /// Values and the exact `m × n` Jacobian (one reverse sweep per formula).
     pub fn jacobian(&self, x: &[f64]) -> Result<(Vec<f64>, DMatrix<f64>)> {
         let n = self.dim();

@@ -66,16 +66,8 @@ impl<'a> LeastSquares<'a> {
     /// Residual formulas with their exact Jacobian.
     pub fn from_formulas(set: &'a FormulaSet) -> Self {
         let (m, n) = (set.len(), set.dim());
-        LeastSquares::new(m, n, move |x: &[f64], r: &mut [f64]| match set.values(x) {
-            Ok(v) => r.copy_from_slice(&v),
-            Err(_) => r.fill(f64::NAN),
-        })
-        .with_jacobian(
-            move |x: &[f64], j: &mut DMatrix<f64>| match set.jacobian(x) {
-                Ok((_, jac)) => j.copy_from(&jac),
-                Err(_) => j.fill(f64::NAN),
-            },
-        )
+        LeastSquares::new(m, n, move |x: &[f64], r: &mut [f64]| set.values_into(x, r))
+            .with_jacobian(move |x: &[f64], j: &mut DMatrix<f64>| set.jacobian_into(x, j))
     }
 
     /// Number of residuals.
