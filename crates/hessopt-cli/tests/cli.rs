@@ -10,14 +10,19 @@ fn hessopt(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn json(args: &[&str]) -> Value {
+/// Runs the command, asserts success, returns stdout.
+fn succeeds(args: &[&str]) -> String {
     let out = hessopt(args);
     assert!(
         out.status.success(),
         "{args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&succeeds(args)).expect("stdout is one JSON object")
 }
 
 fn floats(v: &Value) -> Vec<f64> {
@@ -191,14 +196,12 @@ fn hessian_json_contract() {
 
 #[test]
 fn text_output_and_negative_points() {
-    let out = hessopt(&[
+    let text = succeeds(&[
         "hessian",
         "100*(y - x^2)^2 + (1 - x)^2",
         "--at=-1.2,1",
         "--vars=x,y",
     ]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("hessian"), "{text}");
     assert!(text.contains("[-1.2, 1]"), "{text}");
     let g = json(&["gradient", "x^2*y", "--at", "-2,3", "--json"]);
@@ -383,7 +386,7 @@ fn minimize_bounds_trace_and_bad_input() {
     assert_eq!(v["method"], "lbfgsb");
     assert!(close(&floats(&v["x"]), &[0.5, 0.25], 1e-8), "{v}");
     // A start outside the box is projected, with a note.
-    let p = hessopt(&[
+    let text = succeeds(&[
         "minimize",
         "(x - 3)^2",
         "--x0=10",
@@ -392,9 +395,8 @@ fn minimize_bounds_trace_and_bad_input() {
         "--method",
         "lbfgsb",
     ]);
-    let text = String::from_utf8(p.stdout).unwrap();
     assert!(text.contains("projected"), "{text}");
-    let t = hessopt(&[
+    let text = succeeds(&[
         "minimize",
         "(x - 2)^2 + y^2",
         "--x0=0,1",
@@ -402,7 +404,6 @@ fn minimize_bounds_trace_and_bad_input() {
         "bfgs",
         "--trace",
     ]);
-    let text = String::from_utf8(t.stdout).unwrap();
     assert!(
         text.lines().filter(|l| l.starts_with("iter ")).count() >= 1,
         "{text}"
@@ -488,7 +489,7 @@ fn fit_reproduces_glm_through_the_binary() {
         1e-6
     ));
     assert_eq!(v["converged"], true);
-    let t = hessopt(&[
+    let text = succeeds(&[
         "fit",
         &fixture("poisson.csv"),
         "--nll",
@@ -496,7 +497,6 @@ fn fit_reproduces_glm_through_the_binary() {
         "--params=b0,b1",
         "--start=0,0",
     ]);
-    let text = String::from_utf8(t.stdout).unwrap();
     assert!(
         text.contains("Std. Error") && text.contains("0.939342") && text.contains("0.144949"),
         "{text}"
@@ -815,7 +815,7 @@ fn plots_are_svg_with_paths() {
     let dir = std::env::temp_dir().join(format!("hessopt-plot-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let contour = dir.join("rosen.svg");
-    let out = hessopt(&[
+    let out = succeeds(&[
         "plot",
         "100*(y - x^2)^2 + (1 - x)^2",
         "--vars=x,y",
@@ -825,19 +825,14 @@ fn plots_are_svg_with_paths() {
         "--out",
         &contour.display().to_string(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("bfgs (38 iterations)"));
+    assert!(out.contains("bfgs (38 iterations)"), "{out}");
     let text = std::fs::read_to_string(&contour).unwrap();
     for label in ["bfgs", "newton", "nelder-mead", "start"] {
         assert!(text.contains(label), "legend lacks {label}");
     }
     assert!(svg_paths(&contour) > 20, "contours and paths");
     let conv = dir.join("conv.svg");
-    let out = hessopt(&[
+    succeeds(&[
         "plot",
         "(x - 1)^2 + 10*(y - x)^2 + z^2",
         "--x0=0,1,2",
@@ -847,11 +842,6 @@ fn plots_are_svg_with_paths() {
         "--out",
         &conv.display().to_string(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert!(svg_paths(&conv) >= 2);
     fails_with(
         &["plot", "x + y + z", "--x0=0,0,0", "--out", "/tmp/x.svg"],
