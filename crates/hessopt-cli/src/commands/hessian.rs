@@ -4,7 +4,7 @@ use super::{DiffMethod, PointArgs};
 use crate::output::{
     Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
-use hessopt::analysis::{EIGEN_RTOL, GRAD_RTOL, HessianAnalysis};
+use hessopt::analysis::HessianAnalysis;
 use hessopt::{Derivatives, Result, diff};
 use serde_json::json;
 
@@ -13,33 +13,20 @@ pub fn run(args: &PointArgs) -> Result<String> {
     let mut r = Report::new(args.json);
     r.field("vars", f.vars().join(", "), json!(f.vars()));
     r.field("at", vec_text(&x), json!(x));
-    let (d, eigen_rtol, numeric) = match args.method {
-        DiffMethod::Exact => (f.hessian(&x)?, EIGEN_RTOL, None),
+    let (d, numeric) = match args.method {
+        DiffMethod::Exact => (f.hessian(&x)?, None),
         DiffMethod::Numeric => {
             let e = diff::hessian(&|p: &[f64]| f.value(p).unwrap_or(f64::NAN), &x)?;
-            // An eigenvalue within the Hessian's error (Weyl: |Δλ| ≤ ‖E‖₂ ≤ ‖E‖_F) counts as zero.
-            let scale = e.hessian.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let rtol = if scale > 0.0 {
-                EIGEN_RTOL.max(e.error.norm() / scale)
-            } else {
-                EIGEN_RTOL
-            };
             let d = Derivatives {
                 value: e.value,
                 gradient: e.gradient.clone(),
                 hessian: e.hessian.clone(),
             };
-            (d, rtol, Some(e))
+            (d, Some(e))
         }
     };
-    let a = HessianAnalysis::with_tolerances(
-        &d.hessian,
-        &d.gradient,
-        d.value,
-        &x,
-        eigen_rtol,
-        GRAD_RTOL,
-    );
+    let error_norm = numeric.as_ref().map_or(0.0, |e| e.error.norm());
+    let a = HessianAnalysis::with_error(&d.hessian, &d.gradient, d.value, &x, error_norm);
     r.field("value", num(d.value), json!(d.value));
     r.field("gradient", vec_text(&d.gradient), json!(d.gradient));
     r.field("hessian", matrix_text(&d.hessian), matrix_json(&d.hessian));

@@ -146,6 +146,25 @@ impl HessianAnalysis {
         Self::with_tolerances(hessian, gradient, value, x, EIGEN_RTOL, GRAD_RTOL)
     }
 
+    /// [`HessianAnalysis::new`] for a Hessian known only to within `error_norm` (the Frobenius
+    /// norm of its error, e.g. a numerical estimate's): an eigenvalue that close to zero counts as
+    /// zero (Weyl: |Δλ| ≤ ‖E‖₂ ≤ ‖E‖_F). `error_norm = 0` is [`HessianAnalysis::new`].
+    pub fn with_error(
+        hessian: &DMatrix<f64>,
+        gradient: &[f64],
+        value: f64,
+        x: &[f64],
+        error_norm: f64,
+    ) -> Self {
+        let scale = hessian.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let eigen_rtol = if scale > 0.0 {
+            EIGEN_RTOL.max(error_norm / scale)
+        } else {
+            EIGEN_RTOL
+        };
+        Self::with_tolerances(hessian, gradient, value, x, eigen_rtol, GRAD_RTOL)
+    }
+
     /// Analyses with explicit relative tolerances for zero eigenvalues and for the gradient (use a
     /// larger `eigen_rtol` for a Hessian with an estimated error).
     pub fn with_tolerances(

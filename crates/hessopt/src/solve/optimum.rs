@@ -14,7 +14,7 @@
 
 use nalgebra::DMatrix;
 
-use crate::analysis::{EIGEN_RTOL, GRAD_RTOL, HessianAnalysis};
+use crate::analysis::HessianAnalysis;
 use crate::diff::NumDiff;
 use crate::error::Result;
 use crate::linalg;
@@ -91,13 +91,8 @@ pub fn curvature_at(problem: &Problem<'_>, x: &[f64]) -> Result<OptimumCurvature
     let g_free: Vec<f64> = idx.iter().map(|&i| g[i]).collect();
     let x_free: Vec<f64> = idx.iter().map(|&i| x[i]).collect();
     // An eigenvalue within the Hessian's estimated error counts as zero.
-    let scale = reduced.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let eigen_rtol = match &error {
-        Some(e) if scale > 0.0 => EIGEN_RTOL.max(e.norm() / scale),
-        _ => EIGEN_RTOL,
-    };
-    let analysis =
-        HessianAnalysis::with_tolerances(&reduced, &g_free, value, &x_free, eigen_rtol, GRAD_RTOL);
+    let error_norm = error.as_ref().map_or(0.0, |e| e.norm());
+    let analysis = HessianAnalysis::with_error(&reduced, &g_free, value, &x_free, error_norm);
     let mut warnings = Vec::new();
     let inverse = if idx.is_empty() {
         Some(DMatrix::zeros(0, 0))
