@@ -10,6 +10,8 @@ use hessopt::problems::mgh;
 use hessopt::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use plotters::prelude::*;
+
+use super::plot::{PALETTE, draw_error};
 use serde_json::{Value, json};
 
 /// scipy's counts on the same 35 problems (see `bench/scipy_mgh.py` for how they were made).
@@ -211,12 +213,9 @@ fn profile_svg(path: &str, runs: &[SuiteRun], labels: &[String], names: &[String
         .collect();
     let taus: Vec<f64> = (0..=200).map(|k| 10f64.powf(k as f64 / 100.0)).collect();
     let rho = performance_profile(&costs, &taus);
-    let err = |e: &dyn std::fmt::Debug| Error::Io {
-        path: path.to_string(),
-        message: format!("drawing failed: {e:?}"),
-    };
+    let err = draw_error(path);
     let root = SVGBackend::new(path, (820, 560)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| err(&e))?;
+    root.fill(&WHITE).map_err(&err)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
             "Performance profile (cost: f + g evaluations)",
@@ -226,29 +225,15 @@ fn profile_svg(path: &str, runs: &[SuiteRun], labels: &[String], names: &[String
         .x_label_area_size(40)
         .y_label_area_size(50)
         .build_cartesian_2d((1f64..100f64).log_scale(), 0f64..1.0)
-        .map_err(|e| err(&e))?;
+        .map_err(&err)?;
     chart
         .configure_mesh()
         .x_desc("τ (within a factor τ of the best)")
         .y_desc("fraction of problems")
         .draw()
-        .map_err(|e| err(&e))?;
-    let palette = [
-        RGBColor(214, 39, 40),
-        RGBColor(31, 119, 180),
-        RGBColor(44, 160, 44),
-        RGBColor(255, 127, 14),
-        RGBColor(148, 103, 189),
-        RGBColor(140, 86, 75),
-        RGBColor(227, 119, 194),
-        RGBColor(23, 190, 207),
-        RGBColor(127, 127, 127),
-        RGBColor(188, 189, 34),
-        RGBColor(0, 0, 0),
-        RGBColor(90, 90, 160),
-    ];
+        .map_err(&err)?;
     for (k, (label, row)) in labels.iter().zip(&rho).enumerate() {
-        let color = palette[k % palette.len()];
+        let color = PALETTE[k % PALETTE.len()];
         let dashed = label.starts_with("scipy");
         let style = if dashed {
             color.stroke_width(1)
@@ -260,7 +245,7 @@ fn profile_svg(path: &str, runs: &[SuiteRun], labels: &[String], names: &[String
                 taus.iter().copied().zip(row.iter().copied()),
                 style,
             ))
-            .map_err(|e| err(&e))?
+            .map_err(&err)?
             .label(label.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
     }
@@ -270,7 +255,7 @@ fn profile_svg(path: &str, runs: &[SuiteRun], labels: &[String], names: &[String
         .border_style(BLACK)
         .position(SeriesLabelPosition::LowerRight)
         .draw()
-        .map_err(|e| err(&e))?;
-    root.present().map_err(|e| err(&e))?;
+        .map_err(&err)?;
+    root.present().map_err(&err)?;
     Ok(())
 }

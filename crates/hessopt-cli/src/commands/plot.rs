@@ -47,8 +47,8 @@ pub struct PlotArgs {
     pub max_iter: usize,
 }
 
-/// Distinct colours for the methods' paths.
-const PALETTE: [RGBColor; 8] = [
+/// Distinct colours for one curve per method (plots and the performance profile).
+pub const PALETTE: [RGBColor; 12] = [
     RGBColor(214, 39, 40),
     RGBColor(31, 119, 180),
     RGBColor(44, 160, 44),
@@ -57,9 +57,14 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(23, 190, 207),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(0, 0, 0),
+    RGBColor(90, 90, 160),
 ];
 
-fn draw_error<E: std::fmt::Debug>(path: &str) -> impl Fn(E) -> Error + '_ {
+/// Maps a plotters error to the one-line error naming the output file.
+pub fn draw_error<E: std::fmt::Debug>(path: &str) -> impl Fn(E) -> Error + '_ {
     move |e| Error::Io {
         path: path.to_string(),
         message: format!("drawing failed: {e:?}"),
