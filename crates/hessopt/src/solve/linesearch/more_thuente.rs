@@ -19,21 +19,25 @@ struct End {
     d: f64,
 }
 
+/// The cubic interpolant through two endpoints as `dcstep` writes it: θ and |γ|, the latter
+/// scaled by s = max(|θ|, |p.d|, |q.d|) against overflow. Each case gives γ its own sign.
+fn cubic(p: &End, q: &End) -> (f64, f64) {
+    let theta = 3.0 * (p.f - q.f) / (q.a - p.a) + p.d + q.d;
+    let s = theta.abs().max(p.d.abs()).max(q.d.abs());
+    let gamma = s
+        * ((theta / s).powi(2) - (p.d / s) * (q.d / s))
+            .max(0.0)
+            .sqrt();
+    (theta, gamma)
+}
+
 /// The safeguarded step of `dcstep`: returns the new trial step and updates the interval.
 fn step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi: f64) -> f64 {
     let sgnd = t.d * x.d.signum();
-    let cubic_theta = |p: &End, q: &End| 3.0 * (p.f - q.f) / (q.a - p.a) + p.d + q.d;
     let next = if t.f > x.f {
         // Case 1: higher value; the minimum is bracketed.
-        let theta = cubic_theta(x, &t);
-        let s = theta.abs().max(x.d.abs()).max(t.d.abs());
-        let mut gamma = s
-            * ((theta / s).powi(2) - (x.d / s) * (t.d / s))
-                .max(0.0)
-                .sqrt();
-        if t.a < x.a {
-            gamma = -gamma;
-        }
+        let (theta, gamma) = cubic(x, &t);
+        let gamma = if t.a < x.a { -gamma } else { gamma };
         let p = (gamma - x.d) + theta;
         let q = ((gamma - x.d) + gamma) + t.d;
         let stpc = x.a + (p / q) * (t.a - x.a);
@@ -46,15 +50,8 @@ fn step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi: f64
         }
     } else if sgnd < 0.0 {
         // Case 2: lower value, derivatives of opposite sign; bracketed.
-        let theta = cubic_theta(x, &t);
-        let s = theta.abs().max(x.d.abs()).max(t.d.abs());
-        let mut gamma = s
-            * ((theta / s).powi(2) - (x.d / s) * (t.d / s))
-                .max(0.0)
-                .sqrt();
-        if t.a > x.a {
-            gamma = -gamma;
-        }
+        let (theta, gamma) = cubic(x, &t);
+        let gamma = if t.a > x.a { -gamma } else { gamma };
         let p = (gamma - t.d) + theta;
         let q = ((gamma - t.d) + gamma) + x.d;
         let stpc = t.a + (p / q) * (x.a - t.a);
@@ -67,15 +64,8 @@ fn step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi: f64
         }
     } else if t.d.abs() < x.d.abs() {
         // Case 3: lower value, same sign, derivative decreasing in magnitude.
-        let theta = cubic_theta(x, &t);
-        let s = theta.abs().max(x.d.abs()).max(t.d.abs());
-        let mut gamma = s
-            * ((theta / s).powi(2) - (x.d / s) * (t.d / s))
-                .max(0.0)
-                .sqrt();
-        if t.a > x.a {
-            gamma = -gamma;
-        }
+        let (theta, gamma) = cubic(x, &t);
+        let gamma = if t.a > x.a { -gamma } else { gamma };
         let p = (gamma - t.d) + theta;
         let q = (gamma + (x.d - t.d)) + gamma;
         let r = p / q;
@@ -110,15 +100,8 @@ fn step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi: f64
         }
     } else if *bracketed {
         // Case 4: lower value, same sign, derivative not decreasing; cubic towards sty.
-        let theta = cubic_theta(&t, y);
-        let s = theta.abs().max(y.d.abs()).max(t.d.abs());
-        let mut gamma = s
-            * ((theta / s).powi(2) - (y.d / s) * (t.d / s))
-                .max(0.0)
-                .sqrt();
-        if t.a > y.a {
-            gamma = -gamma;
-        }
+        let (theta, gamma) = cubic(&t, y);
+        let gamma = if t.a > y.a { -gamma } else { gamma };
         let p = (gamma - t.d) + theta;
         let q = ((gamma - t.d) + gamma) + y.d;
         t.a + (p / q) * (y.a - t.a)
