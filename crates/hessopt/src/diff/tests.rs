@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Error;
 
 #[test]
 fn one_sided_at_a_bound() {

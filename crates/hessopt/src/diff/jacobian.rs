@@ -1,0 +1,80 @@
+//! Jacobians of vector functions from values, and Hessians as the symmetrised Jacobian of a
+//! user gradient.
+
+use nalgebra::DMatrix;
+
+use super::eval::{non_finite_value, unit};
+use super::ladder::Order;
+use super::{JacobianEstimate, NumDiff};
+use crate::error::{Error, Result};
+
+impl NumDiff {
+    /// Jacobian of a vector function from values only (central differences with extrapolation per
+    /// coordinate, one-sided where needed).
+    pub fn jacobian<F: Fn(&[f64]) -> Vec<f64> + ?Sized>(
+        &self,
+        f: &F,
+        x: &[f64],
+    ) -> Result<JacobianEstimate> {
+        self.check(x)?;
+        let ev = self.counted(f);
+        let f0 = ev.eval(x).ok_or_else(|| non_finite_value(x))?;
+        let (m, n) = (f0.len(), x.len());
+        let mut jac = DMatrix::zeros(m, n);
+        let mut err = DMatrix::zeros(m, n);
+        let mut one_sided = vec![false; n];
+        for i in 0..n {
+            let line = self.line(
+                &ev,
+                x,
+                &f0,
+                &unit(n, i),
+                self.scale(x, i),
+                self.max_levels,
+                Order::First,
+            )?;
+            for e in 0..m {
+                if line.plus.iter().chain(&line.minus).any(|r| r.len() != m) {
+                    return Err(Error::DimensionMismatch {
+                        what: "function output".into(),
+                        expected: m,
+                        got: line
+                            .plus
+                            .iter()
+                            .map(Vec::len)
+                            .find(|l| *l != m)
+                            .unwrap_or(0),
+                    });
+                }
+                let d = self.extrapolate_line(&line, &f0, e, Order::First);
+                jac[(e, i)] = d.value;
+                err[(e, i)] = d.error;
+            }
+            one_sided[i] = line.sigma != 0.0;
+        }
+        Ok(JacobianEstimate {
+            values: f0,
+            jacobian: jac,
+            error: err,
+            one_sided,
+            evaluations: ev.count(),
+        })
+    }
+
+    /// Hessian from a user gradient: the Jacobian of the gradient, symmetrised (H + Hᵀ)/2.
+    /// `evaluations` counts gradient calls.
+    pub fn hessian_from_gradient<G: Fn(&[f64]) -> Vec<f64> + ?Sized>(
+        &self,
+        g: &G,
+        x: &[f64],
+    ) -> Result<JacobianEstimate> {
+        let mut j = self.jacobian(g, x)?;
+        Error::check_dim("gradient", x.len(), j.values.len())?;
+        let sym = (&j.jacobian + j.jacobian.transpose()) * 0.5;
+        let err = j.error.zip_map(&j.error.transpose(), f64::max)
+            + (&j.jacobian - j.jacobian.transpose()).abs() * 0.5;
+        j.jacobian = sym;
+        j.error = err;
+        Ok(j)
+    }
+}

@@ -1,0 +1,138 @@
+//! Settings of the numerical differentiation engine: typical sizes, bounds, first step, levels;
+//! validation of the point and the step scale per coordinate or direction.
+
+use std::sync::atomic::AtomicUsize;
+
+use super::eval::Counted;
+use crate::error::{Error, Result};
+
+/// Settings of the numerical differentiation engine (validated setters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumDiff {
+    pub(super) typical: Option<Vec<f64>>,
+    pub(super) lower: Option<Vec<f64>>,
+    pub(super) upper: Option<Vec<f64>>,
+    pub(super) first_step: f64,
+    pub(super) max_levels: usize,
+}
+
+impl Default for NumDiff {
+    fn default() -> Self {
+        NumDiff {
+            typical: None,
+            lower: None,
+            upper: None,
+            first_step: 0.04,
+            max_levels: 6,
+        }
+    }
+}
+
+impl NumDiff {
+    /// Default settings: first step 0.04 · scale, up to 6 levels of ratio 4, no bounds.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Typical magnitude of each variable (> 0): the step scale is max(|x_i|, typical_i).
+    pub fn with_typical(mut self, typical: Vec<f64>) -> Result<Self> {
+        if let Some(v) = typical.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
+            return Err(Error::invalid(
+                "typical size",
+                format!("{v} is not a positive number"),
+            ));
+        }
+        self.typical = Some(typical);
+        Ok(self)
+    }
+
+    /// Bounds that no stencil point may cross (the function may be undefined outside).
+    pub fn with_bounds(mut self, lower: Vec<f64>, upper: Vec<f64>) -> Result<Self> {
+        Error::check_dim("upper bounds", lower.len(), upper.len())?;
+        if let Some(i) = (0..lower.len())
+            .find(|&i| lower[i].is_nan() || upper[i].is_nan() || lower[i] > upper[i])
+        {
+            return Err(Error::invalid(
+                "bounds",
+                format!("lower[{i}] = {} > upper[{i}] = {}", lower[i], upper[i]),
+            ));
+        }
+        self.lower = Some(lower);
+        self.upper = Some(upper);
+        Ok(self)
+    }
+
+    /// First (largest) relative step, in (0, 1].
+    pub fn with_first_step(mut self, step: f64) -> Result<Self> {
+        if !(step > 0.0 && step <= 1.0) {
+            return Err(Error::invalid(
+                "first step",
+                format!("{step} is not in (0, 1]"),
+            ));
+        }
+        self.first_step = step;
+        Ok(self)
+    }
+
+    /// Maximum number of step levels per coordinate, 2 to 12.
+    pub fn with_max_levels(mut self, levels: usize) -> Result<Self> {
+        if !(2..=12).contains(&levels) {
+            return Err(Error::invalid(
+                "levels",
+                format!("{levels} is not in 2..=12"),
+            ));
+        }
+        self.max_levels = levels;
+        Ok(self)
+    }
+
+    pub(super) fn check(&self, x: &[f64]) -> Result<()> {
+        if let Some(t) = &self.typical {
+            Error::check_dim("typical sizes", x.len(), t.len())?;
+        }
+        if let (Some(l), Some(u)) = (&self.lower, &self.upper) {
+            Error::check_dim("bounds", x.len(), l.len())?;
+            if let Some(i) = (0..x.len()).find(|&i| x[i] < l[i] || x[i] > u[i]) {
+                return Err(Error::invalid(
+                    "point",
+                    format!("x[{i}] = {} is outside its bounds", x[i]),
+                ));
+            }
+        }
+        if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite {
+                what: format!("x[{i}]"),
+                at: x.to_vec(),
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) fn counted<'a, F: ?Sized>(&'a self, f: &'a F) -> Counted<'a, F> {
+        Counted {
+            f,
+            count: AtomicUsize::new(0),
+            lower: self.lower.as_deref(),
+            upper: self.upper.as_deref(),
+        }
+    }
+
+    /// Scale of coordinate i.
+    pub(super) fn scale(&self, x: &[f64], i: usize) -> f64 {
+        let a = x[i].abs();
+        match &self.typical {
+            Some(t) => a.max(t[i]),
+            None if a == 0.0 => 1.0,
+            None => a,
+        }
+    }
+
+    /// Step scale along v: the largest t with |t v_i| ≤ scale_i for every i.
+    pub(super) fn direction_scale(&self, x: &[f64], v: &[f64]) -> f64 {
+        (0..x.len())
+            .filter(|&i| v[i] != 0.0)
+            .map(|i| self.scale(x, i) / v[i].abs())
+            .fold(f64::INFINITY, f64::min)
+            .min(1e300)
+    }
+}
