@@ -1,7 +1,8 @@
 //! `hessopt`: derivatives, Hessian analysis and minimization of formulas from the command line.
 //!
-//! A thin layer: parse arguments, call the library, print text or JSON. Every error is one line on
-//! stderr and exit code 2.
+//! A thin layer: parse arguments, call the library, print text or JSON. Exit codes: 0 converged (or
+//! a command without a verdict), 1 finished without converging (the report is printed all the
+//! same), 2 bad input (one line on stderr).
 
 mod commands;
 mod output;
@@ -11,7 +12,14 @@ use std::process::ExitCode;
 
 /// Exact and numerical derivatives, Hessian analysis and optimization of formulas.
 #[derive(Debug, Parser)]
-#[command(name = "hessopt", version, about, max_term_width = 100)]
+#[command(
+    name = "hessopt",
+    version,
+    about,
+    max_term_width = 100,
+    arg_required_else_help = true,
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,23 +49,51 @@ enum Command {
     Bench(commands::bench::BenchArgs),
 }
 
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  converged (or a command without a convergence verdict: gradient, hessian, jacobian, lstsq,
+     plot, bench)
+  1  the solver finished without converging (minimize, fit, lsq, root); the report is printed
+     all the same, JSON too, with converged = false and the reason under termination
+  2  bad input: one line on stderr";
+
+/// clap's message as one line: its first paragraph, plus its hint ("a similar argument exists",
+/// "to pass '-1' as a value, use ...") when it gives one; the usage block is left out.
+fn one_line(text: &str) -> String {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut out: Vec<&str> = Vec::new();
+    for l in lines.by_ref() {
+        if l.starts_with("Usage:") || l.starts_with("For more information") {
+            break;
+        }
+        out.push(l);
+    }
+    let (tips, rest): (Vec<&str>, Vec<&str>) = out.iter().partition(|l| l.starts_with("tip:"));
+    let mut line = rest.join(" ");
+    for t in tips {
+        line.push_str(&format!(" ({t})"));
+    }
+    line
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                print!("{e}");
-                return ExitCode::SUCCESS;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    print!("{e}");
+                    return ExitCode::SUCCESS;
+                }
+                // `hessopt` alone: the usage, and exit 2 as no command was given.
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    eprint!("{e}");
+                    return ExitCode::from(2);
+                }
+                _ => {}
             }
-            // clap's message is a paragraph, then a usage block: keep the paragraph, on one line.
-            let text = e.to_string();
-            let paragraph: Vec<&str> = text
-                .lines()
-                .take_while(|l| !l.trim().is_empty())
-                .map(str::trim)
-                .collect();
-            eprintln!("{}", paragraph.join(" "));
+            eprintln!("{}", one_line(&e.to_string()));
             return ExitCode::from(2);
         }
     };
@@ -74,9 +110,13 @@ fn main() -> ExitCode {
         Command::Bench(a) => commands::bench::run(&a),
     };
     match result {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
+        Ok(out) => {
+            print!("{}", out.text);
+            if out.converged == Some(false) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -4,11 +4,29 @@
 use nalgebra::DMatrix;
 use serde_json::{Map, Value, json};
 
+/// What a command prints, and its verdict for the exit code: `Some(false)` when a solver finished
+/// without converging (exit code 1), `None` for commands without one.
+pub struct Output {
+    pub text: String,
+    pub converged: Option<bool>,
+}
+
+impl Output {
+    /// Output of a command that has no convergence verdict.
+    pub fn plain(text: String) -> Self {
+        Output {
+            text,
+            converged: None,
+        }
+    }
+}
+
 /// A report built field by field.
 pub struct Report {
     json: bool,
     text: Vec<(String, String)>,
     object: Map<String, Value>,
+    converged: Option<bool>,
 }
 
 impl Report {
@@ -17,6 +35,7 @@ impl Report {
             json,
             text: Vec::new(),
             object: Map::new(),
+            converged: None,
         }
     }
 
@@ -29,18 +48,23 @@ impl Report {
         }
     }
 
-    /// The finished output, ending with a newline.
-    pub fn finish(self) -> String {
-        if self.json {
+    /// The finished output, ending with a newline, with the verdict given to [`Report::outcome`].
+    pub fn finish(self) -> Output {
+        let text = if self.json {
             let mut s = Value::Object(self.object).to_string();
             s.push('\n');
-            return s;
+            s
+        } else {
+            let width = self.text.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            self.text
+                .iter()
+                .map(|(k, v)| format!("{k:<width$}  {v}\n"))
+                .collect()
+        };
+        Output {
+            text,
+            converged: self.converged,
         }
-        let width = self.text.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-        self.text
-            .iter()
-            .map(|(k, v)| format!("{k:<width$}  {v}\n"))
-            .collect()
     }
 }
 
@@ -48,6 +72,7 @@ impl Report {
     /// The method, the convergence verdict and the termination reason, as every solver command
     /// reports them.
     pub fn outcome(&mut self, method: &str, converged: bool, termination: &str) {
+        self.converged = Some(converged);
         self.field("method", method.to_string(), json!(method));
         self.field(
             "converged",

@@ -21,8 +21,19 @@ fn succeeds(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
 }
 
+/// Runs a command with `--json`: one JSON object on stdout, and the exit code agrees with it: 0
+/// when `converged` is true or absent, 1 when it is false (the report is printed all the same).
 fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&succeeds(args)).expect("stdout is one JSON object")
+    let out = hessopt(args);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: stdout is not one JSON object ({e}); stderr {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let want = if v["converged"] == false { 1 } else { 0 };
+    assert_eq!(out.status.code(), Some(want), "{args:?}: exit code for {v}");
+    v
 }
 
 fn floats(v: &Value) -> Vec<f64> {
@@ -894,4 +905,109 @@ fn bench_on_a_small_subset() {
     assert!(svg_paths(&profile) >= 2);
     std::fs::remove_dir_all(&dir).ok();
     fails_with(&["bench", "--methods", "magic"], "unknown method 'magic'");
+}
+
+#[test]
+fn brent_and_uniroot_need_no_start() {
+    // R: optimize(function(x) (x - 2)^2, c(0, 5)) gives 2; uniroot(function(x) x^2 - 2, c(0, 5)).
+    for method in [None, Some("Brent")] {
+        let mut args = vec!["minimize", "(x - 2)^2", "--lower=0", "--upper=5", "--json"];
+        args.extend(method.map(|m| ["--method", m]).into_iter().flatten());
+        let m = json(&args);
+        assert_eq!(m["method"], "brent");
+        assert!((floats(&m["x"])[0] - 2.0).abs() < 1e-7, "{m}");
+    }
+    let r = json(&["root", "x^2 - 2", "--bracket=0,5", "--json"]);
+    assert_eq!((r["method"].clone(), r["converged"].clone()), ("brent".into(), true.into()));
+    assert!((floats(&r["x"])[0] - 2f64.sqrt()).abs() < 1e-12, "{r}");
+    fails_with(
+        &["root", "x^2 + 1", "--bracket=0,5"],
+        "f(0) = 1 and f(5) = 26 are not of opposite sign",
+    );
+    fails_with(
+        &["root", "x^2 - 2", "--bracket=0,5", "--method", "newton"],
+        "--bracket: is used by brent only",
+    );
+    fails_with(&["root", "x^2 - 2"], "--x0: a start is needed");
+    fails_with(&["minimize", "(x - 2)^2"], "a start is needed for trust-region");
+    fails_with(
+        &["minimize", "(x - 2)^2", "--lower=0", "--upper=5", "--method", "bfgs"],
+        "a start is needed for bfgs",
+    );
+}
+
+#[test]
+fn r_and_scipy_method_spellings() {
+    let rosen = "100*(y - x^2)^2 + (1 - x)^2";
+    for (given, ours) in [
+        ("BFGS", "bfgs"),
+        ("L-BFGS-B", "lbfgsb"),
+        ("Nelder-Mead", "nelder-mead"),
+        ("CG", "cg"),
+        ("SANN", "sann"),
+        ("trust-ncg", "trust-region"),
+        ("trust-exact", "trust-region"),
+    ] {
+        let v = json(&["minimize", rosen, "--x0=-1.2,1", "--method", given, "--json"]);
+        assert_eq!(v["method"], ours, "{given}");
+    }
+    // trust-exact really is the exact subproblem: its path differs from Steihaug's.
+    let iters = |m: &str| json(&["minimize", rosen, "--x0=-1.2,1", "--method", m, "--json"])["iterations"].clone();
+    assert_ne!(iters("trust-exact"), iters("trust-ncg"));
+    let b = json(&["minimize", "(x - 2)^2", "--lower=0", "--upper=5", "--method", "BRENT", "--json"]);
+    assert_eq!(b["method"], "brent");
+    let r = json(&["root", "x^2 - 2", "--x0=1", "--method", "Secant", "--json"]);
+    assert_eq!(r["method"], "secant");
+    // No alias for a method we do not have.
+    for missing in ["Powell", "TNC", "SLSQP", "Newton-CG", "dogleg"] {
+        fails_with(&["minimize", rosen, "--x0=-1.2,1", "--method", missing], "unknown method");
+    }
+}
+
+#[test]
+fn exit_codes_usage_and_hints() {
+    // 1: finished without converging, the report printed all the same.
+    let out = hessopt(&["minimize", "x^2 + y", "--x0=1,1", "--method", "bfgs", "--max-iter", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("converged      no (max_iterations)"), "{text}");
+    let v = json(&["minimize", "x^2 + y", "--x0=1,1", "--max-iter", "3", "--json"]);
+    assert_eq!(v["converged"], false);
+    // fit and lsq follow the same rule.
+    let fit = hessopt(&[
+        "fit",
+        "../hessopt/tests/data/poisson.csv",
+        "--nll",
+        "exp(b0 + b1*x) - y*(b0 + b1*x)",
+        "--params",
+        "b0,b1",
+        "--start=0,0",
+    ]);
+    assert_eq!(fit.status.code(), Some(0));
+    // 2: bad input; no arguments at all prints the usage.
+    let none = hessopt(&[]);
+    assert_eq!(none.status.code(), Some(2));
+    let usage = String::from_utf8_lossy(&none.stderr);
+    assert!(usage.contains("Usage: hessopt <COMMAND>") && usage.contains("Exit codes:"), "{usage}");
+    let help = succeeds(&["--help"]);
+    assert!(help.contains("1  the solver finished without converging"), "{help}");
+    fails_with(
+        &["minimize", "x^2", "--x00=1"],
+        "(tip: a similar argument exists: '--x0')",
+    );
+}
+
+#[test]
+fn variables_in_natural_order() {
+    // A chained sum written from the end: first appearance would give x2, x1, x3, …, x10.
+    let chain: Vec<String> = (1..12).map(|i| format!("(x{} - x{} - 1)^2", i + 1, i)).collect();
+    let expr = format!("{} + (x1 - 1)^2", chain.join(" + "));
+    let names: Vec<String> = (1..=12).map(|i| format!("x{i}")).collect();
+    let x0: Vec<String> = (1..=12).map(|i| i.to_string()).collect();
+    let v = json(&["gradient", &expr, "--at", &x0.join(","), "--json"]);
+    assert_eq!(v["vars"], serde_json::json!(names));
+    // Zero gradient at x_i = i, and only when the point landed on the right variables.
+    assert!(floats(&v["gradient"]).iter().all(|g| *g == 0.0), "{v}");
+    let t = succeeds(&["hessian", "100*(y - x^2)^2 + (1 - x)^2", "--at=1,1"]);
+    assert!(t.contains("vars              x, y"), "{t}");
 }

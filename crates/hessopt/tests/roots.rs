@@ -88,13 +88,22 @@ fn safeguard_rescues_cycling_newton() {
 }
 
 #[test]
-fn brent_without_sign_change_says_so() {
-    let r = run(
-        &scalar("x^2 + 1"),
+fn brent_bracket_without_sign_change_is_an_error_as_in_uniroot() {
+    let f = scalar("x^2 + 1");
+    let fv = |x: f64| f.value(&[x]).unwrap_or(f64::NAN);
+    let eq = Scalar { f: &fv, df: None };
+    let e = solve_scalar(
+        &eq,
         0.0,
-        ScalarMethod::Brent,
         Some((-1.0, 1.0)),
-    );
+        ScalarMethod::Brent,
+        &RootOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("f(-1) = 2 and f(1) = 2 are not of opposite sign"), "{e}");
+    // Without a bracket the outward search fails and says so in the report.
+    let r = run(&f, 0.0, ScalarMethod::Brent, None);
     assert_eq!(r.termination, RootTermination::NoBracket);
     assert!(!r.converged);
 }

@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 
 use clap::Args;
+use crate::output::Output;
 use hessopt::problems::bench::{SuiteRun, performance_profile, run_mgh};
 use hessopt::problems::mgh;
 use hessopt::{Error, Result};
@@ -105,7 +106,11 @@ fn summarize(runs: &[SuiteRun], methods: &[String]) -> Vec<Row> {
         .collect()
 }
 
-pub fn run(args: &BenchArgs) -> Result<String> {
+pub fn run(args: &BenchArgs) -> Result<Output> {
+    run_text(args).map(Output::plain)
+}
+
+fn run_text(args: &BenchArgs) -> Result<String> {
     if args.problems_json {
         return Ok(problems_json());
     }

@@ -7,7 +7,7 @@ use hessopt::{Error, Result};
 use serde_json::json;
 
 use super::parse_numbers;
-use crate::output::{matrix_json, matrix_short, num_sig};
+use crate::output::{Output, matrix_json, matrix_short, num_sig};
 
 /// Arguments of `fit`.
 #[derive(Debug, Args)]
@@ -31,7 +31,7 @@ pub struct FitArgs {
     pub json: bool,
 }
 
-pub fn run(args: &FitArgs) -> Result<String> {
+pub fn run(args: &FitArgs) -> Result<Output> {
     let objective = match (&args.nll, &args.residual) {
         (Some(t), None) => Objective::NegLogLik(t.clone()),
         (None, Some(t)) => Objective::Residual(t.clone()),
@@ -67,7 +67,10 @@ pub fn run(args: &FitArgs) -> Result<String> {
             "warnings": s.warnings,
         });
         v[format!("{stat_name}_values")] = json!(s.statistics);
-        return Ok(format!("{v}\n"));
+        return Ok(Output {
+            text: format!("{v}\n"),
+            converged: Some(s.converged),
+        });
     }
     let mut out = String::new();
     let title = if s.kind == "nls" {
@@ -150,5 +153,8 @@ pub fn run(args: &FitArgs) -> Result<String> {
     for w in &s.warnings {
         out.push_str(&format!("warning: {w}\n"));
     }
-    Ok(out)
+    Ok(Output {
+        text: out,
+        converged: Some(s.converged),
+    })
 }

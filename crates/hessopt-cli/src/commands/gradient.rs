@@ -1,11 +1,11 @@
 //! `hessopt gradient`: value and gradient at a point.
 
 use super::{DiffMethod, PointArgs};
-use crate::output::{Report, num, vec_short, vec_text};
+use crate::output::{Output, Report, num, vec_short, vec_text};
 use hessopt::{Result, diff};
 use serde_json::json;
 
-pub fn run(args: &PointArgs) -> Result<String> {
+pub fn run(args: &PointArgs) -> Result<Output> {
     let (f, x) = args.formula()?;
     let mut r = Report::new(args.json);
     r.field("vars", f.vars().join(", "), json!(f.vars()));

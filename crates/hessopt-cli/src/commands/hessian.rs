@@ -1,14 +1,14 @@
 //! `hessopt hessian`: value, gradient, Hessian and what the Hessian says about the point.
 
 use super::{DiffMethod, PointArgs};
-use crate::output::{
+use crate::output::{Output, 
     Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
 use hessopt::analysis::HessianAnalysis;
 use hessopt::{Derivatives, Result, diff};
 use serde_json::json;
 
-pub fn run(args: &PointArgs) -> Result<String> {
+pub fn run(args: &PointArgs) -> Result<Output> {
     let (f, x) = args.formula()?;
     let mut r = Report::new(args.json);
     r.field("vars", f.vars().join(", "), json!(f.vars()));

@@ -1,11 +1,11 @@
 //! `hessopt jacobian`: values and Jacobian of formulas separated by ';'.
 
 use super::{DiffMethod, PointArgs};
-use crate::output::{Report, matrix_json, matrix_short, matrix_text, vec_text};
+use crate::output::{Output, Report, matrix_json, matrix_short, matrix_text, vec_text};
 use hessopt::{Result, diff};
 use serde_json::json;
 
-pub fn run(args: &PointArgs) -> Result<String> {
+pub fn run(args: &PointArgs) -> Result<Output> {
     let (f, x) = args.formula_set()?;
     let mut r = Report::new(args.json);
     r.field("vars", f.vars().join(", "), json!(f.vars()));

@@ -6,7 +6,7 @@ use hessopt::{FormulaSet, Result};
 use serde_json::json;
 
 use super::{check_point, formula_text, parse_numbers, split_vars};
-use crate::output::{Report, matrix_json, matrix_short, num, vec_short, vec_text};
+use crate::output::{Output, Report, matrix_json, matrix_short, num, vec_short, vec_text};
 
 /// Arguments of `lsq`.
 #[derive(Debug, Args)]
@@ -17,7 +17,7 @@ pub struct LsqArgs {
     /// Starting point, comma separated in variable order.
     #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
     pub x0: String,
-    /// Variable order, comma separated (default: order of first appearance).
+    /// Variable order, comma separated (default: natural order, x before y, x2 before x10).
     #[arg(long, value_name = "A,B,...")]
     pub vars: Option<String>,
     /// Print one JSON object instead of text.
@@ -25,7 +25,7 @@ pub struct LsqArgs {
     pub json: bool,
 }
 
-pub fn run(args: &LsqArgs) -> Result<String> {
+pub fn run(args: &LsqArgs) -> Result<Output> {
     let text = formula_text(&args.residuals)?;
     let set = match split_vars(&args.vars) {
         Some(v) => FormulaSet::parse_with_vars(&text, &v)?,

@@ -6,7 +6,7 @@ use hessopt::{Error, Result};
 use nalgebra::DMatrix;
 use serde_json::json;
 
-use crate::output::{Report, num, vec_text};
+use crate::output::{Output, Report, num, vec_text};
 
 /// Arguments of `lstsq`.
 #[derive(Debug, Args)]
@@ -70,7 +70,7 @@ fn read_rows(path: &str) -> Result<Vec<Vec<f64>>> {
     Ok(rows)
 }
 
-pub fn run(args: &LstsqArgs) -> Result<String> {
+pub fn run(args: &LstsqArgs) -> Result<Output> {
     let a_rows = read_rows(&args.a)?;
     let a = DMatrix::from_fn(a_rows.len(), a_rows[0].len(), |i, j| a_rows[i][j]);
     let b_rows = read_rows(&args.b)?;

@@ -11,7 +11,7 @@ use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
 
 use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
-use crate::output::{
+use crate::output::{Output, 
     Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
 
@@ -21,14 +21,18 @@ pub struct MinimizeArgs {
     /// The formula to minimize, e.g. "100*(y - x^2)^2 + (1 - x)^2", or @FILE.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
-    /// Starting point, comma separated in variable order, e.g. --x0=-1.2,1.
+    /// Starting point, comma separated in variable order, e.g. --x0=-1.2,1 (not needed by brent,
+    /// which searches the interval --lower..--upper as R's optimize does).
     #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
-    pub x0: String,
-    /// Variable order, comma separated (default: order of first appearance).
+    pub x0: Option<String>,
+    /// Variable order, comma separated (default: natural order, x before y, x2 before x10).
     #[arg(long, value_name = "A,B,...")]
     pub vars: Option<String>,
     /// Method: nelder-mead, bfgs, dfp, sr1, lbfgs, lbfgsb, cg, newton, trust-region,
-    /// gradient-descent, sgd, sann, brent (default: chosen from the problem).
+    /// gradient-descent, sgd, sann, brent; case-insensitive, with R's and scipy's spellings
+    /// (BFGS, L-BFGS-B, Nelder-Mead, CG, SANN, Brent; trust-ncg and trust-exact for the
+    /// trust-region method with the truncated-CG or the exact subproblem). Default: brent for one
+    /// bounded variable, lbfgsb with bounds, trust-region with n ≤ 500, bfgs to 1000, lbfgs beyond.
     #[arg(long)]
     pub method: Option<String>,
     /// Iteration limit.
@@ -63,19 +67,36 @@ pub struct MinimizeArgs {
     pub json: bool,
 }
 
-pub fn run(args: &MinimizeArgs) -> Result<String> {
+pub fn run(args: &MinimizeArgs) -> Result<Output> {
     let text = formula_text(&args.expr)?;
     let f = match split_vars(&args.vars) {
         Some(v) => Formula::parse_with_vars(&text, &v)?,
         None => Formula::parse(&text)?,
     };
-    let x0 = parse_numbers("x0", &args.x0)?;
-    check_point("x0", &x0, f.vars())?;
     let problem = with_bounds(
         Problem::from_formula(&f),
         args.lower.as_deref(),
         args.upper.as_deref(),
     )?;
+    let method = match &args.method {
+        Some(name) => Method::from_name(name)?,
+        None => Method::default_for(&problem),
+    };
+    let x0 = match (&args.x0, &method, problem.bounds()) {
+        (Some(t), _, _) => parse_numbers("x0", t)?,
+        // Brent starts at the golden-section point of the interval whatever it is given.
+        (None, Method::Brent(_), Some((lo, _))) if args.constraint.is_empty() => lo.to_vec(),
+        (None, m, _) => {
+            return Err(Error::invalid(
+                "--x0",
+                format!(
+                    "a start is needed for {} (only brent, with --lower and --upper, starts without one)",
+                    if args.constraint.is_empty() { m.name() } else { "--constraint" }
+                ),
+            ));
+        }
+    };
+    check_point("x0", &x0, f.vars())?;
     let mut options = Options::default()
         .with_g_tol(args.tol)?
         .with_seed(args.seed);
@@ -85,10 +106,6 @@ pub fn run(args: &MinimizeArgs) -> Result<String> {
     if !args.constraint.is_empty() {
         return constrained(args, &f, &problem, &x0, &options);
     }
-    let method = match &args.method {
-        Some(name) => Method::from_name(name)?,
-        None => Method::default_for(&problem),
-    };
     let json_mode = args.json;
     // A progress line for people watching a terminal; nothing for pipes, JSON or --trace.
     let spinner = (!json_mode && !args.trace && std::io::stdout().is_terminal()).then(|| {
@@ -206,7 +223,7 @@ fn constrained(
     problem: &Problem<'_>,
     x0: &[f64],
     options: &Options,
-) -> Result<String> {
+) -> Result<Output> {
     if args.trace {
         return Err(Error::invalid(
             "--trace",
@@ -219,7 +236,11 @@ fn constrained(
             "not available with --constraint: the objective's Hessian alone is not the curvature of the constrained problem",
         ));
     }
-    if let Some(m) = args.method.as_deref().filter(|m| *m != "lbfgsb") {
+    if let Some(m) = args
+        .method
+        .as_deref()
+        .filter(|m| Method::from_name(m).map_or(true, |m| m.name() != "lbfgsb"))
+    {
         return Err(Error::invalid(
             "method",
             format!(

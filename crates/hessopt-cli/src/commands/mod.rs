@@ -42,7 +42,7 @@ pub struct PointArgs {
     /// The point, comma separated in variable order, e.g. --at=-1.2,1.
     #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
     pub at: String,
-    /// Variable order, comma separated (default: order of first appearance).
+    /// Variable order, comma separated (default: natural order, x before y, x2 before x10).
     #[arg(long, value_name = "A,B,...")]
     pub vars: Option<String>,
     /// How derivatives are computed.

@@ -3,6 +3,7 @@
 //! (text as SVG `<text>`, no system fonts needed).
 
 use clap::Args;
+use crate::output::Output;
 use hessopt::solve::{IterationInfo, Method, Options, minimize};
 use hessopt::{Error, Formula, Problem, Result};
 use plotters::prelude::*;
@@ -77,7 +78,11 @@ struct Run {
     trace: Vec<IterationInfo>,
 }
 
-pub fn run(args: &PlotArgs) -> Result<String> {
+pub fn run(args: &PlotArgs) -> Result<Output> {
+    run_text(args).map(Output::plain)
+}
+
+fn run_text(args: &PlotArgs) -> Result<String> {
     let text = formula_text(&args.expr)?;
     let f = match split_vars(&args.vars) {
         Some(v) => Formula::parse_with_vars(&text, &v)?,

@@ -9,7 +9,7 @@ use nalgebra::DMatrix;
 use serde_json::json;
 
 use super::{check_point, formula_text, parse_numbers, split_vars};
-use crate::output::{Report, num_short, vec_text};
+use crate::output::{Output, Report, num_short, vec_text};
 
 /// Arguments of `root`.
 #[derive(Debug, Args)]
@@ -17,16 +17,18 @@ pub struct RootArgs {
     /// The equation(s), e.g. "x^2 - 2" or "x^2 + y^2 - 4; x - y", or @FILE.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
-    /// Starting point, comma separated in variable order.
+    /// Starting point, comma separated in variable order (not needed with --bracket).
     #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
-    pub x0: String,
-    /// Variable order, comma separated (default: order of first appearance).
+    pub x0: Option<String>,
+    /// Variable order, comma separated (default: natural order, x before y, x2 before x10).
     #[arg(long, value_name = "A,B,...")]
     pub vars: Option<String>,
-    /// A bracket a,b with a sign change, for one equation (implies brent unless --method says).
+    /// A bracket a,b with a sign change, for one equation: Brent's method, as R's uniroot (an error
+    /// when f(a) and f(b) have the same sign).
     #[arg(long, allow_hyphen_values = true, value_name = "A,B")]
     pub bracket: Option<String>,
-    /// newton (default), secant, brent (one equation), broyden (systems).
+    /// newton (default), secant, brent (one equation; the default with --bracket), broyden
+    /// (systems). Case-insensitive.
     #[arg(long)]
     pub method: Option<String>,
     /// Residual tolerance on the largest |F_i|.
@@ -37,14 +39,12 @@ pub struct RootArgs {
     pub json: bool,
 }
 
-pub fn run(args: &RootArgs) -> Result<String> {
+pub fn run(args: &RootArgs) -> Result<Output> {
     let text = formula_text(&args.expr)?;
     let set = match split_vars(&args.vars) {
         Some(v) => FormulaSet::parse_with_vars(&text, &v)?,
         None => FormulaSet::parse(&text)?,
     };
-    let x0 = parse_numbers("x0", &args.x0)?;
-    check_point("x0", &x0, set.vars())?;
     if set.len() != set.dim() {
         return Err(Error::invalid(
             "equations",
@@ -72,8 +72,21 @@ pub fn run(args: &RootArgs) -> Result<String> {
             Some((v[0], v[1]))
         }
     };
+    let x0 = match (&args.x0, bracket) {
+        (Some(t), _) => parse_numbers("x0", t)?,
+        // Brent inside the bracket needs no start (the point is only reported if f(a) f(b) > 0).
+        (None, Some((a, b))) => vec![0.5 * (a + b)],
+        (None, None) => {
+            return Err(Error::invalid(
+                "--x0",
+                "a start is needed (or, for one equation, --bracket=a,b)",
+            ));
+        }
+    };
+    check_point("x0", &x0, set.vars())?;
+    let method_name = args.method.as_deref().map(str::to_ascii_lowercase);
     let r = if set.dim() == 1 {
-        let method = match args.method.as_deref() {
+        let method = match method_name.as_deref() {
             None if bracket.is_some() => ScalarMethod::Brent,
             None | Some("newton") => ScalarMethod::Newton,
             Some("secant") => ScalarMethod::Secant,
@@ -87,6 +100,12 @@ pub fn run(args: &RootArgs) -> Result<String> {
                 ));
             }
         };
+        if bracket.is_some() && method != ScalarMethod::Brent {
+            return Err(Error::invalid(
+                "--bracket",
+                "is used by brent only (newton and secant start from --x0)",
+            ));
+        }
         let f = |x: f64| set.values(&[x]).map_or(f64::NAN, |v| v[0]);
         let df = |x: f64| set.jacobian(&[x]).map_or(f64::NAN, |(_, j)| j[(0, 0)]);
         solve_scalar(
@@ -103,7 +122,7 @@ pub fn run(args: &RootArgs) -> Result<String> {
         if bracket.is_some() {
             return Err(Error::invalid("--bracket", "only for one equation"));
         }
-        let method = match args.method.as_deref() {
+        let method = match method_name.as_deref() {
             None | Some("newton") => SystemMethod::Newton,
             Some("broyden") => SystemMethod::Broyden,
             Some(other) => {

@@ -216,7 +216,18 @@ pub fn solve_scalar(
                         ));
                     }
                     let (fa, fb) = (c.f(a), c.f(b));
-                    (fa * fb <= 0.0).then_some((a, fa, b, fb))
+                    // As R's uniroot: a given bracket must hold a sign change.
+                    if !(fa * fb <= 0.0) {
+                        return Err(Error::invalid(
+                            "bracket",
+                            if fa.is_finite() && fb.is_finite() {
+                                format!("f({a}) = {fa} and f({b}) = {fb} are not of opposite sign")
+                            } else {
+                                format!("f({a}) = {fa} and f({b}) = {fb}: f must be finite at both ends")
+                            },
+                        ));
+                    }
+                    Some((a, fa, b, fb))
                 }
                 None => find_bracket(&mut c, x0),
             };

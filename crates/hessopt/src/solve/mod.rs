@@ -99,29 +99,62 @@ pub const METHOD_NAMES: [&str; 13] = [
     "brent",
 ];
 
+/// R's and scipy's spellings that [`Method::from_name`] accepts besides [`METHOD_NAMES`] (names
+/// are case-insensitive, so R's `BFGS`, `Nelder-Mead`, `CG`, `SANN`, `Brent` are the canonical
+/// names already): `(alias, what it selects)`. Methods we do not have (scipy's Powell, TNC,
+/// SLSQP, Newton-CG, dogleg, …) have no alias and stay errors.
+pub const METHOD_ALIASES: [(&str, &str); 4] = [
+    ("l-bfgs-b", "lbfgsb (R's and scipy's L-BFGS-B)"),
+    ("l-bfgs", "lbfgs"),
+    (
+        "trust-ncg",
+        "trust-region with Steihaug's truncated-CG subproblem (its default)",
+    ),
+    (
+        "trust-exact",
+        "trust-region with the exact (eigendecomposition) subproblem",
+    ),
+];
+
 impl Method {
-    /// The method of that name with default settings.
+    /// The method of that name with default settings. Case-insensitive; besides
+    /// [`METHOD_NAMES`] it accepts R's and scipy's spellings ([`METHOD_ALIASES`]).
+    ///
+    /// ```
+    /// use hessopt::solve::{Method, Subproblem};
+    /// assert_eq!(Method::from_name("L-BFGS-B")?.name(), "lbfgsb");
+    /// assert_eq!(Method::from_name("Nelder-Mead")?.name(), "nelder-mead");
+    /// let Method::TrustRegion(t) = Method::from_name("trust-exact")? else { unreachable!() };
+    /// assert_eq!(t.subproblem, Subproblem::Exact);
+    /// assert!(Method::from_name("Powell").is_err()); // a method we do not have
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
     pub fn from_name(name: &str) -> Result<Self> {
-        Ok(match name {
+        let key = name.trim().to_ascii_lowercase();
+        Ok(match key.as_str() {
             "nelder-mead" => Method::NelderMead(NelderMead::default()),
             "bfgs" => Method::Bfgs(Bfgs::default()),
             "dfp" => Method::Dfp(Dfp::default()),
             "sr1" => Method::Sr1(Sr1::default()),
-            "lbfgs" => Method::Lbfgs(Lbfgs::default()),
-            "lbfgsb" => Method::Lbfgsb(Lbfgsb::default()),
+            "lbfgs" | "l-bfgs" => Method::Lbfgs(Lbfgs::default()),
+            "lbfgsb" | "l-bfgs-b" => Method::Lbfgsb(Lbfgsb::default()),
             "cg" => Method::Cg(Cg::default()),
             "newton" => Method::Newton(Newton::default()),
-            "trust-region" => Method::TrustRegion(TrustRegion::default()),
+            "trust-region" | "trust-ncg" => Method::TrustRegion(TrustRegion::default()),
+            "trust-exact" => {
+                Method::TrustRegion(TrustRegion::default().with_subproblem(Subproblem::Exact))
+            }
             "gradient-descent" => Method::GradientDescent(GradientDescent::default()),
             "sgd" => Method::Sgd(Sgd::default()),
             "sann" => Method::Sann(Sann::default()),
             "brent" => Method::Brent(Brent::default()),
-            other => {
+            _ => {
                 return Err(Error::invalid(
                     "method",
                     format!(
-                        "unknown method '{other}' (known: {})",
-                        METHOD_NAMES.join(", ")
+                        "unknown method '{name}' (known: {}; also {})",
+                        METHOD_NAMES.join(", "),
+                        METHOD_ALIASES.map(|(a, _)| a).join(", ")
                     ),
                 ));
             }
