@@ -918,7 +918,10 @@ fn brent_and_uniroot_need_no_start() {
         assert!((floats(&m["x"])[0] - 2.0).abs() < 1e-7, "{m}");
     }
     let r = json(&["root", "x^2 - 2", "--bracket=0,5", "--json"]);
-    assert_eq!((r["method"].clone(), r["converged"].clone()), ("brent".into(), true.into()));
+    assert_eq!(
+        (r["method"].clone(), r["converged"].clone()),
+        ("brent".into(), true.into())
+    );
     assert!((floats(&r["x"])[0] - 2f64.sqrt()).abs() < 1e-12, "{r}");
     fails_with(
         &["root", "x^2 + 1", "--bracket=0,5"],
@@ -929,9 +932,19 @@ fn brent_and_uniroot_need_no_start() {
         "--bracket: is used by brent only",
     );
     fails_with(&["root", "x^2 - 2"], "--x0: a start is needed");
-    fails_with(&["minimize", "(x - 2)^2"], "a start is needed for trust-region");
     fails_with(
-        &["minimize", "(x - 2)^2", "--lower=0", "--upper=5", "--method", "bfgs"],
+        &["minimize", "(x - 2)^2"],
+        "a start is needed for trust-region",
+    );
+    fails_with(
+        &[
+            "minimize",
+            "(x - 2)^2",
+            "--lower=0",
+            "--upper=5",
+            "--method",
+            "bfgs",
+        ],
         "a start is needed for bfgs",
     );
 }
@@ -948,30 +961,68 @@ fn r_and_scipy_method_spellings() {
         ("trust-ncg", "trust-region"),
         ("trust-exact", "trust-region"),
     ] {
-        let v = json(&["minimize", rosen, "--x0=-1.2,1", "--method", given, "--json"]);
+        let v = json(&[
+            "minimize",
+            rosen,
+            "--x0=-1.2,1",
+            "--method",
+            given,
+            "--json",
+        ]);
         assert_eq!(v["method"], ours, "{given}");
     }
     // trust-exact really is the exact subproblem: its path differs from Steihaug's.
-    let iters = |m: &str| json(&["minimize", rosen, "--x0=-1.2,1", "--method", m, "--json"])["iterations"].clone();
+    let iters = |m: &str| {
+        json(&["minimize", rosen, "--x0=-1.2,1", "--method", m, "--json"])["iterations"].clone()
+    };
     assert_ne!(iters("trust-exact"), iters("trust-ncg"));
-    let b = json(&["minimize", "(x - 2)^2", "--lower=0", "--upper=5", "--method", "BRENT", "--json"]);
+    let b = json(&[
+        "minimize",
+        "(x - 2)^2",
+        "--lower=0",
+        "--upper=5",
+        "--method",
+        "BRENT",
+        "--json",
+    ]);
     assert_eq!(b["method"], "brent");
     let r = json(&["root", "x^2 - 2", "--x0=1", "--method", "Secant", "--json"]);
     assert_eq!(r["method"], "secant");
     // No alias for a method we do not have.
     for missing in ["Powell", "TNC", "SLSQP", "Newton-CG", "dogleg"] {
-        fails_with(&["minimize", rosen, "--x0=-1.2,1", "--method", missing], "unknown method");
+        fails_with(
+            &["minimize", rosen, "--x0=-1.2,1", "--method", missing],
+            "unknown method",
+        );
     }
 }
 
 #[test]
 fn exit_codes_usage_and_hints() {
     // 1: finished without converging, the report printed all the same.
-    let out = hessopt(&["minimize", "x^2 + y", "--x0=1,1", "--method", "bfgs", "--max-iter", "3"]);
+    let out = hessopt(&[
+        "minimize",
+        "x^2 + y",
+        "--x0=1,1",
+        "--method",
+        "bfgs",
+        "--max-iter",
+        "3",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("converged      no (max_iterations)"), "{text}");
-    let v = json(&["minimize", "x^2 + y", "--x0=1,1", "--max-iter", "3", "--json"]);
+    assert!(
+        text.contains("converged      no (max_iterations)"),
+        "{text}"
+    );
+    let v = json(&[
+        "minimize",
+        "x^2 + y",
+        "--x0=1,1",
+        "--max-iter",
+        "3",
+        "--json",
+    ]);
     assert_eq!(v["converged"], false);
     // fit and lsq follow the same rule.
     let fit = hessopt(&[
@@ -988,9 +1039,15 @@ fn exit_codes_usage_and_hints() {
     let none = hessopt(&[]);
     assert_eq!(none.status.code(), Some(2));
     let usage = String::from_utf8_lossy(&none.stderr);
-    assert!(usage.contains("Usage: hessopt <COMMAND>") && usage.contains("Exit codes:"), "{usage}");
+    assert!(
+        usage.contains("Usage: hessopt <COMMAND>") && usage.contains("Exit codes:"),
+        "{usage}"
+    );
     let help = succeeds(&["--help"]);
-    assert!(help.contains("1  the solver finished without converging"), "{help}");
+    assert!(
+        help.contains("1  the solver finished without converging"),
+        "{help}"
+    );
     fails_with(
         &["minimize", "x^2", "--x00=1"],
         "(tip: a similar argument exists: '--x0')",
@@ -1000,7 +1057,9 @@ fn exit_codes_usage_and_hints() {
 #[test]
 fn variables_in_natural_order() {
     // A chained sum written from the end: first appearance would give x2, x1, x3, …, x10.
-    let chain: Vec<String> = (1..12).map(|i| format!("(x{} - x{} - 1)^2", i + 1, i)).collect();
+    let chain: Vec<String> = (1..12)
+        .map(|i| format!("(x{} - x{} - 1)^2", i + 1, i))
+        .collect();
     let expr = format!("{} + (x1 - 1)^2", chain.join(" + "));
     let names: Vec<String> = (1..=12).map(|i| format!("x{i}")).collect();
     let x0: Vec<String> = (1..=12).map(|i| i.to_string()).collect();

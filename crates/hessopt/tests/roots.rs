@@ -101,7 +101,10 @@ fn brent_bracket_without_sign_change_is_an_error_as_in_uniroot() {
     )
     .unwrap_err()
     .to_string();
-    assert!(e.contains("f(-1) = 2 and f(1) = 2 are not of opposite sign"), "{e}");
+    assert!(
+        e.contains("f(-1) = 2 and f(1) = 2 are not of opposite sign"),
+        "{e}"
+    );
     // Without a bracket the outward search fails and says so in the report.
     let r = run(&f, 0.0, ScalarMethod::Brent, None);
     assert_eq!(r.termination, RootTermination::NoBracket);

@@ -4,8 +4,8 @@
 
 use std::io::IsTerminal;
 
-use clap::Args;
 use crate::output::Output;
+use clap::Args;
 use hessopt::problems::bench::{SuiteRun, performance_profile, run_mgh};
 use hessopt::problems::mgh;
 use hessopt::{Error, Result};

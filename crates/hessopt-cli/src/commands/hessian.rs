@@ -1,8 +1,8 @@
 //! `hessopt hessian`: value, gradient, Hessian and what the Hessian says about the point.
 
 use super::{DiffMethod, PointArgs};
-use crate::output::{Output, 
-    Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
+use crate::output::{
+    Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
 use hessopt::analysis::HessianAnalysis;
 use hessopt::{Derivatives, Result, diff};

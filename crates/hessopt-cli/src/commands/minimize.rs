@@ -11,8 +11,8 @@ use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
 
 use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
-use crate::output::{Output, 
-    Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
+use crate::output::{
+    Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
 
 /// Arguments of `minimize`.
@@ -91,7 +91,11 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
                 "--x0",
                 format!(
                     "a start is needed for {} (only brent, with --lower and --upper, starts without one)",
-                    if args.constraint.is_empty() { m.name() } else { "--constraint" }
+                    if args.constraint.is_empty() {
+                        m.name()
+                    } else {
+                        "--constraint"
+                    }
                 ),
             ));
         }

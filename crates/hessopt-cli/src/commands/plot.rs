@@ -2,8 +2,8 @@
 //! (`--convergence`) f − f_best per iteration on a log scale. SVG through plotters' SVG backend
 //! (text as SVG `<text>`, no system fonts needed).
 
-use clap::Args;
 use crate::output::Output;
+use clap::Args;
 use hessopt::solve::{IterationInfo, Method, Options, minimize};
 use hessopt::{Error, Formula, Problem, Result};
 use plotters::prelude::*;

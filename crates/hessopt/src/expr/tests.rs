@@ -27,7 +27,10 @@ fn variable_order() {
     let f = Formula::parse("y + x*z + y").unwrap();
     assert_eq!(f.vars(), ["x", "y", "z"]);
     let f = Formula::parse("x10 + x2*b + x1 + x + a02 + a1 + a2 + x_1").unwrap();
-    assert_eq!(f.vars(), ["a1", "a02", "a2", "b", "x", "x1", "x2", "x10", "x_1"]);
+    assert_eq!(
+        f.vars(),
+        ["a1", "a02", "a2", "b", "x", "x1", "x2", "x10", "x_1"]
+    );
     assert_eq!(f.gradient(&[0.0; 9]).unwrap().1[3], 0.0); // ∂/∂b = x2 = 0
     assert_eq!(f.gradient(&[1.0; 9]).unwrap().1[6], 1.0); // ∂/∂x2 = b = 1
     let set = FormulaSet::parse("x3 - y; x12 * x3").unwrap();

@@ -217,13 +217,15 @@ pub fn solve_scalar(
                     }
                     let (fa, fb) = (c.f(a), c.f(b));
                     // As R's uniroot: a given bracket must hold a sign change.
-                    if !(fa * fb <= 0.0) {
+                    if fa * fb > 0.0 || fa.is_nan() || fb.is_nan() {
                         return Err(Error::invalid(
                             "bracket",
                             if fa.is_finite() && fb.is_finite() {
                                 format!("f({a}) = {fa} and f({b}) = {fb} are not of opposite sign")
                             } else {
-                                format!("f({a}) = {fa} and f({b}) = {fb}: f must be finite at both ends")
+                                format!(
+                                    "f({a}) = {fa} and f({b}) = {fb}: f must be finite at both ends"
+                                )
                             },
                         ));
                     }
