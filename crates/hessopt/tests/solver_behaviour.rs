@@ -349,7 +349,6 @@ proptest! {
         for name in hessopt::solve::METHOD_NAMES.iter().filter(|m| **m != "brent") {
             let method = Method::from_name(name).unwrap();
             if let Ok(r) = minimize(&p, &[x, y], &method, &options) {
-                prop_assert!(r.converged == r.termination.is_convergence());
                 prop_assert!(r.value <= f.value(&[x, y]).unwrap() || !r.value.is_finite() || *name == "sgd");
             }
         }

@@ -56,7 +56,7 @@ pub enum RootTermination {
 
 impl RootTermination {
     /// Whether this is a convergence test.
-    pub fn is_convergence(self) -> bool {
+    pub fn certifies(self) -> bool {
         matches!(self, RootTermination::Residual | RootTermination::Bracket)
     }
 
@@ -168,7 +168,7 @@ fn scalar_report(
         iterations,
         evaluations: c.f,
         jacobian_evaluations: c.df,
-        converged: termination.is_convergence(),
+        converged: termination.certifies(),
         termination,
     }
 }
@@ -524,7 +524,7 @@ pub fn solve_system(
             iterations: k,
             evaluations: c.f,
             jacobian_evaluations: c.j,
-            converged: t.is_convergence(),
+            converged: t.certifies(),
             termination: t,
         };
     if fx.iter().any(|v| !v.is_finite()) {

@@ -187,7 +187,7 @@ pub(crate) fn run(
         iterations: k,
         evaluations: ev.counts,
         elapsed: start.elapsed(),
-        converged: termination.is_convergence(),
+        converged: termination.certifies(),
         termination,
         notes,
         trace,

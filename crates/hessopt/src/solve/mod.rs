@@ -19,6 +19,7 @@ pub mod optimum;
 pub mod options;
 pub mod report;
 pub mod second_order;
+pub mod termination;
 pub mod zeroth_order;
 
 pub use constrained::{

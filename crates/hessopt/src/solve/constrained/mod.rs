@@ -313,7 +313,7 @@ pub fn minimize_constrained(
         inner_iterations,
         evaluations: counts,
         penalty: rho,
-        converged: termination.is_convergence(),
+        converged: termination.certifies(),
         termination,
         x,
     })

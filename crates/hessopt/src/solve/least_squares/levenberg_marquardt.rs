@@ -9,7 +9,8 @@
 //!   when ρ > ¾ or the step is the Gauss–Newton step; steps with ρ ≥ 1e-4 are accepted.
 //!
 //! Stops: [`Termination::SmallStep`] when Δ ≤ `xtol`‖Dx‖ or a Gauss–Newton step is that small
-//! (`xtol` = 1e-14); [`Termination::GradientNorm`] when every column of J is orthogonal to r
+//! (`xtol` = 1e-14) — reported as [`Termination::GradientNorm`] (converged) only when r is
+//! orthogonal to J's columns to a cosine of 1e-8 there, else a stall; [`Termination::GradientNorm`] when every column of J is orthogonal to r
 //! within `gtol` = 1e-15 (cosine); [`Termination::SmallFChange`] when actual and predicted relative
 //! reductions of ‖r‖² are below `ftol` (off by default: near the solution ‖r‖² stops changing
 //! long before the parameters stop, and the last Gauss–Newton steps, accepted when their predicted
@@ -126,7 +127,7 @@ pub struct LsqReport {
     pub jacobian_evaluations: usize,
     /// Why it stopped.
     pub termination: Termination,
-    /// Whether a convergence test fired.
+    /// Whether the termination is a certificate checked at x ([`Termination::certifies`]).
     pub converged: bool,
 }
 
@@ -161,6 +162,26 @@ impl Counter<'_, '_> {
         }
         j
     }
+}
+
+/// Cosine bound of first order at the end of a run that stopped on a small step or f change.
+const STALL_GTOL: f64 = 1e-8;
+
+/// max_c |J_cᵀr| / (‖J_c‖‖r‖): the orthogonality of r to the columns of J (lmder's gnorm; 0 when
+/// r = 0).
+fn gradient_cosine(j: &DMatrix<f64>, r: &[f64]) -> f64 {
+    let rn = norm2(r).sqrt();
+    let rv = DVector::from_column_slice(r);
+    (0..j.ncols())
+        .map(|c| {
+            let cn = j.column(c).norm();
+            if cn == 0.0 || rn == 0.0 {
+                0.0
+            } else {
+                (j.column(c).dot(&rv) / (cn * rn)).abs()
+            }
+        })
+        .fold(0.0f64, f64::max)
 }
 
 fn norm2(v: &[f64]) -> f64 {
@@ -228,19 +249,7 @@ impl LevenbergMarquardt {
             if !j.iter().all(|v| v.is_finite()) {
                 break Termination::ObjectiveNotFinite;
             }
-            // Orthogonality of r to the columns of J (lmder's gnorm).
-            let rn = f.sqrt();
-            let gcos = (0..n)
-                .map(|c| {
-                    let cn = j.column(c).norm();
-                    if cn == 0.0 || rn == 0.0 {
-                        0.0
-                    } else {
-                        (j.column(c).dot(&DVector::from_column_slice(&r)) / (cn * rn)).abs()
-                    }
-                })
-                .fold(0.0f64, f64::max);
-            if gcos <= self.gtol {
+            if gradient_cosine(&j, &r) <= self.gtol {
                 break Termination::GradientNorm;
             }
             let ds = dfloor(&d);
@@ -321,6 +330,16 @@ impl LevenbergMarquardt {
                 break Termination::SmallStep;
             }
         };
+        // A small step or f change is a stall unless first order holds at x: r orthogonal to
+        // the columns of J to STALL_GTOL (cosine), or r zero.
+        let termination = match termination {
+            Termination::SmallStep | Termination::SmallFChange
+                if gradient_cosine(&j, &r) <= STALL_GTOL =>
+            {
+                Termination::GradientNorm
+            }
+            t => t,
+        };
         let (covariance, standard_errors) = covariance(&j, f, m, n);
         Ok(LsqReport {
             x,
@@ -331,7 +350,7 @@ impl LevenbergMarquardt {
             iterations,
             residual_evaluations: ev.r_evals,
             jacobian_evaluations: ev.j_evals,
-            converged: termination.is_convergence(),
+            converged: termination.certifies(),
             termination,
         })
     }
