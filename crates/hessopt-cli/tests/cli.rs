@@ -1070,3 +1070,81 @@ fn variables_in_natural_order() {
     let t = succeeds(&["hessian", "100*(y - x^2)^2 + (1 - x)^2", "--at=1,1"]);
     assert!(t.contains("vars              x, y"), "{t}");
 }
+
+#[test]
+fn formulas_from_files_with_comments_and_from_stdin() {
+    let dir = std::env::temp_dir().join(format!("hessopt-cli-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        format!("@{}", p.display())
+    };
+    let nll = write(
+        "poisson.txt",
+        "# Poisson regression, one row's negative log-likelihood\nexp(b0 + b1*x)  # mean\n  - y*(b0 + b1*x)\n",
+    );
+    let data = "../hessopt/tests/data/poisson.csv";
+    let from_file = json(&[
+        "fit",
+        data,
+        "--nll",
+        &nll,
+        "--params",
+        "b0,b1",
+        "--start=0,0",
+        "--json",
+    ]);
+    let inline = json(&[
+        "fit",
+        data,
+        "--nll",
+        "exp(b0 + b1*x) - y*(b0 + b1*x)",
+        "--params",
+        "b0,b1",
+        "--start=0,0",
+        "--json",
+    ]);
+    assert_eq!(from_file["estimates"], inline["estimates"]);
+    let c = write("constraint.txt", "# the unit disc\nx^2 + y^2 <= 1\n");
+    let v = json(&[
+        "minimize",
+        "-x - y",
+        "--x0=0,0",
+        "--constraint",
+        &c,
+        "--json",
+    ]);
+    let x = floats(&v["x"]);
+    assert!(close(&x, &[0.5f64.sqrt(), 0.5f64.sqrt()], 1e-6), "{v}");
+    // Standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hessopt"))
+        .args(["hessian", "-", "--at=1,2", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"# from a pipe\nx^2*y\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(floats(&h["hessian"]), [4.0, 2.0, 2.0, 0.0]);
+    fails_with(
+        &[
+            "minimize",
+            "x^2",
+            "--x0=1",
+            "--constraint",
+            "@/nonexistent/c.txt",
+        ],
+        "/nonexistent/c.txt",
+    );
+    fails_with(&["gradient", "foo(x)", "--at=1"], "(known: sin, cos,");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -21,12 +21,14 @@ pub enum Error {
         message: String,
     },
     /// A function name that the formula language does not know.
-    #[error("unknown function '{name}' at byte {position}")]
+    #[error("unknown function '{name}' at byte {position} (known: {known})")]
     UnknownFunction {
         /// The name as written.
         name: String,
         /// Byte offset of the name.
         position: usize,
+        /// The functions of the language, comma separated.
+        known: String,
     },
     /// A variable used in a formula is missing from the variable list given by the user.
     #[error("variable '{name}' at byte {position} is not in the variable list [{vars}]")]

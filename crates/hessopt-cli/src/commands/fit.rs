@@ -6,7 +6,7 @@ use hessopt::fit::{Data, Objective, fit};
 use hessopt::{Error, Result};
 use serde_json::json;
 
-use super::parse_numbers;
+use super::{formula_text, parse_numbers};
 use crate::output::{Output, matrix_json, matrix_short, num_sig};
 
 /// Arguments of `fit`.
@@ -14,10 +14,11 @@ use crate::output::{Output, matrix_json, matrix_short, num_sig};
 pub struct FitArgs {
     /// CSV file with a header row of column names.
     pub data: String,
-    /// One row's negative log-likelihood, in column names and parameters.
+    /// One row's negative log-likelihood, in column names and parameters, or @FILE ('#'
+    /// comments allowed) or - for standard input.
     #[arg(long, allow_hyphen_values = true, conflicts_with = "residual")]
     pub nll: Option<String>,
-    /// One row's residual for least squares, e.g. "y - b1*(1 - exp(-b2*x))".
+    /// One row's residual for least squares, e.g. "y - b1*(1 - exp(-b2*x))", or @FILE or -.
     #[arg(long, allow_hyphen_values = true)]
     pub residual: Option<String>,
     /// Parameter names, comma separated.
@@ -33,8 +34,8 @@ pub struct FitArgs {
 
 pub fn run(args: &FitArgs) -> Result<Output> {
     let objective = match (&args.nll, &args.residual) {
-        (Some(t), None) => Objective::NegLogLik(t.clone()),
-        (None, Some(t)) => Objective::Residual(t.clone()),
+        (Some(t), None) => Objective::NegLogLik(formula_text(t)?),
+        (None, Some(t)) => Objective::Residual(formula_text(t)?),
         _ => {
             return Err(Error::invalid(
                 "model",

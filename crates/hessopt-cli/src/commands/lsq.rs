@@ -11,7 +11,7 @@ use crate::output::{Output, Report, matrix_json, matrix_short, num, vec_short, v
 /// Arguments of `lsq`.
 #[derive(Debug, Args)]
 pub struct LsqArgs {
-    /// Residual formulas separated by ';', e.g. "x - 1; 10*(y - x^2)", or @FILE.
+    /// Residual formulas separated by ';', e.g. "x - 1; 10*(y - x^2)", @FILE or - for stdin.
     #[arg(allow_hyphen_values = true)]
     pub residuals: String,
     /// Starting point, comma separated in variable order.

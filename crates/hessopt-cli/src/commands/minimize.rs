@@ -18,7 +18,8 @@ use crate::output::{
 /// Arguments of `minimize`.
 #[derive(Debug, Args)]
 pub struct MinimizeArgs {
-    /// The formula to minimize, e.g. "100*(y - x^2)^2 + (1 - x)^2", or @FILE.
+    /// The formula to minimize, e.g. "100*(y - x^2)^2 + (1 - x)^2", @FILE ('#' comments
+    /// allowed) or - for standard input.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// Starting point, comma separated in variable order, e.g. --x0=-1.2,1 (not needed by brent,
@@ -54,8 +55,8 @@ pub struct MinimizeArgs {
     /// Print one line per iteration as the run goes (to stderr with --json).
     #[arg(long)]
     pub trace: bool,
-    /// A constraint such as "x1*x2 >= 25", "x1 + x2 <= 3" or "x1^2 + x2^2 = 40" (repeatable):
-    /// solved by the augmented Lagrangian with L-BFGS-B inner solves.
+    /// A constraint such as "x1*x2 >= 25", "x1 + x2 <= 3" or "x1^2 + x2^2 = 40", or @FILE
+    /// (repeatable): solved by the augmented Lagrangian with L-BFGS-B inner solves.
     #[arg(long, allow_hyphen_values = true)]
     pub constraint: Vec<String>,
     /// After the run: the Hessian at the optimum, eigenvalues, classification, covariance and
@@ -256,7 +257,7 @@ fn constrained(
     let parsed = args
         .constraint
         .iter()
-        .map(|c| parse_constraint(c, &vars))
+        .map(|c| parse_constraint(&formula_text(c)?, &vars))
         .collect::<Result<Vec<_>>>()?;
     let constraints: Vec<Constraint> = parsed
         .iter()

@@ -36,7 +36,7 @@ impl DiffMethod {
 #[derive(Debug, Args)]
 pub struct PointArgs {
     /// The formula, e.g. "100*(y - x^2)^2 + (1 - x)^2" (for jacobian: formulas separated by ';'),
-    /// or @FILE to read it from a file.
+    /// @FILE to read it from a file ('#' comments allowed), or - for standard input.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// The point, comma separated in variable order, e.g. --at=-1.2,1.
@@ -53,15 +53,30 @@ pub struct PointArgs {
     pub json: bool,
 }
 
-/// The formula text: the argument itself, or the contents of the file named after '@'.
+/// The formula text: the argument itself, the contents of the file named after '@', or standard
+/// input for `-` (or `@-`). In a file or on stdin, `#` starts a comment to the end of the line.
 pub fn formula_text(arg: &str) -> Result<String> {
-    match arg.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: path.to_string(),
-            message: e.to_string(),
-        }),
-        None => Ok(arg.to_string()),
-    }
+    let (source, read) = match arg {
+        "-" | "@-" => {
+            let mut text = String::new();
+            let read =
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text);
+            ("standard input", read)
+        }
+        _ => match arg.strip_prefix('@') {
+            Some(path) => (path, std::fs::read_to_string(path)),
+            None => return Ok(arg.to_string()),
+        },
+    };
+    let text = read.map_err(|e| Error::Io {
+        path: source.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(text
+        .lines()
+        .map(|l| l.split_once('#').map_or(l, |(code, _)| code))
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// Parses a comma-separated list of numbers given to `--name`.

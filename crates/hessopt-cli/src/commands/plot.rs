@@ -13,7 +13,7 @@ use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
 /// Arguments of `plot`.
 #[derive(Debug, Args)]
 pub struct PlotArgs {
-    /// The formula (two variables for contour plots), or @FILE.
+    /// The formula (two variables for contour plots), @FILE or - for standard input.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// Starting point, comma separated in variable order.

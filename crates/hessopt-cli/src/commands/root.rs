@@ -14,7 +14,7 @@ use crate::output::{Output, Report, num_short, vec_text};
 /// Arguments of `root`.
 #[derive(Debug, Args)]
 pub struct RootArgs {
-    /// The equation(s), e.g. "x^2 - 2" or "x^2 + y^2 - 4; x - y", or @FILE.
+    /// The equation(s), e.g. "x^2 - 2" or "x^2 + y^2 - 4; x - y", @FILE or - for standard input.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// Starting point, comma separated in variable order (not needed with --bracket).

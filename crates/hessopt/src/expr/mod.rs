@@ -1,9 +1,15 @@
 //! The formula language: parse once, evaluate and differentiate exactly many times.
 //!
 //! Syntax: numbers (`2`, `.5`, `1e-4`), variables (identifiers), `+ - * / ^` (`**` also means `^`),
-//! unary minus, parentheses, the constant `pi`, the functions `sin cos tan exp log sqrt abs atan
-//! sinh cosh tanh log1p expm1 lgamma`, `atan2(y, x)` and the n-ary `logsumexp(a, b, ...)` (evaluated
-//! stably).
+//! unary minus, parentheses, the constant `pi`, the functions `sin cos tan exp log (= ln) log10
+//! log2 sqrt abs atan sinh cosh tanh log1p expm1 lgamma erf erfc normcdf lognormcdf`, `atan2(y, x)`,
+//! `min(a, b)`, `max(a, b)`, `pow(a, b)` (= `a^b`) and the n-ary `logsumexp(a, b, ...)`.
+//! `logsumexp`, `lognormcdf` (ln Φ; −5e9 at −1e5, no underflow) and `erfc` are evaluated stably,
+//! with exact first and second derivatives.
+//!
+//! Non-smooth points: `abs` has derivative 0 at 0, and `min`/`max` give both arguments
+//! derivative ½ at a tie (the midpoint of the subdifferential, so `max(x, -x)` agrees with
+//! `abs(x)`); their second derivatives are 0 everywhere.
 //! `^` is right-associative and binds tighter than unary minus: `-x^2 = -(x^2)`, `2^3^2 = 512`.
 //!
 //! ```
@@ -344,14 +350,15 @@ fn render(tape: &Tape, vars: &[String]) -> String {
                 todo.extend([Piece::Text(format!("^{})", fmt_const(c))), Piece::Slot(a)]);
                 out.push('(');
             }
-            Op::Binary(tape::Binary::Atan2, l, r) => {
+            Op::Binary(b @ (tape::Binary::Atan2 | tape::Binary::Min | tape::Binary::Max), l, r) => {
                 todo.extend([
                     Piece::Lit(")"),
                     Piece::Slot(r),
                     Piece::Lit(", "),
                     Piece::Slot(l),
                 ]);
-                out.push_str("atan2(");
+                out.push_str(b.symbol());
+                out.push('(');
             }
             Op::Binary(b, l, r) => {
                 todo.extend([

@@ -62,7 +62,7 @@ fn precedence(b: Binary) -> u8 {
         Binary::Add | Binary::Sub => 1,
         Binary::Mul | Binary::Div => 2,
         Binary::Pow => 4,
-        Binary::Atan2 => 0,
+        Binary::Atan2 | Binary::Min | Binary::Max => 0,
     }
 }
 const NEG_PRECEDENCE: u8 = 3;
@@ -131,18 +131,23 @@ impl Builder<'_> {
                 let a = self.pop_operand(position)?;
                 self.push(Op::Unary(Unary::Neg, a), &[a]);
             }
-            Pending::Binary(b) => {
-                let r = self.pop_operand(position)?;
-                let l = self.pop_operand(position)?;
-                match (b, self.constant_of(r)) {
-                    (Binary::Pow, Some(c)) if self.constant_of(l).is_none() => {
-                        self.ops.truncate(r);
-                        self.push(Op::PowConst(l, c), &[l]);
-                    }
-                    _ => self.push(Op::Binary(b, l, r), &[l, r]),
-                }
-            }
+            Pending::Binary(b) => self.binary(b, position)?,
             Pending::Open { .. } => unreachable!("parentheses are resolved by the parser"),
+        }
+        Ok(())
+    }
+
+    /// Applies a binary operation to the top two operands (a power with a constant exponent
+    /// becomes `PowConst`).
+    fn binary(&mut self, b: Binary, position: usize) -> Result<()> {
+        let r = self.pop_operand(position)?;
+        let l = self.pop_operand(position)?;
+        match (b, self.constant_of(r)) {
+            (Binary::Pow, Some(c)) if self.constant_of(l).is_none() => {
+                self.ops.truncate(r);
+                self.push(Op::PowConst(l, c), &[l]);
+            }
+            _ => self.push(Op::Binary(b, l, r), &[l, r]),
         }
         Ok(())
     }
@@ -164,6 +169,20 @@ impl Builder<'_> {
         self.operands.push(slot);
         Ok(())
     }
+}
+
+fn known_function(name: &str) -> bool {
+    name == "logsumexp"
+        || Unary::NAMED.iter().any(|(n, _)| *n == name)
+        || Binary::NAMED.iter().any(|(n, _)| *n == name)
+}
+
+/// The function names of the language, for the unknown-function error.
+fn known_functions() -> String {
+    let mut names: Vec<&str> = Unary::NAMED.iter().map(|(n, _)| *n).collect();
+    names.extend(Binary::NAMED.iter().map(|(n, _)| *n));
+    names.push("logsumexp");
+    names.join(", ")
 }
 
 /// Parses `src` (whose text starts at byte `base` of the user's input) into a tape.
@@ -200,9 +219,10 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                     if is_call {
                         let call = if name == "logsumexp" {
                             Call::LogSumExp { args: 0 }
-                        } else if name == "atan2" {
+                        } else if let Some((_, op)) = Binary::NAMED.iter().find(|(n, _)| n == name)
+                        {
                             Call::Binary {
-                                op: Binary::Atan2,
+                                op: *op,
                                 second: false,
                             }
                         } else if let Some((_, u)) = Unary::NAMED.iter().find(|(n, _)| n == name) {
@@ -211,6 +231,7 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                             return Err(Error::UnknownFunction {
                                 name: name.clone(),
                                 position: pos,
+                                known: known_functions(),
                             });
                         };
                         stack.push(Pending::Open {
@@ -221,10 +242,7 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                     } else if name == "pi" {
                         b.push(Op::Const(std::f64::consts::PI), &[]);
                         expect_operand = false;
-                    } else if Unary::NAMED.iter().any(|(n, _)| n == name)
-                        || name == "logsumexp"
-                        || name == "atan2"
-                    {
+                    } else if known_function(name) {
                         return Err(Error::Parse {
                             position: pos,
                             message: format!("function '{name}' must be followed by '('"),
@@ -330,14 +348,16 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                             }
                             Some(Call::Binary { op, second }) => {
                                 if !second {
+                                    let name = Binary::NAMED
+                                        .iter()
+                                        .find(|(_, o)| *o == op)
+                                        .map_or("-", |(n, _)| n);
                                     return Err(Error::Parse {
                                         position: pos,
-                                        message: format!("{} takes two arguments", op.symbol()),
+                                        message: format!("{name} takes two arguments"),
                                     });
                                 }
-                                let r = b.pop_operand(pos)?;
-                                let l = b.pop_operand(pos)?;
-                                b.push(Op::Binary(op, l, r), &[l, r]);
+                                b.binary(op, pos)?;
                             }
                             Some(Call::LogSumExp { args }) => {
                                 let n = args + 1;

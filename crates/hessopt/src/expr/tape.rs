@@ -28,11 +28,18 @@ pub(crate) enum Unary {
     Log1p,
     Expm1,
     Lgamma,
+    Erf,
+    Erfc,
+    NormCdf,
+    LogNormCdf,
+    Log10,
+    Log2,
 }
 
 impl Unary {
-    /// Function names of the formula language, in the order of the enum (without `Neg`).
-    pub(crate) const NAMED: [(&'static str, Unary); 14] = [
+    /// Function names of the formula language, in the order of the enum (without `Neg`); `ln` is
+    /// a second name of `log`.
+    pub(crate) const NAMED: [(&'static str, Unary); 21] = [
         ("sin", Unary::Sin),
         ("cos", Unary::Cos),
         ("tan", Unary::Tan),
@@ -47,6 +54,13 @@ impl Unary {
         ("log1p", Unary::Log1p),
         ("expm1", Unary::Expm1),
         ("lgamma", Unary::Lgamma),
+        ("erf", Unary::Erf),
+        ("erfc", Unary::Erfc),
+        ("normcdf", Unary::NormCdf),
+        ("lognormcdf", Unary::LogNormCdf),
+        ("log10", Unary::Log10),
+        ("log2", Unary::Log2),
+        ("ln", Unary::Log),
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -73,6 +87,12 @@ impl Unary {
             Unary::Log1p => a.ln_1p(),
             Unary::Expm1 => a.exp_m1(),
             Unary::Lgamma => special::ln_gamma(a),
+            Unary::Erf => special::erf(a),
+            Unary::Erfc => special::erfc(a),
+            Unary::NormCdf => special::norm_cdf(a),
+            Unary::LogNormCdf => special::log_norm_cdf_derivs(a).0,
+            Unary::Log10 => a.log10(),
+            Unary::Log2 => a.log2(),
         }
     }
 
@@ -127,6 +147,25 @@ impl Unary {
                 special::digamma(a),
                 special::trigamma(a),
             ),
+            Unary::Erf | Unary::Erfc => {
+                // d/da erf = 2/√π e^(−a²), d²/da² = −2a · that; erfc = 1 − erf.
+                let d = std::f64::consts::FRAC_2_SQRT_PI * (-a * a).exp();
+                let sign = if self == Unary::Erf { 1.0 } else { -1.0 };
+                (self.value(a), sign * d, -2.0 * a * sign * d)
+            }
+            Unary::NormCdf => {
+                let p = special::norm_pdf(a);
+                (special::norm_cdf(a), p, -a * p)
+            }
+            Unary::LogNormCdf => special::log_norm_cdf_derivs(a),
+            Unary::Log10 | Unary::Log2 => {
+                let base = if self == Unary::Log10 {
+                    std::f64::consts::LN_10
+                } else {
+                    std::f64::consts::LN_2
+                };
+                (self.value(a), 1.0 / (a * base), -1.0 / (a * a * base))
+            }
         }
     }
 }
@@ -141,9 +180,22 @@ pub(crate) enum Binary {
     Pow,
     /// atan2(a, b): the angle of the point (b, a), in (−π, π].
     Atan2,
+    /// min(a, b); at a tie both partial derivatives are ½ (the midpoint of the subdifferential,
+    /// as `abs` has derivative 0 at 0).
+    Min,
+    /// max(a, b); ½ and ½ at a tie.
+    Max,
 }
 
 impl Binary {
+    /// The functions of two arguments, by name (`pow(a, b)` is `a^b`).
+    pub(crate) const NAMED: [(&'static str, Binary); 4] = [
+        ("atan2", Binary::Atan2),
+        ("min", Binary::Min),
+        ("max", Binary::Max),
+        ("pow", Binary::Pow),
+    ];
+
     pub(crate) fn symbol(self) -> &'static str {
         match self {
             Binary::Add => "+",
@@ -152,6 +204,8 @@ impl Binary {
             Binary::Div => "/",
             Binary::Pow => "^",
             Binary::Atan2 => "atan2",
+            Binary::Min => "min",
+            Binary::Max => "max",
         }
     }
 
@@ -163,6 +217,8 @@ impl Binary {
             Binary::Div => a / b,
             Binary::Pow => pow_const(a, b),
             Binary::Atan2 => a.atan2(b),
+            Binary::Min => a.min(b),
+            Binary::Max => a.max(b),
         }
     }
 
@@ -172,6 +228,16 @@ impl Binary {
             Binary::Add => [a + b, 1.0, 1.0, 0.0, 0.0, 0.0],
             Binary::Sub => [a - b, 1.0, -1.0, 0.0, 0.0, 0.0],
             Binary::Mul => [a * b, b, a, 0.0, 1.0, 0.0],
+            Binary::Min | Binary::Max => {
+                let (da, db) = if a == b {
+                    (0.5, 0.5)
+                } else if (a < b) == (self == Binary::Min) {
+                    (1.0, 0.0)
+                } else {
+                    (0.0, 1.0)
+                };
+                [self.value(a, b), da, db, 0.0, 0.0, 0.0]
+            }
             Binary::Div => {
                 let r = 1.0 / b;
                 let q = a * r;

@@ -45,7 +45,13 @@ pub fn formula() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("sqrt(2 + cos({a}))")),
             inner.clone().prop_map(|a| format!("({a})^3")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("atan2({a}, 2 + sin({b}))")),
-            (inner.clone(), inner).prop_map(|(a, b)| format!("logsumexp({a}, {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("logsumexp({a}, {b})")),
+            inner.clone().prop_map(|a| format!("erf({a})")),
+            inner.clone().prop_map(|a| format!("lognormcdf({a})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("normcdf({a}) * log10(2 + cos({a}))")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("pow(2 + sin({a}), {b})")),
         ]
     })
 }
