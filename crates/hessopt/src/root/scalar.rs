@@ -1,0 +1,314 @@
+//! One equation f(x) = 0: safeguarded Newton and secant, Brent on a bracket (given or searched).
+
+use super::{RootOptions, RootReport, RootTermination};
+use crate::error::{Error, Result};
+
+/// Scalar methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarMethod {
+    /// Safeguarded Newton.
+    Newton,
+    /// Safeguarded secant.
+    Secant,
+    /// Brent's method on a bracket.
+    Brent,
+}
+
+/// A scalar equation: f and (for Newton) f′.
+pub struct Scalar<'a> {
+    /// f(x).
+    pub f: &'a dyn Fn(f64) -> f64,
+    /// f′(x), required by Newton.
+    pub df: Option<&'a dyn Fn(f64) -> f64>,
+}
+
+struct Count<'a, 'b> {
+    eq: &'b Scalar<'a>,
+    f: usize,
+    df: usize,
+}
+
+impl Count<'_, '_> {
+    fn f(&mut self, x: f64) -> f64 {
+        self.f += 1;
+        (self.eq.f)(x)
+    }
+    fn df(&mut self, x: f64) -> f64 {
+        self.df += 1;
+        self.eq.df.map_or(f64::NAN, |d| d(x))
+    }
+}
+
+fn scalar_report(
+    method: &'static str,
+    x: f64,
+    fx: f64,
+    iterations: usize,
+    c: &Count<'_, '_>,
+    termination: RootTermination,
+) -> RootReport {
+    RootReport {
+        method,
+        x: vec![x],
+        residual_norm: fx.abs(),
+        iterations,
+        evaluations: c.f,
+        jacobian_evaluations: c.df,
+        converged: termination.certifies(),
+        termination,
+    }
+}
+
+/// Searches outwards from x0 for [a, b] with f(a) f(b) < 0.
+fn find_bracket(c: &mut Count<'_, '_>, x0: f64) -> Option<(f64, f64, f64, f64)> {
+    let h0 = 0.1 * x0.abs().max(1.0);
+    let (mut a, mut b) = (x0 - h0, x0 + h0);
+    let (mut fa, mut fb) = (c.f(a), c.f(b));
+    for _ in 0..60 {
+        if fa.is_finite() && fb.is_finite() && fa * fb <= 0.0 {
+            return Some((a, fa, b, fb));
+        }
+        if fa.abs() < fb.abs() || !fb.is_finite() {
+            a += 1.6 * (a - b);
+            fa = c.f(a);
+        } else {
+            b += 1.6 * (b - a);
+            fb = c.f(b);
+        }
+    }
+    None
+}
+
+/// Solves f(x) = 0 from `x0` (or in `bracket`) with `method`.
+pub fn solve_scalar(
+    eq: &Scalar<'_>,
+    x0: f64,
+    bracket: Option<(f64, f64)>,
+    method: ScalarMethod,
+    opts: &RootOptions,
+) -> Result<RootReport> {
+    if !x0.is_finite() {
+        return Err(Error::invalid("x0", format!("{x0} is not finite")));
+    }
+    let mut c = Count { eq, f: 0, df: 0 };
+    match method {
+        ScalarMethod::Brent => {
+            let found = match bracket {
+                Some((a, b)) => {
+                    if a.is_nan() || b.is_nan() || a >= b {
+                        return Err(Error::invalid(
+                            "bracket",
+                            format!("need a < b, got [{a}, {b}]"),
+                        ));
+                    }
+                    let (fa, fb) = (c.f(a), c.f(b));
+                    // As R's uniroot: a given bracket must hold a sign change.
+                    if fa * fb > 0.0 || fa.is_nan() || fb.is_nan() {
+                        return Err(Error::invalid(
+                            "bracket",
+                            if fa.is_finite() && fb.is_finite() {
+                                format!("f({a}) = {fa} and f({b}) = {fb} are not of opposite sign")
+                            } else {
+                                format!(
+                                    "f({a}) = {fa} and f({b}) = {fb}: f must be finite at both ends"
+                                )
+                            },
+                        ));
+                    }
+                    Some((a, fa, b, fb))
+                }
+                None => find_bracket(&mut c, x0),
+            };
+            let Some((a, fa, b, fb)) = found else {
+                let fx = c.f(x0);
+                return Ok(scalar_report(
+                    "brent",
+                    x0,
+                    fx,
+                    0,
+                    &c,
+                    RootTermination::NoBracket,
+                ));
+            };
+            Ok(brent(&mut c, a, fa, b, fb, opts))
+        }
+        ScalarMethod::Newton if eq.df.is_none() => {
+            Err(Error::invalid("method newton", "needs the derivative"))
+        }
+        ScalarMethod::Newton | ScalarMethod::Secant => Ok(safeguarded(&mut c, x0, method, opts)),
+    }
+}
+
+/// Newton or secant with |f|-decrease halving and bracket safeguard.
+fn safeguarded(
+    c: &mut Count<'_, '_>,
+    x0: f64,
+    method: ScalarMethod,
+    opts: &RootOptions,
+) -> RootReport {
+    let name = if method == ScalarMethod::Newton {
+        "newton"
+    } else {
+        "secant"
+    };
+    let mut x = x0;
+    let mut fx = c.f(x);
+    let mut prev: Option<(f64, f64)> = None;
+    // A sign change seen so far: (a, f(a), b, f(b)) with f(a) f(b) < 0.
+    let mut bracket: Option<(f64, f64, f64, f64)> = None;
+    for k in 0..opts.max_iter {
+        if !fx.is_finite() {
+            return scalar_report(name, x, fx, k, c, RootTermination::NotFinite);
+        }
+        if fx.abs() <= opts.ftol {
+            return scalar_report(name, x, fx, k, c, RootTermination::Residual);
+        }
+        let slope = match (method, prev) {
+            (ScalarMethod::Newton, _) => c.df(x),
+            (_, Some((xp, fp))) if xp != x => (fx - fp) / (x - xp),
+            // Secant start: a small forward difference.
+            _ => {
+                let h = f64::EPSILON.sqrt() * x.abs().max(1.0);
+                (c.f(x + h) - fx) / h
+            }
+        };
+        let mut step = if slope != 0.0 && slope.is_finite() {
+            -fx / slope
+        } else {
+            f64::NAN
+        };
+        if let Some((a, _, b, _)) = bracket {
+            let (lo, hi) = (a.min(b), a.max(b));
+            if !step.is_finite() || !(lo..=hi).contains(&(x + step)) {
+                step = 0.5 * (lo + hi) - x; // bisect inside the known sign change
+            }
+        }
+        if !step.is_finite() {
+            let t = if slope == 0.0 {
+                RootTermination::SingularJacobian
+            } else {
+                RootTermination::NotFinite
+            };
+            return scalar_report(name, x, fx, k, c, t);
+        }
+        let mut accepted = None;
+        for _ in 0..30 {
+            let xt = x + step;
+            let ft = c.f(xt);
+            if ft.is_finite() && (ft.abs() < fx.abs() || bracket.is_some()) {
+                accepted = Some((xt, ft));
+                break;
+            }
+            if ft.is_finite() && ft * fx < 0.0 {
+                bracket = Some((x, fx, xt, ft));
+            }
+            step *= 0.5;
+        }
+        let Some((xt, ft)) = accepted else {
+            return scalar_report(name, x, fx, k, c, RootTermination::NoProgress);
+        };
+        bracket = match bracket {
+            // Keep the sign change: xt replaces the end whose value has the same sign.
+            Some((_, fa, b, fb)) if ft.signum() == fa.signum() => Some((xt, ft, b, fb)),
+            Some((a, fa, _, _)) => Some((a, fa, xt, ft)),
+            None if ft * fx < 0.0 => Some((x, fx, xt, ft)),
+            None => None,
+        };
+        prev = Some((x, fx));
+        if xt == x {
+            let t = if fx.abs() <= opts.ftol.sqrt() {
+                RootTermination::Residual
+            } else {
+                RootTermination::NoProgress
+            };
+            return scalar_report(name, x, fx, k + 1, c, t);
+        }
+        x = xt;
+        fx = ft;
+    }
+    scalar_report(
+        name,
+        x,
+        fx,
+        opts.max_iter,
+        c,
+        RootTermination::MaxIterations,
+    )
+}
+
+/// Brent's `zeroin` on [a, b] with f(a) f(b) ≤ 0.
+fn brent(
+    c: &mut Count<'_, '_>,
+    mut a: f64,
+    mut fa: f64,
+    mut b: f64,
+    mut fb: f64,
+    opts: &RootOptions,
+) -> RootReport {
+    if fa == 0.0 {
+        return scalar_report("brent", a, fa, 0, c, RootTermination::Residual);
+    }
+    let (mut cc, mut fc) = (a, fa);
+    let (mut d, mut e) = (b - a, b - a);
+    for k in 0..opts.max_iter {
+        if fb == 0.0 {
+            return scalar_report("brent", b, fb, k, c, RootTermination::Residual);
+        }
+        if fb.signum() == fc.signum() {
+            (cc, fc) = (a, fa);
+            d = b - a;
+            e = d;
+        }
+        if fc.abs() < fb.abs() {
+            (a, fa, b, fb, cc, fc) = (b, fb, cc, fc, b, fb);
+        }
+        let tol = 2.0 * f64::EPSILON * b.abs() + 0.5 * opts.xtol;
+        let m = 0.5 * (cc - b);
+        if m.abs() <= tol || fb.abs() <= opts.ftol {
+            let t = if fb.abs() <= opts.ftol {
+                RootTermination::Residual
+            } else {
+                RootTermination::Bracket
+            };
+            return scalar_report("brent", b, fb, k, c, t);
+        }
+        if e.abs() >= tol && fa.abs() > fb.abs() {
+            let s = fb / fa;
+            let (mut p, mut q) = if a == cc {
+                (2.0 * m * s, 1.0 - s)
+            } else {
+                let (qa, r) = (fa / fc, fb / fc);
+                (
+                    s * (2.0 * m * qa * (qa - r) - (b - a) * (r - 1.0)),
+                    (qa - 1.0) * (r - 1.0) * (s - 1.0),
+                )
+            };
+            if p > 0.0 {
+                q = -q;
+            } else {
+                p = -p;
+            }
+            if 2.0 * p < (3.0 * m * q - (tol * q).abs()).min((e * q).abs()) {
+                e = d;
+                d = p / q;
+            } else {
+                d = m;
+                e = d;
+            }
+        } else {
+            d = m;
+            e = d;
+        }
+        (a, fa) = (b, fb);
+        b += if d.abs() > tol { d } else { tol.copysign(m) };
+        fb = c.f(b);
+    }
+    scalar_report(
+        "brent",
+        b,
+        fb,
+        opts.max_iter,
+        c,
+        RootTermination::MaxIterations,
+    )
+}

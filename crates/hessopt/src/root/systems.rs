@@ -1,0 +1,224 @@
+//! Systems F(x) = 0: Newton and Broyden with a line search on ½‖F‖².
+
+use nalgebra::{DMatrix, DVector};
+
+use super::{RootOptions, RootReport, RootTermination};
+use crate::error::{Error, Result};
+use crate::linalg;
+
+/// System methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemMethod {
+    /// Newton with a line search on ½‖F‖².
+    Newton,
+    /// Broyden's good update with the same line search.
+    Broyden,
+}
+
+/// A Jacobian callback: J(x) into the matrix.
+pub type JacobianFn<'a> = dyn Fn(&[f64], &mut DMatrix<f64>) + 'a;
+
+/// A system F: Rⁿ → Rⁿ with an optional Jacobian.
+pub struct System<'a> {
+    /// Number of equations and unknowns.
+    pub n: usize,
+    /// F(x) into the output.
+    pub f: &'a dyn Fn(&[f64], &mut [f64]),
+    /// J(x) into the output (central differences when absent).
+    pub jacobian: Option<&'a JacobianFn<'a>>,
+}
+
+struct SysCount<'a, 'b> {
+    s: &'b System<'a>,
+    f: usize,
+    j: usize,
+}
+
+impl SysCount<'_, '_> {
+    fn f(&mut self, x: &[f64]) -> Vec<f64> {
+        self.f += 1;
+        let mut out = vec![0.0; self.s.n];
+        (self.s.f)(x, &mut out);
+        out
+    }
+    fn jac(&mut self, x: &[f64], fx: &[f64]) -> DMatrix<f64> {
+        self.j += 1;
+        let n = self.s.n;
+        let mut j = DMatrix::zeros(n, n);
+        match self.s.jacobian {
+            Some(jf) => jf(x, &mut j),
+            None => {
+                crate::diff::central_differences(
+                    x,
+                    fx,
+                    |p, out| (self.s.f)(p, out),
+                    j.as_mut_slice(),
+                );
+                self.f += 2 * n;
+            }
+        }
+        j
+    }
+}
+
+fn inf_norm(v: &[f64]) -> f64 {
+    v.iter().fold(0.0f64, |m, a| m.max(a.abs()))
+}
+
+fn half_sq(v: &[f64]) -> f64 {
+    0.5 * v.iter().map(|a| a * a).sum::<f64>()
+}
+
+/// Solves F(x) = 0 from `x0`.
+pub fn solve_system(
+    sys: &System<'_>,
+    x0: &[f64],
+    method: SystemMethod,
+    opts: &RootOptions,
+) -> Result<RootReport> {
+    let n = sys.n;
+    Error::check_dim("x0", n, x0.len())?;
+    if n == 0 {
+        return Err(Error::invalid("system", "no unknowns"));
+    }
+    if let Some(i) = x0.iter().position(|v| !v.is_finite()) {
+        return Err(Error::invalid(
+            "x0",
+            format!("x0[{i}] = {} is not finite", x0[i]),
+        ));
+    }
+    let name = if method == SystemMethod::Newton {
+        "newton"
+    } else {
+        "broyden"
+    };
+    let mut c = SysCount { s: sys, f: 0, j: 0 };
+    let mut x = x0.to_vec();
+    let mut fx = c.f(&x);
+    let report =
+        |x: Vec<f64>, fx: &[f64], k: usize, c: &SysCount<'_, '_>, t: RootTermination| RootReport {
+            method: name,
+            x,
+            residual_norm: inf_norm(fx),
+            iterations: k,
+            evaluations: c.f,
+            jacobian_evaluations: c.j,
+            converged: t.certifies(),
+            termination: t,
+        };
+    if fx.iter().any(|v| !v.is_finite()) {
+        return Err(Error::NonFinite {
+            what: "F at x0".into(),
+            at: x,
+        });
+    }
+    let mut j = c.jac(&x, &fx);
+    let mut fresh = true;
+    for k in 0..opts.max_iter {
+        if inf_norm(&fx) <= opts.ftol {
+            return Ok(report(x, &fx, k, &c, RootTermination::Residual));
+        }
+        if j.iter().any(|v| !v.is_finite()) {
+            return Ok(report(x, &fx, k, &c, RootTermination::NotFinite));
+        }
+        let neg_f: Vec<f64> = fx.iter().map(|v| -v).collect();
+        let (p, singular) = match j.clone().lu().solve(&DVector::from_column_slice(&neg_f)) {
+            Some(p) if p.iter().all(|v| v.is_finite()) => {
+                (p.iter().copied().collect::<Vec<f64>>(), false)
+            }
+            _ => {
+                // Singular J: the least-squares (minimum-norm) step.
+                let (u, sigma, v) = linalg::svd(&j);
+                let cut = sigma.first().copied().unwrap_or(0.0) * 1e-12;
+                let coef: Vec<f64> = (0..sigma.len())
+                    .map(|i| {
+                        if sigma[i] > cut {
+                            u.column(i).dot(&DVector::from_column_slice(&neg_f)) / sigma[i]
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                (
+                    (0..n)
+                        .map(|r| (0..coef.len()).map(|i| v[(r, i)] * coef[i]).sum())
+                        .collect(),
+                    true,
+                )
+            }
+        };
+        // Line search on φ = ½‖F‖² along the Newton step, then along −∇φ = −JᵀF when that fails
+        // (near a minimum of ‖F‖ that is not a root the Newton step is useless).
+        let phi0 = half_sq(&fx);
+        let gradient: Vec<f64> = (j.transpose() * DVector::from_column_slice(&fx))
+            .iter()
+            .map(|v| -v)
+            .collect();
+        let mut accepted = None;
+        let fnorm = fx.iter().map(|a| a * a).sum::<f64>().sqrt();
+        let stationary =
+            gradient.iter().map(|a| a * a).sum::<f64>().sqrt() <= 1e-4 * j.norm() * fnorm;
+        for (which, d) in [&p, &gradient].into_iter().enumerate() {
+            if which == 1 && stationary {
+                break; // Newton failed at a stationary point of ‖F‖²: no descent to search for
+            }
+            let jd = &j * DVector::from_column_slice(d);
+            let slope: f64 = fx.iter().zip(jd.iter()).map(|(a, b)| a * b).sum();
+            if slope >= 0.0 {
+                continue;
+            }
+            let mut alpha = 1.0;
+            for _ in 0..40 {
+                let xt: Vec<f64> = x.iter().zip(d).map(|(a, b)| a + alpha * b).collect();
+                let ft = c.f(&xt);
+                if ft.iter().all(|v| v.is_finite()) && half_sq(&ft) <= phi0 + 1e-4 * alpha * slope {
+                    accepted = Some((xt, ft));
+                    break;
+                }
+                alpha *= 0.5;
+            }
+            if accepted.is_some() {
+                break;
+            }
+        }
+        let Some((xt, ft)) = accepted else {
+            if method == SystemMethod::Broyden && !fresh {
+                j = c.jac(&x, &fx);
+                fresh = true;
+                continue;
+            }
+            let jtf = j.transpose() * DVector::from_column_slice(&fx);
+            let t = if stationary || jtf.norm() <= 1e-8 * j.norm() * fnorm {
+                RootTermination::LocalMinimumNotRoot
+            } else if singular {
+                RootTermination::SingularJacobian
+            } else {
+                RootTermination::NoProgress
+            };
+            return Ok(report(x, &fx, k, &c, t));
+        };
+        let s: Vec<f64> = xt.iter().zip(&x).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = ft.iter().zip(&fx).map(|(a, b)| a - b).collect();
+        x = xt;
+        fx = ft;
+        match method {
+            SystemMethod::Newton => j = c.jac(&x, &fx),
+            SystemMethod::Broyden => {
+                let sv = DVector::from_vec(s);
+                let ss = sv.dot(&sv);
+                if ss > 0.0 {
+                    let r = DVector::from_vec(y) - &j * &sv;
+                    j += (r * sv.transpose()) / ss;
+                }
+                fresh = false;
+            }
+        }
+    }
+    Ok(report(
+        x,
+        &fx,
+        opts.max_iter,
+        &c,
+        RootTermination::MaxIterations,
+    ))
+}
