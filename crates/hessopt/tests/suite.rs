@@ -70,18 +70,24 @@ const EXPECTED_FAILURES: &[(&str, &[&str])] = &[
         ],
     ),
     ("sr1", &["meyer", "gulf", "osborne1"]),
+    // The same local minimum f = 3.05728 (gradient test passed) as argmin 0.11's L-BFGS with
+    // Moré–Thuente and m = 5, 10 or 20 from the standard start.
     ("lbfgs", &["broyden_banded"]),
+    // Each one stopped by the factr test (small_f_change, not converged) at the value scipy 1.17's
+    // L-BFGS-B stops at with the same settings (pgtol 1e-8, factr 1e7): powell_badly_scaled
+    // 0.1352, gaussian 1.177e-8, meyer 1.121e5, wood 7.877, kowalik_osborne 3.075e-4 (short of
+    // f* by more than 1e-8 of f0 − f*), osborne1 7.700e-5, trigonometric 2.795e-5 (the local
+    // minimum, not yet to 1e-8), discrete_boundary_value 1.243e-11; shared:wood is MGH wood.
     (
         "lbfgsb",
         &[
             "powell_badly_scaled",
-            "brown_badly_scaled",
             "gaussian",
             "meyer",
-            "gulf",
             "wood",
             "kowalik_osborne",
             "osborne1",
+            "trigonometric",
             "discrete_boundary_value",
             "shared:wood",
         ],
@@ -187,13 +193,19 @@ fn every_method_on_the_suite() {
                     println!("  unexpected success: {name} on {}", case.name);
                 }
             } else if !expected.contains(case.name.as_str()) {
-                failed.push(case.name.clone());
+                failed.push(format!(
+                    "{} (f = {:.4e}, {})",
+                    case.name, report.value, report.termination
+                ));
                 unexpected.push(format!(
                     "{name} on {}: f = {:e} ({})",
                     case.name, report.value, report.termination
                 ));
             } else {
-                failed.push(case.name.clone());
+                failed.push(format!(
+                    "{} (f = {:.4e}, {})",
+                    case.name, report.value, report.termination
+                ));
             }
         }
         solved_evals.sort_unstable();

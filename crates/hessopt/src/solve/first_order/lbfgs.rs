@@ -5,11 +5,12 @@
 
 use std::collections::VecDeque;
 
-use super::{dot, is_descent, line_step, norm_inf};
+use super::pairs::PairRing;
+use super::{dot, is_descent, move_along, norm_inf, start_with_gradient};
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
 use crate::solve::driver::{Iterate, Solver};
-use crate::solve::linesearch::LineSearch;
+use crate::solve::linesearch::{LineBuffers, LineSearch, Reach};
 use crate::solve::report::Termination;
 
 /// Configuration of L-BFGS.
@@ -50,66 +51,101 @@ impl Lbfgs {
     pub(crate) fn solver(&self) -> LbfgsState {
         LbfgsState {
             config: *self,
-            pairs: VecDeque::new(),
+            pairs: PairRing::new(0, self.memory),
+            rho: VecDeque::with_capacity(self.memory),
+            alphas: Vec::with_capacity(self.memory),
+            d: Vec::new(),
+            buf: LineBuffers::default(),
         }
     }
 }
 
-/// The two-loop recursion: returns H·q for the L-BFGS matrix H of `pairs` (s, y, 1/yᵀs).
-pub(crate) fn two_loop(pairs: &VecDeque<(Vec<f64>, Vec<f64>, f64)>, q: &[f64]) -> Vec<f64> {
-    let mut q = q.to_vec();
-    let mut alphas = Vec::with_capacity(pairs.len());
-    for (s, y, rho) in pairs.iter().rev() {
-        let a = rho * dot(s, &q);
-        for (qi, yi) in q.iter_mut().zip(y) {
+/// The two-loop recursion: replaces `q` by H·q for the L-BFGS matrix H of `pairs` with
+/// ρ_j = 1/(s_jᵀy_j) in `rho` and H₀ = (sᵀy / yᵀy) I of the newest pair. `alphas` is scratch.
+pub(crate) fn two_loop(
+    pairs: &PairRing,
+    rho: &VecDeque<f64>,
+    q: &mut [f64],
+    alphas: &mut Vec<f64>,
+) {
+    let k = pairs.len();
+    alphas.clear();
+    for j in (0..k).rev() {
+        let a = rho[j] * dot(pairs.s(j), q);
+        for (qi, yi) in q.iter_mut().zip(pairs.y(j)) {
             *qi -= a * yi;
         }
         alphas.push(a);
     }
-    if let Some((s, y, _)) = pairs.back() {
-        let gamma = dot(s, y) / dot(y, y);
+    if k > 0 {
+        let y = pairs.y(k - 1);
+        let gamma = 1.0 / (rho[k - 1] * dot(y, y));
         q.iter_mut().for_each(|v| *v *= gamma);
     }
-    for ((s, y, rho), a) in pairs.iter().zip(alphas.iter().rev()) {
-        let b = rho * dot(y, &q);
-        for (qi, si) in q.iter_mut().zip(s) {
+    for (j, a) in (0..k).zip(alphas.iter().rev()) {
+        let b = rho[j] * dot(pairs.y(j), q);
+        for (qi, si) in q.iter_mut().zip(pairs.s(j)) {
             *qi += (a - b) * si;
         }
     }
-    q
 }
 
+/// State of a run: the pairs, and work vectors reused by every iteration (the direction and the
+/// line search's trial points), so an iteration allocates nothing and copies no x or ∇f.
 pub(crate) struct LbfgsState {
     config: Lbfgs,
-    pairs: VecDeque<(Vec<f64>, Vec<f64>, f64)>,
+    pairs: PairRing,
+    rho: VecDeque<f64>,
+    alphas: Vec<f64>,
+    d: Vec<f64>,
+    buf: LineBuffers,
 }
 
 impl Solver for LbfgsState {
+    fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
+        let n = it.x.len();
+        self.pairs = PairRing::new(n, self.config.memory);
+        self.d = vec![0.0; n];
+        start_with_gradient(ev, it)
+    }
+
     fn step(
         &mut self,
         ev: &mut Evaluator<'_, '_>,
         it: &mut Iterate,
     ) -> Result<Option<Termination>> {
-        let mut d: Vec<f64> = two_loop(&self.pairs, &it.g).iter().map(|v| -v).collect();
-        if !is_descent(&d, &it.g) {
+        let d = &mut self.d;
+        d.copy_from_slice(&it.g);
+        two_loop(&self.pairs, &self.rho, d, &mut self.alphas);
+        d.iter_mut().for_each(|v| *v = -*v);
+        if !is_descent(d, &it.g) {
             self.pairs.clear();
-            d = it.g.iter().map(|v| -v).collect();
+            self.rho.clear();
+            for (di, gi) in d.iter_mut().zip(&it.g) {
+                *di = -gi;
+            }
         }
         let alpha0 = if self.pairs.is_empty() {
             (1.0 / norm_inf(&it.g)).min(1.0)
         } else {
             1.0
         };
-        let (s, y, _) = match line_step(self.config.line_search, ev, it, &d, alpha0)? {
-            Ok(step) => step,
-            Err(t) => return Ok(Some(t)),
-        };
-        let sy = dot(&s, &y);
-        if sy > 1e-10 * dot(&s, &s).sqrt() * dot(&y, &y).sqrt() {
-            if self.pairs.len() == self.config.memory {
-                self.pairs.pop_front();
+        let ls = self.config.line_search;
+        if let Err(t) = move_along(ls, ev, &mut self.buf, it, d, Reach::from(alpha0))? {
+            return Ok(Some(t));
+        }
+        let (s, y) = self.pairs.spare();
+        for i in 0..s.len() {
+            s[i] = it.x[i] - self.buf.x[i];
+            y[i] = it.g[i] - self.buf.g[i];
+        }
+        let sy = dot(s, y);
+        if sy > 1e-10 * dot(s, s).sqrt() * dot(y, y).sqrt() {
+            if self.pairs.is_full() {
+                self.rho.pop_front();
             }
-            self.pairs.push_back((s, y, 1.0 / sy));
+            self.pairs.commit();
+            self.rho.push_back(1.0 / sy);
         }
         Ok(None)
     }

@@ -6,11 +6,12 @@ pub mod cg;
 pub mod gradient_descent;
 pub mod lbfgs;
 pub mod lbfgsb;
+mod pairs;
 pub mod quasi_newton;
 pub mod sgd;
 
 use super::driver::Iterate;
-use super::linesearch::{self, LineSearch};
+use super::linesearch::{self, LineBuffers, LineSearch, Reach};
 use super::report::Termination;
 use crate::error::Result;
 use crate::problem::Evaluator;
@@ -31,6 +32,32 @@ pub(crate) fn norm_inf(a: &[f64]) -> f64 {
 /// A step taken: s = x_new − x, y = g_new − g, and the accepted α.
 pub(crate) type Step = (Vec<f64>, Vec<f64>, f64);
 
+/// Searches along `d` from the iterate within `reach` and moves the iterate to the accepted
+/// point by swapping vectors with `buf`: afterwards `buf.x` and `buf.g` hold the previous x and
+/// ∇f. Returns the accepted α, or the termination (iterate unchanged) when no step was found.
+pub(crate) fn move_along(
+    ls: LineSearch,
+    ev: &mut Evaluator<'_, '_>,
+    buf: &mut LineBuffers,
+    it: &mut Iterate,
+    d: &[f64],
+    reach: Reach<'_>,
+) -> Result<std::result::Result<f64, Termination>> {
+    let dphi0 = dot(&it.g, d);
+    let found = linesearch::search(ls, ev, buf, &it.x, d, (it.f, dphi0), reach)?;
+    let Some(t) = found else {
+        return Ok(Err(Termination::LineSearchFailed));
+    };
+    if buf.x == it.x {
+        // The step is below the resolution of x: no progress is possible along d.
+        return Ok(Err(Termination::LineSearchFailed));
+    }
+    std::mem::swap(&mut it.x, &mut buf.x);
+    std::mem::swap(&mut it.g, &mut buf.g);
+    it.f = t.f;
+    Ok(Ok(t.alpha))
+}
+
 /// Searches along `d` and moves the iterate. Returns the [`Step`], or the termination when no
 /// step was found.
 pub(crate) fn line_step(
@@ -40,20 +67,14 @@ pub(crate) fn line_step(
     d: &[f64],
     alpha0: f64,
 ) -> Result<std::result::Result<Step, Termination>> {
-    let dphi0 = dot(&it.g, d);
-    let Some(t) = linesearch::search(ls, ev, &it.x, d, it.f, dphi0, alpha0, f64::INFINITY)? else {
-        return Ok(Err(Termination::LineSearchFailed));
+    let mut buf = LineBuffers::default();
+    let alpha = match move_along(ls, ev, &mut buf, it, d, Reach::from(alpha0))? {
+        Ok(alpha) => alpha,
+        Err(t) => return Ok(Err(t)),
     };
-    let s: Vec<f64> = t.x.iter().zip(&it.x).map(|(a, b)| a - b).collect();
-    if s.iter().all(|v| *v == 0.0) {
-        // The step is below the resolution of x: no progress is possible along d.
-        return Ok(Err(Termination::LineSearchFailed));
-    }
-    let y: Vec<f64> = t.g.iter().zip(&it.g).map(|(a, b)| a - b).collect();
-    it.x = t.x;
-    it.f = t.f;
-    it.g = t.g;
-    Ok(Ok((s, y, t.alpha)))
+    let s = it.x.iter().zip(&buf.x).map(|(a, b)| a - b).collect();
+    let y = it.g.iter().zip(&buf.g).map(|(a, b)| a - b).collect();
+    Ok(Ok((s, y, alpha)))
 }
 
 /// Evaluates f and ∇f at `it.x` (the start of every gradient method).

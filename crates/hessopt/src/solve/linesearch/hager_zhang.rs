@@ -35,7 +35,7 @@ impl Search<'_, '_, '_, '_> {
                 && (2.0 * self.delta - 1.0) * self.dphi0 >= t.dphi
                 && t.dphi >= self.sigma * self.dphi0;
             if (wolfe || approx) && self.accepted.is_none() {
-                self.accepted = Some(t.clone());
+                self.accepted = Some(t);
             }
         }
         Ok(t)
@@ -105,15 +105,9 @@ pub(super) fn search(
         evals: 0,
         accepted: None,
     };
-    let origin = Trial {
-        alpha: 0.0,
-        f: f0,
-        dphi: dphi0,
-        x: Vec::new(),
-        g: Vec::new(),
-    };
+    let origin = Trial::origin(f0, dphi0);
     // Bracketing: expand until φ' ≥ 0 or φ rises above the cap.
-    let mut a = origin.clone();
+    let mut a = origin;
     let mut c = alpha0.min(alpha_max);
     let (mut a, mut b) = loop {
         let t = s.eval(c)?;
@@ -124,7 +118,7 @@ pub(super) fn search(
             break (a, t);
         }
         if !s.low(&t) {
-            let (lo, hi) = s.bisect(origin.clone(), t)?;
+            let (lo, hi) = s.bisect(origin, t)?;
             break (lo, hi);
         }
         a = t;
@@ -136,7 +130,7 @@ pub(super) fn search(
     while !s.done() {
         let width = b.alpha - a.alpha;
         let c = secant(&a, &b);
-        let (mut na, mut nb) = s.update(a.clone(), b.clone(), c)?;
+        let (mut na, mut nb) = s.update(a, b, c)?;
         if !s.done() && (c == nb.alpha || c == na.alpha) {
             let c2 = if c == nb.alpha {
                 secant(&b, &nb)

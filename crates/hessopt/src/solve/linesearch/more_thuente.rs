@@ -9,7 +9,6 @@ use crate::error::Result;
 const MAX_EVALS: usize = 30;
 const XTRAPL: f64 = 1.1;
 const XTRAPU: f64 = 4.0;
-const XTOL: f64 = 1e-12;
 
 /// An endpoint of the interval: step, value, derivative.
 #[derive(Debug, Clone, Copy)]
@@ -122,6 +121,7 @@ fn step(x: &mut End, y: &mut End, t: End, bracketed: &mut bool, lo: f64, hi: f64
     next
 }
 
+#[allow(clippy::too_many_arguments)] // dcsrch's inputs
 pub(super) fn search(
     phi: &mut Phi<'_, '_, '_>,
     f0: f64,
@@ -130,6 +130,7 @@ pub(super) fn search(
     alpha_max: f64,
     c1: f64,
     c2: f64,
+    xtol: f64,
 ) -> Result<Option<Trial>> {
     let gtest = c1 * dphi0;
     let stpmin = 0.0;
@@ -159,7 +160,8 @@ pub(super) fn search(
         }
         let ftest = f0 + stp * gtest;
         if t.f <= ftest && best.as_ref().is_none_or(|b| t.f < b.f) {
-            best = Some(t.clone());
+            phi.keep();
+            best = Some(t);
         }
         if t.f <= ftest && t.dphi.abs() <= c2 * (-dphi0) {
             return Ok(Some(t));
@@ -167,7 +169,7 @@ pub(super) fn search(
         if stage1 && t.f <= ftest && t.dphi >= 0.0 {
             stage1 = false;
         }
-        if bracketed && (stp <= stmin || stp >= stmax || stmax - stmin <= XTOL * stmax) {
+        if bracketed && (stp <= stmin || stp >= stmax || stmax - stmin <= xtol * stmax) {
             break; // rounding prevents progress
         }
         if stp == stpmax && t.f <= ftest && t.dphi <= gtest {
