@@ -143,20 +143,25 @@ pub(crate) fn run(
         if options.time_limit.is_some_and(|t| start.elapsed() >= t) {
             break Termination::TimeLimit;
         }
-        let (x_prev, f_prev) = (it.x.clone(), it.f);
+        // Copies of x only for the tests and records that use them: an iteration of a
+        // limited-memory method on 10⁶ variables copies nothing by default.
+        let x_prev = (options.x_tol > 0.0).then(|| it.x.clone());
+        let f_prev = it.f;
         if let Some(t) = solver.step(&mut ev, &mut it)? {
             break t;
         }
         k += 1;
-        let record = info(k, &it, &ev);
-        let stop = callback
-            .as_mut()
-            .is_some_and(|cb| cb(&record) == Control::Stop);
-        if options.keep_trace {
-            trace.push(record);
-        }
-        if stop {
-            break Termination::Callback;
+        if callback.is_some() || options.keep_trace {
+            let record = info(k, &it, &ev);
+            let stop = callback
+                .as_mut()
+                .is_some_and(|cb| cb(&record) == Control::Stop);
+            if options.keep_trace {
+                trace.push(record);
+            }
+            if stop {
+                break Termination::Callback;
+            }
         }
         if !it.f.is_finite() {
             break Termination::ObjectiveNotFinite;
@@ -164,12 +169,14 @@ pub(crate) fn run(
         if it.f < -1e300 {
             break Termination::Unbounded;
         }
-        let dx =
-            it.x.iter()
-                .zip(&x_prev)
-                .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-        if options.x_tol > 0.0 && dx <= options.x_tol {
-            break Termination::SmallStep;
+        if let Some(x_prev) = &x_prev {
+            let dx =
+                it.x.iter()
+                    .zip(x_prev)
+                    .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+            if dx <= options.x_tol {
+                break Termination::SmallStep;
+            }
         }
         if options.f_tol > 0.0
             && (f_prev - it.f).abs() <= options.f_tol * f_prev.abs().max(it.f.abs())

@@ -166,6 +166,13 @@ pub(super) fn search(
         if t.f <= ftest && t.dphi.abs() <= c2 * (-dphi0) {
             return Ok(Some(t));
         }
+        // At rounding level the decrease c1·α·|φ'(0)| cannot be seen in f: a point where the
+        // curvature condition holds and f is not measurably above f(0) is accepted (the idea of
+        // Hager & Zhang's approximate Wolfe conditions, with a rounding-size margin).
+        let rounding = 2.0 * f64::EPSILON * f0.abs();
+        if -stp * gtest <= rounding && t.f <= f0 + rounding && t.dphi.abs() <= c2 * (-dphi0) {
+            return Ok(Some(t));
+        }
         if stage1 && t.f <= ftest && t.dphi >= 0.0 {
             stage1 = false;
         }
