@@ -1,0 +1,139 @@
+"""Numerical derivatives of Python functions, with error estimates."""
+
+from __future__ import annotations
+
+from . import _core
+from ._args import batch_function, callable_or_error, extra_args, point
+from ._result import Result
+
+
+def _run(kind, f, x, args, vectorized, workers, typical, *rest):
+    f = callable_or_error(f)
+    x = point(x)
+    typ = None if typical is None else point(typical, "typical")
+    fn, eargs, vec = batch_function(f, extra_args(args), vectorized, workers)
+    try:
+        return Result(getattr(_core, kind)(fn, x, *rest, eargs, vec, typ))
+    finally:
+        if hasattr(fn, "close"):
+            fn.close()
+
+
+def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
+    """Hessian of ``f`` at ``x`` from values only, with an error estimate per entry.
+
+    The engine steps each variable by its own scale (``max(|x_i|, typical_i)``), extrapolates
+    central differences (Richardson with Ridders' error control) and stops per coordinate when
+    the truncation error meets the rounding error. A smooth function costs at most
+    4n² + 4n + 1 evaluations (numdifftools' default spends 30n² + 1); the gradient comes free.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args) -> float`` with ``x`` a 1-d float64 array; with ``vectorized=True``,
+        ``f(X, *args)`` takes an (m, n) array (one point a row) and returns m values.
+    x : array_like
+        The point, shape (n,).
+    args : tuple
+        Extra positional arguments for ``f`` (as scipy).
+    vectorized : bool
+        Hand ``f`` all stencil points of a step at once (a few Python calls per Hessian).
+    workers : int or callable, optional
+        An int: a thread pool of that size; or any map-like callable ``map(func, iterable)``
+        (``pool.map`` of concurrent.futures or multiprocessing, a Dask or Ray pool's map). The
+        stencil points of each batch go through it; results are identical to the serial path.
+    typical : array_like, optional
+        Typical size of each variable (> 0): the step scale is ``max(|x_i|, typical_i)``.
+
+    Returns
+    -------
+    Result
+        ``hessian`` (n, n), ``error`` (n, n) estimated absolute error per entry, ``gradient``,
+        ``gradient_error``, ``value`` f(x), ``nfev`` function evaluations, ``ncalls`` Python
+        calls made, ``steps`` the step per variable, ``one_sided`` where a one-sided stencil was
+        needed (a point was not finite).
+
+    Raises
+    ------
+    HessoptError
+        Bad input, or f is not finite at x. An exception raised by ``f`` propagates unchanged
+        (with a note giving the point).
+
+    Examples
+    --------
+    >>> import numpy as np, hessopt
+    >>> def rosen(x):
+    ...     return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+    >>> r = hessopt.hessian(rosen, [1.0, 1.0])
+    >>> np.round(r.hessian, 6)
+    array([[ 802., -400.],
+           [-400.,  200.]])
+    >>> bool(r.error.max() < 1e-6)
+    True
+    """
+    return _run("hessian", f, x, args, vectorized, workers, typical)
+
+
+def gradient(f, x, *, args=(), vectorized=False, workers=None, typical=None):
+    """Gradient of ``f`` at ``x`` from values only, with an error estimate per entry.
+
+    Same engine and parameters as :func:`hessian`.
+
+    Returns
+    -------
+    Result
+        ``gradient``, ``error``, ``value``, ``nfev``, ``ncalls``, ``steps``, ``one_sided``.
+
+    Examples
+    --------
+    >>> import numpy as np, hessopt
+    >>> r = hessopt.gradient(lambda x: np.sin(x[0]) * x[1], [0.0, 2.0])
+    >>> np.round(r.gradient, 12)
+    array([2., 0.])
+    """
+    return _run("gradient", f, x, args, vectorized, workers, typical)
+
+
+def jacobian(f, x, *, args=(), typical=None):
+    """Jacobian of a vector function ``F(x) -> array of m values`` at ``x``, shape (m, n).
+
+    Returns
+    -------
+    Result
+        ``jacobian`` (m, n), ``error`` (m, n), ``value`` F(x), ``nfev``, ``ncalls``, ``one_sided``.
+
+    Examples
+    --------
+    >>> import numpy as np, hessopt
+    >>> r = hessopt.jacobian(lambda x: [x[0] * x[1], x[0] + np.sin(x[1])], [1.0, 0.0])
+    >>> np.round(r.jacobian, 12)
+    array([[0., 1.],
+           [1., 1.]])
+    """
+    f = callable_or_error(f)
+    typ = None if typical is None else point(typical, "typical")
+    return Result(_core.jacobian(f, point(x), extra_args(args), typ))
+
+
+def hvp(f, x, v, *, args=(), typical=None):
+    """Hessian-vector product H(x)·v of a scalar function from values only.
+
+    The derivative along ``v`` of the extrapolated numerical gradient: accurate, and O(n)
+    gradient estimates per product; when you need many products at one point, :func:`hessian`
+    is cheaper.
+
+    Returns
+    -------
+    Result
+        ``hvp`` (n,), ``error`` (n,), ``nfev``, ``ncalls``.
+
+    Examples
+    --------
+    >>> import numpy as np, hessopt
+    >>> r = hessopt.hvp(lambda x: x[0] ** 2 * x[1], [1.0, 2.0], [1.0, 0.0])
+    >>> np.round(r.hvp, 8)
+    array([4., 2.])
+    """
+    f = callable_or_error(f)
+    typ = None if typical is None else point(typical, "typical")
+    return Result(_core.hvp(f, point(x), point(v, "v"), extra_args(args), typ))

@@ -1,0 +1,59 @@
+//! `analyze`: eigenvalues, definiteness, condition number and classification of a Hessian.
+
+use numpy::{PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use hessopt::analysis::HessianAnalysis;
+
+use crate::convert::{array1, matrix, vector};
+use crate::invalid;
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(analyze, m)?)
+}
+
+/// The analysis as a dict (shared with `minimize(..., hessian=True)`).
+pub(crate) fn analysis_dict<'py>(
+    py: Python<'py>,
+    a: &HessianAnalysis,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("eigenvalues", array1(py, &a.eigenvalues))?;
+    d.set_item("definiteness", a.definiteness.as_str())?;
+    d.set_item("condition_number", a.condition_number)?;
+    d.set_item("stationary", a.stationary)?;
+    d.set_item("classification", a.classification.as_str())?;
+    d.set_item("explanation", a.classification.explain())?;
+    Ok(d)
+}
+
+/// Analyses a symmetric matrix (see `hessopt.analyze`).
+#[pyfunction]
+#[pyo3(signature = (h, gradient, x, value, error_norm))]
+fn analyze<'py>(
+    py: Python<'py>,
+    h: PyReadonlyArray2<'py, f64>,
+    gradient: PyReadonlyArray1<'py, f64>,
+    x: PyReadonlyArray1<'py, f64>,
+    value: f64,
+    error_norm: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let h = matrix(&h);
+    let (g, x) = (vector(&gradient), vector(&x));
+    let n = h.nrows();
+    if h.ncols() != n || g.len() != n || x.len() != n {
+        return Err(invalid(format!(
+            "analyze needs a square matrix and vectors of its size: H is {}x{}, gradient has {}, x has {}",
+            h.nrows(),
+            h.ncols(),
+            g.len(),
+            x.len()
+        )));
+    }
+    if let Some(v) = h.iter().chain(&g).find(|v| !v.is_finite()) {
+        return Err(invalid(format!("analyze needs finite entries, found {v}")));
+    }
+    let a = HessianAnalysis::with_error(&h, &g, value, &x, error_norm);
+    analysis_dict(py, &a)
+}
