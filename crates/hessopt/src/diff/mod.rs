@@ -41,6 +41,7 @@ mod hvp;
 mod jacobian;
 mod ladder;
 mod noise;
+pub mod coloring;
 pub mod richardson;
 mod settings;
 

@@ -25,6 +25,8 @@
 
 mod lexer;
 mod parser;
+mod sparse_hessian;
+mod sparsity;
 mod tape;
 
 use nalgebra::DMatrix;
@@ -32,6 +34,7 @@ use parser::VarTable;
 use std::fmt;
 use tape::{Op, Tape};
 
+pub use sparse_hessian::{SparseDerivatives, SparseHessian, SparseWorkspace};
 pub use tape::Workspace;
 
 use crate::error::{Error, Result};

@@ -330,10 +330,10 @@ pub(crate) struct Tape {
 pub struct Workspace {
     val: Vec<f64>,
     /// Local partials per slot: f_a, f_b, f_aa, f_ab, f_bb.
-    d: Vec<[f64; 5]>,
+    pub(super) d: Vec<[f64; 5]>,
     /// Softmax weights of the `logsumexp` arguments.
-    soft: Vec<f64>,
-    adj: Vec<f64>,
+    pub(super) soft: Vec<f64>,
+    pub(super) adj: Vec<f64>,
     dot: Vec<f64>,
     adj_dot: Vec<f64>,
     /// Unit direction and Hessian column buffers of `hessian`.
