@@ -19,9 +19,8 @@ fn densify(h: &nalgebra_sparse::CscMatrix<f64>) -> DMatrix<f64> {
 }
 
 fn covers(h: &nalgebra_sparse::CscMatrix<f64>, dense: &DMatrix<f64>) -> bool {
-    (0..dense.nrows()).all(|i| {
-        (0..dense.ncols()).all(|j| dense[(i, j)] == 0.0 || h.get_entry(i, j).is_some())
-    })
+    (0..dense.nrows())
+        .all(|i| (0..dense.ncols()).all(|j| dense[(i, j)] == 0.0 || h.get_entry(i, j).is_some()))
 }
 
 #[test]
@@ -37,9 +36,18 @@ fn shared_cases_sparse_exact_to_1e12() {
         assert_close(&format!("{} gradient", c.name), &d.gradient, &c.grad, 1e-12);
         let n = vars.len();
         let want = DMatrix::from_row_iterator(n, n, c.hess.iter().flatten().copied());
-        assert!(covers(&d.hessian, &want), "{}: pattern misses a nonzero", c.name);
+        assert!(
+            covers(&d.hessian, &want),
+            "{}: pattern misses a nonzero",
+            c.name
+        );
         let got = densify(&d.hessian);
-        assert_close(&format!("{} hessian", c.name), got.as_slice(), want.as_slice(), 1e-12);
+        assert_close(
+            &format!("{} hessian", c.name),
+            got.as_slice(),
+            want.as_slice(),
+            1e-12,
+        );
     }
 }
 
@@ -62,8 +70,18 @@ fn extended_rosenbrock_closed_form() {
     for k in 0..n / 2 {
         let (a, b) = (x[2 * k], x[2 * k + 1]);
         let (i, j) = (2 * k, 2 * k + 1);
-        assert_close("h_aa", &[h[(i, i)]], &[1200.0 * a * a - 400.0 * b + 2.0], 1e-14);
-        assert_close("h_ab", &[h[(i, j)], h[(j, i)]], &[-400.0 * a, -400.0 * a], 1e-14);
+        assert_close(
+            "h_aa",
+            &[h[(i, i)]],
+            &[1200.0 * a * a - 400.0 * b + 2.0],
+            1e-14,
+        );
+        assert_close(
+            "h_ab",
+            &[h[(i, j)], h[(j, i)]],
+            &[-400.0 * a, -400.0 * a],
+            1e-14,
+        );
         assert_eq!(h[(j, j)], 200.0);
     }
 }
@@ -71,7 +89,8 @@ fn extended_rosenbrock_closed_form() {
 /// Formulas that do not couple some variables: a product across, a quotient, nothing linear.
 #[test]
 fn pattern_of_small_formulas() {
-    let f = Formula::parse_with_vars("a*b + c/d + 3*e + sin(f)", &["a", "b", "c", "d", "e", "f"]).unwrap();
+    let f = Formula::parse_with_vars("a*b + c/d + 3*e + sin(f)", &["a", "b", "c", "d", "e", "f"])
+        .unwrap();
     let p = f.hessian_sparsity().unwrap();
     let entries: Vec<(usize, usize)> = p.entries().map(|(c, r)| (r, c)).collect();
     // a–b (off-diagonal only), c–d and d–d (a quotient), f–f; e is linear.

@@ -171,7 +171,7 @@ pub fn star_coloring(pattern: &SparsityPattern) -> Coloring {
 
 /// Where each stored entry of a symmetric pattern is read from the compressed products
 /// B = H·[d_0 … d_(p−1)] of a star coloring: entry k of the pattern's storage is
-/// B[sources[k].0, sources[k].1] (row, color) divided by the seed scale of column
+/// entry (`sources[k].0`, `sources[k].1`) = (row, color) of B divided by the seed scale of column
 /// `sources[k].2`. Both triangles of a pair read the same product entry, so the result is exactly
 /// symmetric. An error when the coloring does not allow direct recovery of some entry.
 pub fn star_recovery(

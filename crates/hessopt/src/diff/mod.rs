@@ -32,6 +32,7 @@
 //! ```
 
 mod central;
+pub mod coloring;
 mod cross;
 mod estimate;
 mod eval;
@@ -41,7 +42,6 @@ mod hvp;
 mod jacobian;
 mod ladder;
 mod noise;
-pub mod coloring;
 pub mod richardson;
 mod settings;
 

@@ -171,7 +171,14 @@ impl Tape {
     /// color c) into columns of `ws.compressed` (row-major n × `p`), after `gradient` filled the
     /// local partials and adjoints of `ws.tape`. One tangent and one adjoint-tangent sweep, each
     /// slot carrying q directions.
-    fn hvp_block(&self, colors: &[usize], first: usize, q: usize, ws: &mut SparseWorkspace, p: usize) {
+    fn hvp_block(
+        &self,
+        colors: &[usize],
+        first: usize,
+        q: usize,
+        ws: &mut SparseWorkspace,
+        p: usize,
+    ) {
         let m = self.ops.len();
         ws.dot.resize(m * q, 0.0);
         ws.adj_dot.resize(m * q, 0.0);
@@ -203,10 +210,10 @@ impl Tape {
                 }
                 Op::LogSumExp { start, len } => {
                     out.fill(0.0);
-                    for j in start..start + len {
-                        let a = self.args[j];
+                    let args = &self.args[start..start + len];
+                    for (&a, &s) in args.iter().zip(&soft[start..start + len]) {
                         for (o, &da) in out.iter_mut().zip(&done[a * q..a * q + q]) {
-                            *o += soft[j] * da;
+                            *o += s * da;
                         }
                     }
                 }
@@ -246,8 +253,8 @@ impl Tape {
                 }
                 Op::LogSumExp { start, len } => {
                     let dot_i = &dot[i * q..i * q + q];
-                    for j in start..start + len {
-                        let (s, a) = (soft[j], self.args[j]);
+                    let args = &self.args[start..start + len];
+                    for (&a, &s) in args.iter().zip(&soft[start..start + len]) {
                         for t in 0..q {
                             below[a * q + t] += ad[t] * s + a_i * s * (dot[a * q + t] - dot_i[t]);
                         }

@@ -72,7 +72,9 @@ impl Tape {
                 f(l);
                 f(r);
             }
-            Op::LogSumExp { start, len } => self.args[start..start + len].iter().for_each(|&a| f(a)),
+            Op::LogSumExp { start, len } => {
+                self.args[start..start + len].iter().for_each(|&a| f(a))
+            }
         }
     }
 

@@ -51,7 +51,11 @@ fn star_colorings_of_random_graphs_are_star_colorings_and_recover_h() {
         }
         let scale: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
         let b: Vec<Vec<f64>> = (0..coloring.count())
-            .map(|c| (&h * nalgebra::DVector::from(coloring.seed(c, &scale))).as_slice().to_vec())
+            .map(|c| {
+                (&h * nalgebra::DVector::from(coloring.seed(c, &scale)))
+                    .as_slice()
+                    .to_vec()
+            })
             .collect();
         let sources = star_recovery(&p, &coloring).unwrap();
         let mut k = 0;
@@ -59,7 +63,10 @@ fn star_colorings_of_random_graphs_are_star_colorings_and_recover_h() {
             for &i in p.lane(j) {
                 let (row, color, col) = sources[k];
                 let got = b[color][row] / scale[col];
-                assert!((got - h[(i, j)]).abs() <= 1e-12 * (1.0 + h[(i, j)].abs()), "case {case}");
+                assert!(
+                    (got - h[(i, j)]).abs() <= 1e-12 * (1.0 + h[(i, j)].abs()),
+                    "case {case}"
+                );
                 k += 1;
             }
         }
@@ -70,14 +77,26 @@ fn star_colorings_of_random_graphs_are_star_colorings_and_recover_h() {
 fn star_coloring_counts_on_known_shapes() {
     // Arrowhead: the hub and every leaf, two colors (a distance-2 coloring would need n).
     let n = 20;
-    let arrow: Vec<(usize, usize)> = (0..n).map(|i| (i, i)).chain((1..n).map(|i| (i, 0))).collect();
-    assert_eq!(star_coloring(&symmetric_pattern(n, &arrow).unwrap()).count(), 2);
+    let arrow: Vec<(usize, usize)> = (0..n)
+        .map(|i| (i, i))
+        .chain((1..n).map(|i| (i, 0)))
+        .collect();
+    assert_eq!(
+        star_coloring(&symmetric_pattern(n, &arrow).unwrap()).count(),
+        2
+    );
     // Block diagonal 2 × 2 (extended Rosenbrock): two colors.
     let blocks: Vec<(usize, usize)> = (0..n / 2).map(|k| (2 * k + 1, 2 * k)).collect();
-    assert_eq!(star_coloring(&symmetric_pattern(n, &blocks).unwrap()).count(), 2);
+    assert_eq!(
+        star_coloring(&symmetric_pattern(n, &blocks).unwrap()).count(),
+        2
+    );
     // Diagonal only: one color.
     let diag: Vec<(usize, usize)> = (0..n).map(|i| (i, i)).collect();
-    assert_eq!(star_coloring(&symmetric_pattern(n, &diag).unwrap()).count(), 1);
+    assert_eq!(
+        star_coloring(&symmetric_pattern(n, &diag).unwrap()).count(),
+        1
+    );
 }
 
 #[test]
@@ -85,7 +104,9 @@ fn column_groups_never_share_a_row() {
     let mut rng = Rng::new(11);
     for _ in 0..40 {
         let (m, n) = (1 + rng.below(30), 1 + rng.below(30));
-        let entries: Vec<(usize, usize)> = (0..2 * (m + n)).map(|_| (rng.below(m), rng.below(n))).collect();
+        let entries: Vec<(usize, usize)> = (0..2 * (m + n))
+            .map(|_| (rng.below(m), rng.below(n)))
+            .collect();
         let p = pattern_from_entries(m, n, &entries).unwrap();
         let coloring = column_coloring(&p);
         for &(r, a) in &entries {
