@@ -9,11 +9,10 @@
 
 use std::cell::{Cell, RefCell};
 
-use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::convert::{array1, rows};
+use crate::convert::{array1, floats, rows};
 use crate::{invalid, to_py};
 
 /// A Python callable seen from Rust, with its pending exception.
@@ -64,8 +63,21 @@ impl<'py> PyFunction<'py> {
         self.error.borrow_mut().get_or_insert(e);
     }
 
+    /// Keeps a `HessoptError` with this message (a function that returned the wrong thing).
+    pub(crate) fn fail(&self, message: String) {
+        self.error.borrow_mut().get_or_insert(invalid(message));
+    }
+
     /// Calls f with x (and the extra arguments); None once an exception is pending.
     fn call(&self, x: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+        let mut all = vec![x.clone()];
+        all.extend(self.args.iter());
+        let at = describe(x);
+        self.call_with(all, &at)
+    }
+
+    /// Calls f with these arguments, checking Ctrl-C first; None once an exception is pending.
+    fn call_with(&self, args: Vec<Bound<'py, PyAny>>, at: &str) -> Option<Bound<'py, PyAny>> {
         if self.failed() {
             return None;
         }
@@ -74,14 +86,31 @@ impl<'py> PyFunction<'py> {
             return None;
         }
         self.calls.set(self.calls.get() + 1);
-        let mut all = vec![x.clone()];
-        all.extend(self.args.iter());
-        match PyTuple::new(self.py(), all).and_then(|t| self.f.call1(t)) {
+        match PyTuple::new(self.py(), args).and_then(|t| self.f.call1(t)) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.keep(e, &describe(x));
+                self.keep(e, at);
                 None
             }
+        }
+    }
+
+    /// A callback `cb(x, value, iteration) -> bool`: true (or an exception) asks to stop.
+    pub(crate) fn stop_requested(&self, x: &[f64], value: f64, iteration: usize) -> bool {
+        let py = self.py();
+        let args = (|| -> PyResult<Vec<Bound<'py, PyAny>>> {
+            Ok(vec![
+                array1(py, x).into_any(),
+                value.into_pyobject(py)?.into_any(),
+                iteration.into_pyobject(py)?.into_any(),
+            ])
+        })();
+        let Ok(args) = args else {
+            return true;
+        };
+        match self.call_with(args, "the callback") {
+            Some(v) => v.is_truthy().unwrap_or(true),
+            None => true,
         }
     }
 
@@ -95,13 +124,11 @@ impl<'py> PyFunction<'py> {
         match v.extract::<f64>() {
             Ok(v) => v,
             Err(_) => {
-                self.keep(
-                    invalid(format!(
-                        "the function returned {} where a number was expected",
-                        type_name(&v)
-                    )),
-                    &describe(&arg),
-                );
+                self.fail(format!(
+                    "the function returned {} where a number was expected (at {})",
+                    type_name(&v),
+                    describe(&arg)
+                ));
                 f64::NAN
             }
         }
@@ -116,10 +143,48 @@ impl<'py> PyFunction<'py> {
         match floats(&v) {
             Ok(v) => v,
             Err(e) => {
-                self.keep(e, &describe(&arg));
+                self.error.borrow_mut().get_or_insert(e);
                 Vec::new()
             }
         }
+    }
+
+    /// (f(x), ∇f(x)) from a function that returns both (scipy's `jac=True`); None after an
+    /// exception or when it returns something else (a pending `HessoptError`).
+    pub(crate) fn pair(&self, x: &[f64]) -> Option<(f64, Vec<f64>)> {
+        let arg = array1(self.py(), x).into_any();
+        let v = self.call(&arg)?;
+        let pair = v
+            .extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>()
+            .ok()
+            .and_then(|(a, b)| Some((a.extract::<f64>().ok()?, floats(&b).ok()?)))
+            .filter(|(_, g)| g.len() == x.len());
+        if pair.is_none() {
+            self.fail(format!(
+                "with jac=True the function must return (value, gradient of {} entries), got {}",
+                x.len(),
+                type_name(&v)
+            ));
+        }
+        pair
+    }
+
+    /// F(x) into `out` (a gradient or a flattened Hessian); a result of another length becomes a
+    /// pending `HessoptError` naming `what`, and `out` is NaN.
+    pub(crate) fn vector_into(&self, x: &[f64], out: &mut [f64], what: &str) {
+        let v = self.vector(x);
+        if v.len() == out.len() {
+            out.copy_from_slice(&v);
+            return;
+        }
+        if !self.failed() {
+            self.fail(format!(
+                "{what} returned {} values, expected {}",
+                v.len(),
+                out.len()
+            ));
+        }
+        out.fill(f64::NAN);
     }
 
     /// f at every point: one call with an (m, n) array when vectorized, else one call per point.
@@ -135,18 +200,15 @@ impl<'py> PyFunction<'py> {
         match floats(&v) {
             Ok(v) if v.len() == points.len() => v,
             Ok(v) => {
-                self.keep(
-                    invalid(format!(
-                        "the vectorized function returned {} values for {} points (one a row)",
-                        v.len(),
-                        points.len()
-                    )),
-                    "a batch of points",
-                );
+                self.fail(format!(
+                    "the vectorized function returned {} values for {} points (one a row)",
+                    v.len(),
+                    points.len()
+                ));
                 nan()
             }
             Err(e) => {
-                self.keep(e, "a batch of points");
+                self.error.borrow_mut().get_or_insert(e);
                 nan()
             }
         }
@@ -161,23 +223,7 @@ impl<'py> PyFunction<'py> {
     }
 }
 
-/// A float64 vector from whatever the function returned (array, list, scalar).
-fn floats(v: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
-    let np = v.py().import("numpy")?;
-    let arr = np
-        .call_method1("asarray", (v, "float64"))
-        .map_err(|_| {
-            invalid(format!(
-                "the function returned {} where an array of numbers was expected",
-                type_name(v)
-            ))
-        })?
-        .call_method0("ravel")?;
-    let arr: PyReadonlyArray1<'_, f64> = arr.extract()?;
-    Ok(arr.as_array().iter().copied().collect())
-}
-
-fn type_name(v: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type()
         .name()
         .map_or_else(|_| "an object".into(), |n| format!("a {n}"))

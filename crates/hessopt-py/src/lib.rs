@@ -11,6 +11,8 @@ mod analysis;
 mod blackbox;
 mod convert;
 mod derivatives;
+mod formula;
+mod optimize;
 
 pyo3::create_exception!(
     _core,
@@ -34,5 +36,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("HessoptError", m.py().get_type::<HessoptError>())?;
     derivatives::register(m)?;
     analysis::register(m)?;
+    formula::register(m)?;
+    optimize::register(m)?;
     Ok(())
 }

@@ -13,8 +13,11 @@ from ._core import HessoptError
 from ._result import Result
 from ._derivatives import gradient, hessian, hvp, jacobian
 from ._analysis import analyze
+from ._core import Formula
+from ._optimize import minimize
 
 __all__ = [
+    "Formula",
     "HessoptError",
     "Result",
     "analyze",
@@ -22,4 +25,5 @@ __all__ = [
     "hessian",
     "hvp",
     "jacobian",
+    "minimize",
 ]

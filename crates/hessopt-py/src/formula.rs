@@ -1,0 +1,138 @@
+//! `hessopt.Formula`: a formula compiled once, with exact derivatives (the GIL is released while
+//! the tape runs).
+
+use numpy::PyReadonlyArray2;
+use pyo3::prelude::*;
+
+use hessopt::Formula;
+
+use crate::convert::{array1, array2, point};
+use crate::to_py;
+
+/// A formula such as ``"100*(y - x^2)^2 + (1 - x)^2"`` with exact value, gradient, Hessian and
+/// Hessian-vector products.
+#[pyclass(name = "Formula", module = "hessopt", frozen)]
+pub(crate) struct PyFormula {
+    pub(crate) formula: Formula,
+}
+
+#[pymethods]
+impl PyFormula {
+    #[new]
+    #[pyo3(signature = (src, vars=None))]
+    fn new(src: &str, vars: Option<Vec<String>>) -> PyResult<Self> {
+        let formula = match vars {
+            Some(v) => {
+                let names: Vec<&str> = v.iter().map(String::as_str).collect();
+                Formula::parse_with_vars(src, &names)
+            }
+            None => Formula::parse(src),
+        }
+        .map_err(to_py)?;
+        Ok(PyFormula { formula })
+    }
+
+    /// The variables, in the order of x.
+    #[getter]
+    fn vars(&self) -> Vec<String> {
+        self.formula.vars().to_vec()
+    }
+
+    /// f(x) for one point.
+    fn value(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+        let x = point(x, "x")?;
+        py.detach(|| self.formula.value(&x)).map_err(to_py)
+    }
+
+    /// f at every row of an (m, n) array.
+    fn values<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
+        let rows: Vec<Vec<f64>> = x
+            .as_array()
+            .rows()
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect();
+        let values = py
+            .detach(|| {
+                rows.iter()
+                    .map(|r| self.formula.value(r))
+                    .collect::<hessopt::Result<Vec<f64>>>()
+            })
+            .map_err(to_py)?;
+        Ok(array1(py, &values))
+    }
+
+    /// ∇f(x).
+    fn gradient<'py>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
+        let x = point(x, "x")?;
+        let (_, g) = py.detach(|| self.formula.gradient(&x)).map_err(to_py)?;
+        Ok(array1(py, &g))
+    }
+
+    /// ∇²f(x), dense.
+    fn hessian<'py>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, numpy::PyArray2<f64>>> {
+        let x = point(x, "x")?;
+        let d = py.detach(|| self.formula.hessian(&x)).map_err(to_py)?;
+        Ok(array2(py, &d.hessian))
+    }
+
+    /// ∇²f(x)·v without forming the Hessian.
+    fn hvp<'py>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+        v: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
+        let (x, v) = (point(x, "x")?, point(v, "v")?);
+        let n = x.len();
+        let hv = py
+            .detach(|| {
+                let (mut g, mut hv) = (vec![0.0; n], vec![0.0; n]);
+                self.formula
+                    .hvp_with(&x, &v, &mut self.formula.workspace(), &mut g, &mut hv)
+                    .map(|_| hv)
+            })
+            .map_err(to_py)?;
+        Ok(array1(py, &hv))
+    }
+
+    /// f(x); for an (m, n) array, f at every row.
+    fn __call__<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let arr = py.import("numpy")?.call_method1("asarray", (x, "float64"));
+        if let Ok(rows) = arr.and_then(|a| {
+            a.extract::<PyReadonlyArray2<'py, f64>>()
+                .map_err(Into::into)
+        }) {
+            return Ok(self.values(py, rows)?.into_any());
+        }
+        Ok(self.value(py, x)?.into_pyobject(py)?.into_any())
+    }
+
+    fn __str__(&self) -> String {
+        self.formula.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Formula({:?}, vars={:?})",
+            self.formula.to_string(),
+            self.formula.vars()
+        )
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyFormula>()
+}

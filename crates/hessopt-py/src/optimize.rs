@@ -1,0 +1,359 @@
+//! `minimize`: a Python function or a `Formula`, with scipy's conventions (see
+//! `python/hessopt/_optimize.py` for the argument normalization).
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use nalgebra::DMatrix;
+use numpy::PyReadonlyArray1;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use hessopt::diff::NumDiff;
+use hessopt::solve::{
+    AugmentedLagrangian, Constraint, Control, IterationInfo, Kind, Method, Options, Termination,
+    curvature_at, minimize_constrained, minimize_with_callback, parse_constraint,
+};
+use hessopt::{Formula, Problem};
+
+use crate::analysis::analysis_dict;
+use crate::blackbox::PyFunction;
+use crate::convert::{array1, array2, vector};
+use crate::formula::PyFormula;
+use crate::{invalid, to_py};
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(minimize, m)?)
+}
+
+/// scipy's `status`: 0 a certificate held, 1 a limit was reached, 2 any other stop.
+pub(crate) fn status(t: Termination, converged: bool) -> u8 {
+    match t {
+        _ if converged => 0,
+        Termination::MaxIterations | Termination::MaxEvaluations | Termination::TimeLimit => 1,
+        _ => 2,
+    }
+}
+
+pub(crate) fn message(t: Termination, converged: bool) -> String {
+    if converged {
+        format!("converged ({t})")
+    } else {
+        format!("not converged: stopped by {t}")
+    }
+}
+
+/// Options from the normalized dict (hessopt's names; `_optimize.py` maps scipy's and R's).
+fn options(tol: Option<f64>, opts: &Bound<'_, PyDict>) -> PyResult<Options> {
+    let mut o = Options::default();
+    if let Some(t) = tol {
+        o = o.with_g_tol(t).map_err(to_py)?;
+    }
+    for (k, v) in opts.iter() {
+        let key: String = k.extract()?;
+        o = match key.as_str() {
+            "g_tol" => o.with_g_tol(v.extract()?),
+            "f_tol" => o.with_f_tol(v.extract()?),
+            "x_tol" => o.with_x_tol(v.extract()?),
+            "max_iter" => o.with_max_iter(v.extract()?),
+            "max_evals" => o.with_max_evals(v.extract()?),
+            "time_limit" => Ok(o.with_time_limit(Duration::from_secs_f64(v.extract()?))),
+            "seed" => Ok(o.with_seed(v.extract()?)),
+            other => return Err(invalid(format!("invalid option '{other}'"))),
+        }
+        .map_err(to_py)?;
+    }
+    Ok(o)
+}
+
+/// The last (x, f, g) of a function that returns (f, g).
+type Memo = Option<(Vec<f64>, f64, Vec<f64>)>;
+
+/// A constraint as normalized in Python: ("formula", text, None) or (kind, callable, jac).
+type ConstraintSpec<'py> = (String, Bound<'py, PyAny>, Option<Bound<'py, PyAny>>);
+
+/// The objective: a formula, or a Python function with optional derivatives.
+struct Objective<'py> {
+    f: PyFunction<'py>,
+    /// `jac=True`: f returns (value, gradient); the last pair is kept for the gradient call.
+    with_gradient: bool,
+    memo: RefCell<Memo>,
+    jac: Option<PyFunction<'py>>,
+    hess: Option<PyFunction<'py>>,
+}
+
+impl Objective<'_> {
+    /// (f, g) from a function that returns both, called once per point.
+    fn pair(&self, x: &[f64]) -> (f64, Vec<f64>) {
+        if let Some((mx, v, g)) = &*self.memo.borrow() {
+            if mx.as_slice() == x {
+                return (*v, g.clone());
+            }
+        }
+        let n = x.len();
+        let (v, g) = self
+            .f
+            .pair(x)
+            .unwrap_or_else(|| (f64::NAN, vec![f64::NAN; n]));
+        *self.memo.borrow_mut() = Some((x.to_vec(), v, g.clone()));
+        (v, g)
+    }
+
+    fn failed(&self) -> bool {
+        self.f.failed()
+            || self.jac.as_ref().is_some_and(PyFunction::failed)
+            || self.hess.as_ref().is_some_and(PyFunction::failed)
+    }
+
+    fn problem(&self, n: usize) -> Problem<'_> {
+        let mut p = if self.with_gradient {
+            Problem::new(n, move |x: &[f64]| self.pair(x).0)
+                .with_gradient(move |x: &[f64], g: &mut [f64]| g.copy_from_slice(&self.pair(x).1))
+        } else {
+            Problem::new(n, move |x: &[f64]| self.f.scalar(x))
+        };
+        if let Some(j) = &self.jac {
+            p = p.with_gradient(move |x: &[f64], g: &mut [f64]| j.vector_into(x, g, "jac"));
+        }
+        if let Some(h) = &self.hess {
+            p = p.with_hessian(move |x: &[f64], out: &mut DMatrix<f64>| {
+                h.vector_into(x, out.as_mut_slice(), "hess");
+            });
+        }
+        p
+    }
+
+    fn finish<T>(&self, r: hessopt::Result<T>) -> PyResult<T> {
+        for pf in [Some(&self.f), self.jac.as_ref(), self.hess.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if pf.failed() {
+                return pf.finish(r);
+            }
+        }
+        r.map_err(to_py)
+    }
+}
+
+/// Splits the constraints into formulas and Python functions.
+fn constraints<'a, 'py>(
+    specs: &'a [ConstraintSpec<'py>],
+    vars: &[&str],
+    formulas: &'a mut Vec<(Formula, Kind)>,
+    functions: &'a mut Vec<(Kind, PyFunction<'py>, Option<PyFunction<'py>>)>,
+) -> PyResult<()> {
+    for (kind, spec, jac) in specs {
+        let empty = PyTuple::empty(spec.py());
+        match kind.as_str() {
+            "formula" => {
+                formulas.push(parse_constraint(&spec.extract::<String>()?, vars).map_err(to_py)?)
+            }
+            "eq" | "ineq" => functions.push((
+                if kind == "eq" {
+                    Kind::Equal
+                } else {
+                    Kind::AtLeastZero
+                },
+                PyFunction::new(spec.clone(), empty.clone(), false),
+                jac.as_ref()
+                    .map(|j| PyFunction::new(j.clone(), empty.clone(), false)),
+            )),
+            other => {
+                return Err(invalid(format!(
+                    "constraint kind '{other}' is not 'eq' or 'ineq'"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Minimizes (see `hessopt.minimize`).
+#[pyfunction]
+#[pyo3(signature = (fun, x0, args, method, jac, hess, lower, upper, constraints_, hessian, tol, opts, callback, vars))]
+#[allow(clippy::too_many_arguments)]
+fn minimize<'py>(
+    fun: Bound<'py, PyAny>,
+    x0: PyReadonlyArray1<'py, f64>,
+    args: Bound<'py, PyTuple>,
+    method: Option<String>,
+    jac: Option<Bound<'py, PyAny>>,
+    hess: Option<Bound<'py, PyAny>>,
+    lower: Option<PyReadonlyArray1<'py, f64>>,
+    upper: Option<PyReadonlyArray1<'py, f64>>,
+    constraints_: Vec<ConstraintSpec<'py>>,
+    hessian: bool,
+    tol: Option<f64>,
+    opts: Bound<'py, PyDict>,
+    callback: Option<Bound<'py, PyAny>>,
+    vars: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let py = fun.py();
+    let x0 = vector(&x0);
+    let n = x0.len();
+    let options = options(tol, &opts)?;
+    let formula = fun.cast::<PyFormula>().ok().map(|f| f.get());
+    let empty = PyTuple::empty(py);
+    let objective = Objective {
+        f: PyFunction::new(fun.clone(), args.clone(), false),
+        with_gradient: jac
+            .as_ref()
+            .is_some_and(|j| j.is_truthy().unwrap_or(false) && !j.is_callable()),
+        memo: RefCell::new(None),
+        jac: jac
+            .filter(|j| j.is_callable())
+            .map(|j| PyFunction::new(j, args.clone(), false)),
+        hess: hess.map(|h| PyFunction::new(h, args.clone(), false)),
+    };
+    let mut problem = match formula {
+        Some(f) => {
+            hessopt::Error::check_dim("x0", f.formula.dim(), n).map_err(to_py)?;
+            Problem::from_formula(&f.formula)
+        }
+        None => objective.problem(n),
+    };
+    if let (Some(lo), Some(hi)) = (&lower, &upper) {
+        problem = problem.with_bounds(vector(lo), vector(hi)).map_err(to_py)?;
+    }
+    // Variable names for constraint formulas: the formula's, the caller's, else x0, x1, ...
+    let names: Vec<String> = match (formula, vars) {
+        (Some(f), _) => f.formula.vars().to_vec(),
+        (None, Some(v)) => v,
+        (None, None) => (0..n).map(|i| format!("x{i}")).collect(),
+    };
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (mut formulas, mut functions) = (Vec::new(), Vec::new());
+    constraints(&constraints_, &name_refs, &mut formulas, &mut functions)?;
+    let out = PyDict::new(py);
+
+    if formulas.is_empty() && functions.is_empty() {
+        let method = match method {
+            Some(m) => Method::from_name(&m).map_err(to_py)?,
+            None => Method::default_for(&problem),
+        };
+        let user_callback = callback.map(|c| PyFunction::new(c, empty.clone(), false));
+        // Ctrl-C is also checked here, for formulas (no Python call inside the run).
+        let interrupted = RefCell::new(None);
+        let mut cb = |info: &IterationInfo| -> Control {
+            if objective.failed() {
+                return Control::Stop;
+            }
+            if let Err(e) = py.check_signals() {
+                *interrupted.borrow_mut() = Some(e);
+                return Control::Stop;
+            }
+            if let Some(c) = &user_callback {
+                if c.stop_requested(&info.x, info.value, info.iteration) {
+                    return Control::Stop;
+                }
+            }
+            Control::Continue
+        };
+        let r = minimize_with_callback(&problem, &x0, &method, &options, Some(&mut cb));
+        if let Some(e) = interrupted.into_inner() {
+            return Err(e);
+        }
+        if let Some(c) = &user_callback {
+            if c.failed() {
+                return c.finish(r).map(|_| out);
+            }
+        }
+        let r = objective.finish(r)?;
+        out.set_item("x", array1(py, &r.x))?;
+        out.set_item("fun", r.value)?;
+        out.set_item("jac", r.gradient.as_ref().map(|g| array1(py, g)))?;
+        out.set_item("nfev", r.evaluations.f)?;
+        out.set_item("njev", r.evaluations.gradient)?;
+        out.set_item("nhev", r.evaluations.hessian)?;
+        out.set_item("nit", r.iterations)?;
+        out.set_item("success", r.converged)?;
+        out.set_item("status", status(r.termination, r.converged))?;
+        out.set_item("message", message(r.termination, r.converged))?;
+        out.set_item("termination", r.termination.as_str())?;
+        out.set_item("converged", r.converged)?;
+        out.set_item("method", r.method.as_str())?;
+        out.set_item("gradient_norm", r.gradient_norm)?;
+        out.set_item("notes", r.notes.clone())?;
+        if hessian {
+            let c = objective.finish(curvature_at(&problem, &r.x))?;
+            out.set_item("hess", array2(py, &c.hessian))?;
+            out.set_item("hess_error", c.error.as_ref().map(|e| array2(py, e)))?;
+            out.set_item("cov", c.covariance.as_ref().map(|e| array2(py, e)))?;
+            out.set_item("se", c.standard_errors.as_ref().map(|e| array1(py, e)))?;
+            let a = analysis_dict(py, &c.analysis)?;
+            out.update(a.as_mapping())?;
+            out.set_item("free", c.free.clone())?;
+            out.set_item("warnings", c.warnings.clone())?;
+        }
+        return Ok(out);
+    }
+
+    if method
+        .as_deref()
+        .is_some_and(|m| m != "augmented-lagrangian")
+    {
+        return Err(invalid(
+            "with constraints the method is the augmented Lagrangian (method=None or 'augmented-lagrangian')",
+        ));
+    }
+    if hessian {
+        return Err(invalid("hessian=True is not available with constraints"));
+    }
+    let mut cs: Vec<Constraint<'_>> = formulas
+        .iter()
+        .map(|(f, k)| Constraint::from_formula(*k, f))
+        .collect();
+    for (kind, f, j) in &functions {
+        let grad = move |x: &[f64], g: &mut [f64]| match j {
+            Some(j) => j.vector_into(x, g, "constraint jac"),
+            None => match NumDiff::new().gradient(&|p: &[f64]| f.scalar(p), x) {
+                Ok(e) => g.copy_from_slice(&e.gradient),
+                Err(_) => g.fill(f64::NAN),
+            },
+        };
+        cs.push(Constraint::new(
+            *kind,
+            "python function",
+            move |x: &[f64]| f.scalar(x),
+            grad,
+        ));
+    }
+    let r = minimize_constrained(
+        &problem,
+        &cs,
+        &x0,
+        &AugmentedLagrangian::default(),
+        &options,
+    );
+    for (_, f, j) in &functions {
+        if f.failed() {
+            return f.finish(r).map(|_| out);
+        }
+        if let Some(j) = j.as_ref().filter(|j| j.failed()) {
+            return j.finish(r).map(|_| out);
+        }
+    }
+    let r = objective.finish(r)?;
+    out.set_item("x", array1(py, &r.x))?;
+    out.set_item("fun", r.value)?;
+    out.set_item("nfev", r.evaluations.f)?;
+    out.set_item("njev", r.evaluations.gradient)?;
+    out.set_item("nhev", r.evaluations.hessian)?;
+    out.set_item("nit", r.outer_iterations)?;
+    out.set_item("inner_iterations", r.inner_iterations)?;
+    out.set_item("success", r.converged)?;
+    out.set_item("status", status(r.termination, r.converged))?;
+    out.set_item("message", message(r.termination, r.converged))?;
+    out.set_item("termination", r.termination.as_str())?;
+    out.set_item("converged", r.converged)?;
+    out.set_item("method", "augmented-lagrangian")?;
+    out.set_item("multipliers", array1(py, &r.multipliers))?;
+    out.set_item("max_violation", r.max_violation)?;
+    let kkt = PyDict::new(py);
+    kkt.set_item("stationarity", r.kkt.stationarity)?;
+    kkt.set_item("feasibility", r.kkt.feasibility)?;
+    kkt.set_item("complementarity", r.kkt.complementarity)?;
+    out.set_item("kkt", kkt)?;
+    Ok(out)
+}
