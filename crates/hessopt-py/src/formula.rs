@@ -111,10 +111,7 @@ impl PyFormula {
     /// f(x); for an (m, n) array, f at every row.
     fn __call__<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let arr = py.import("numpy")?.call_method1("asarray", (x, "float64"));
-        if let Ok(rows) = arr.and_then(|a| {
-            a.extract::<PyReadonlyArray2<'py, f64>>()
-                .map_err(Into::into)
-        }) {
+        if let Ok(rows) = arr.and_then(|a| a.extract::<PyReadonlyArray2<'py, f64>>()) {
             return Ok(self.values(py, rows)?.into_any());
         }
         Ok(self.value(py, x)?.into_pyobject(py)?.into_any())

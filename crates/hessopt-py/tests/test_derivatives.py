@@ -92,3 +92,39 @@ def test_analyze_result_and_matrix():
     assert c.classification == "degenerate" and c.condition_number == np.inf
     d = hessopt.analyze([[2.0, 0.0], [0.0, 2.0]], gradient=[1.0, 0.0])
     assert d.classification == "not_stationary"
+
+
+def _rosen(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def _rosen_rows(X):
+    return np.sum(100.0 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2, axis=1)
+
+
+@pytest.mark.parametrize("kind", ["hessian", "gradient"])
+def test_vectorized_and_workers_identical_to_serial(kind):
+    from concurrent.futures import ThreadPoolExecutor
+
+    x = np.tile([-1.2, 1.0], 3)
+    fn = getattr(hessopt, kind)
+    serial = fn(_rosen, x)
+    with ThreadPoolExecutor(2) as pool:
+        variants = [
+            fn(_rosen_rows, x, vectorized=True),
+            fn(_rosen, x, workers=2),
+            fn(_rosen, x, workers=pool.map),
+            fn(_rosen, x, workers=map),
+        ]
+    for v in variants:
+        assert v.keys() == serial.keys()
+        for k in serial:
+            if k != "ncalls":
+                assert np.array_equal(v[k], serial[k]), k
+
+
+def test_vectorized_wrong_length_is_an_error():
+    with pytest.raises(hessopt.HessoptError, match="returned 2 values for 1 points"):
+        hessopt.hessian(lambda X: np.zeros(2), [1.0], vectorized=True)
+    with pytest.raises(hessopt.HessoptError, match="not both"):
+        hessopt.hessian(_rosen_rows, [1.0, 2.0], vectorized=True, workers=2)

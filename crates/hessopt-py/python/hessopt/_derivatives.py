@@ -37,11 +37,14 @@ def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
     args : tuple
         Extra positional arguments for ``f`` (as scipy).
     vectorized : bool
-        Hand ``f`` all stencil points of a step at once (a few Python calls per Hessian).
+        ``f`` takes an (m, n) array of points and returns m values. Note: the engine still asks
+        for one stencil point at a time (its step search is sequential per coordinate), so each
+        call gets one row; batching whole stencil levels is not implemented yet.
     workers : int or callable, optional
         An int: a thread pool of that size; or any map-like callable ``map(func, iterable)``
         (``pool.map`` of concurrent.futures or multiprocessing, a Dask or Ray pool's map). The
-        stencil points of each batch go through it; results are identical to the serial path.
+        points go through it; results are identical to the serial path. Like ``vectorized``,
+        each batch is one point for now, so this brings no speed-up yet.
     typical : array_like, optional
         Typical size of each variable (> 0): the step scale is ``max(|x_i|, typical_i)``.
 

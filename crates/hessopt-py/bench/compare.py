@@ -1,0 +1,158 @@
+"""hessopt's Python package against numdifftools, scipy and statsmodels, in one process.
+
+Run with a venv that has hessopt installed (pip install crates/hessopt-py) and the peers:
+    python crates/hessopt-py/bench/compare.py [--shared ../shared]
+
+Prints:
+1. the shared sympy cases: relative Hessian error of hessopt.hessian on plain Python functions
+   (and numdifftools' default Hessian on the same functions);
+2. the extended Rosenbrock function (numpy) at n = 10 and 50: time, evaluations and error of
+   numdifftools.Hessian (default settings), scipy.differentiate.hessian (default settings) and
+   hessopt.hessian (serial and vectorized=True); the exact Hessian is scipy.optimize.rosen_hess;
+3. a Poisson regression written as a numpy negative log-likelihood: hessopt.minimize(...,
+   hessian=True) against statsmodels GLM(family=Poisson()) estimates and standard errors.
+Times are medians of repeated runs on this (shared, noisy) machine; ratios are what matters.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import time
+
+import numpy as np
+
+import hessopt
+
+HERE = pathlib.Path(__file__).resolve()
+
+
+def timed(fn, repeat):
+    times, out = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def rel(a, b):
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))) / max(1.0, np.max(np.abs(b))))
+
+
+class Counted:
+    def __init__(self, f):
+        self.f, self.n = f, 0
+
+    def __call__(self, x, *a):
+        x = np.asarray(x)
+        self.n += 1 if x.ndim == 1 else (x.shape[-1] if x.ndim > 1 else 1)
+        return self.f(x, *a)
+
+
+def shared_cases(shared):
+    import numdifftools as nd
+
+    sys_path = HERE.parents[1] / "tests"
+    import sys
+
+    sys.path.insert(0, str(sys_path))
+    from conftest import numpy_function  # the test suite's formula → numpy translation
+
+    lines = (pathlib.Path(shared) / "cases" / "derivatives.jsonl").read_text().splitlines()
+    cases = [json.loads(l) for l in lines if l.strip()]
+    ours, theirs = [], []
+    print("1. shared cases (sympy, 40 digits): max relative Hessian error")
+    print(f"   {'case':<16}{'hessopt':>12}{'nfev':>6}{'numdifftools':>14}{'nfev':>6}")
+    for c in cases:
+        f = numpy_function(c["expr"], c["vars"])
+        r = hessopt.hessian(f, c["at"])
+        g = Counted(f)
+        h = nd.Hessian(g)(np.array(c["at"], float))
+        ours.append(rel(r.hessian, c["hess"]))
+        theirs.append(rel(h, c["hess"]))
+        print(f"   {c['name']:<16}{ours[-1]:>12.1e}{r.nfev:>6}{theirs[-1]:>14.1e}{g.n:>6}")
+    print(f"   hessopt: max {max(ours):.1e}, median {np.median(ours):.1e};"
+          f" numdifftools: max {max(theirs):.1e}, median {np.median(theirs):.1e}")
+
+
+def rosen(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def rosen_rows(X):
+    return np.sum(100.0 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2, axis=1)
+
+
+def rosenbrock():
+    import numdifftools as nd
+    from scipy.optimize import rosen_hess
+
+    try:
+        from scipy.differentiate import hessian as sp_hessian
+    except ImportError:
+        sp_hessian = None
+    print("\n2. extended Rosenbrock (numpy), x = (-1.2, 1, -1.2, 1, ...): one Hessian")
+    print(f"   {'n':>3} {'method':<28}{'time ms':>10}{'evals':>8}{'calls':>7}{'rel error':>11}{'speed-up':>10}")
+    for n in (10, 50):
+        x = np.tile([-1.2, 1.0], n // 2)
+        exact = rosen_hess(x)
+        rows = []
+        g = Counted(rosen)
+        t_nd, h = timed(lambda: nd.Hessian(g)(x), 3 if n == 10 else 1)
+        calls = g.n // (3 if n == 10 else 1)
+        rows.append(("numdifftools.Hessian default", t_nd, calls, calls, rel(h, exact)))
+        if sp_hessian is not None:
+            vec = lambda X: rosen_rows(np.moveaxis(X, 0, -1).reshape(-1, n)).reshape(X.shape[1:])  # noqa: E731
+            t, res = timed(lambda: sp_hessian(vec, x), 1)
+            rows.append(("scipy.differentiate.hessian", t, int(np.sum(res.nfev)), None, rel(res.ddf, exact)))
+        t, r = timed(lambda: hessopt.hessian(rosen, x), 5)
+        rows.append(("hessopt.hessian", t, r.nfev, r.ncalls, rel(r.hessian, exact)))
+        t, r = timed(lambda: hessopt.hessian(rosen_rows, x, vectorized=True), 5)
+        rows.append(("hessopt.hessian vectorized", t, r.nfev, r.ncalls, rel(r.hessian, exact)))
+        for name, t, ev, calls, err in rows:
+            c = "-" if calls is None else calls
+            print(f"   {n:>3} {name:<28}{t * 1e3:>10.2f}{ev:>8}{c:>7}{err:>11.1e}{t_nd / t:>9.1f}x")
+
+
+def poisson():
+    import statsmodels.api as sm
+
+    data = HERE.parents[2] / "hessopt" / "tests" / "data" / "poisson.csv"
+    d = np.genfromtxt(data, delimiter=",", names=True)
+    x, y = d["x"], d["y"]
+
+    def nll(b):
+        eta = b[0] + b[1] * x
+        return float(np.sum(np.exp(eta) - y * eta))
+
+    t_h, r = timed(lambda: hessopt.minimize(nll, [0.0, 0.0], hessian=True), 5)
+    X = sm.add_constant(x)
+    t_s, g = timed(lambda: sm.GLM(y, X, family=sm.families.Poisson()).fit(tol=1e-14), 5)
+    print("\n3. Poisson regression (50 rows) as a numpy NLL: hessopt.minimize(nll, x0, hessian=True)"
+          " vs statsmodels GLM")
+    print(f"   estimates  hessopt {np.array2string(r.x, precision=10)}  statsmodels"
+          f" {np.array2string(g.params, precision=10)}  max rel diff {rel(r.x, g.params):.1e}")
+    print(f"   std errors hessopt {np.array2string(r.se, precision=10)}  statsmodels"
+          f" {np.array2string(g.bse, precision=10)}  max rel diff"
+          f" {float(np.max(np.abs(r.se - g.bse) / g.bse)):.1e}")
+    print(f"   {r.termination}, {r.nfev} f evaluations; time hessopt {t_h * 1e3:.2f} ms,"
+          f" statsmodels {t_s * 1e3:.2f} ms")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = os.environ.get("HESSOPT_SHARED", str(HERE.parents[4] / "shared"))
+    p.add_argument("--shared", default=default)
+    a = p.parse_args()
+    if (pathlib.Path(a.shared) / "cases" / "derivatives.jsonl").is_file():
+        shared_cases(a.shared)
+    else:
+        print(f"1. skipped: no shared cases at {a.shared} (--shared DIR)")
+    rosenbrock()
+    poisson()
+
+
+if __name__ == "__main__":
+    main()
