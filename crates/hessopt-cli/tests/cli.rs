@@ -812,6 +812,38 @@ fn root_command() {
     );
 }
 
+/// The root traps of issue 11: a sign change that closes on a pole is a `discontinuity`, |f| ≤ tol
+/// reached only along an asymptote is `not_a_root`, a bracket near ±f64::MAX neither overflows nor
+/// prints NaN, a non-finite start is one error line.
+#[test]
+fn root_traps_are_not_converged() {
+    for (args, want) in [
+        (&["1/x", "--x0=1", "--bracket=-1,1"][..], "discontinuity"),
+        (&["tan(x)", "--bracket=1,2"][..], "discontinuity"),
+        (&["x/abs(x)", "--bracket=-1,2"][..], "discontinuity"),
+        (&["1/x", "--x0=1"][..], "not_a_root"),
+        (&["exp(-x)", "--x0=0", "--method=secant"][..], "not_a_root"),
+        (&["x^2 + 1; x*y", "--x0=1,1"][..], "not_a_root"),
+    ] {
+        let v = json(&[&["root"][..], args, &["--json"]].concat());
+        assert_eq!(
+            (v["converged"].clone(), v["termination"].as_str()),
+            (serde_json::json!(false), Some(want)),
+            "{args:?}: {v}"
+        );
+    }
+    let big = json(&["root", "x", "--bracket=-1e308,1e308", "--json"]);
+    assert_eq!(big["termination"], "root_found", "{big}");
+    assert_eq!(floats(&big["x"]), [0.0]);
+    assert_eq!(floats(&big["residual_norm"]), [0.0]);
+    let shifted = json(&["root", "x - 1e307", "--bracket=-1e308,1e308", "--json"]);
+    assert!(
+        (floats(&shifted["x"])[0] / 1e307 - 1.0).abs() < 1e-15,
+        "{shifted}"
+    );
+    fails_with(&["root", "x^2 - 2", "--x0=1e308"], "f at x0 is not finite");
+}
+
 fn svg_paths(path: &std::path::Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");

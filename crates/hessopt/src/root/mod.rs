@@ -18,14 +18,18 @@
 //! - **Broyden**: the "good" rank-one update B ← B + (y − Bs)sᵀ/sᵀs of a Jacobian taken once at
 //!   the start (and again when a step fails), same line search.
 //!
-//! A run is converged only when ‖F‖∞ ≤ `ftol` (default 1e-12) — or, for Brent, the bracket is
-//! narrower than 4ε|x| + `xtol`. A singular Jacobian with no decrease, or a stationary point of
-//! ‖F‖² that is not a root (‖JᵀF‖ ≈ 0 with F ≠ 0), is reported as such.
+//! Every run ends with the shared [`Termination`](crate::solve::Termination). It is converged
+//! ([`Termination::RootFound`](crate::solve::Termination::RootFound)) only when the certificate
+//! holds at the returned x: ‖F‖∞ ≤ `ftol` (default 1e-12), or — one equation — a sign change
+//! on a bracket narrower than 4ε|x| + `xtol` around which |f| grows (a pole closes a sign change
+//! too and is a `discontinuity`). A stationary point of ‖F‖² that is not a root (‖JᵀF‖ ≈ 0 with
+//! F ≠ 0) is `not_a_root`; a singular Jacobian with no decrease is `singular_jacobian`. Limits
+//! (`max_iter`, `max_evals`, `time_limit`) end a run as the minimizers' do.
 
 mod report;
 mod scalar;
 mod systems;
 
-pub use report::{RootOptions, RootReport, RootTermination};
+pub use report::{RootOptions, RootReport};
 pub use scalar::{Scalar, ScalarMethod, solve_scalar};
 pub use systems::{JacobianFn, System, SystemMethod, solve_system};

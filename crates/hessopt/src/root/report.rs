@@ -1,53 +1,9 @@
-//! What a root finder returns and the settings it takes: [`RootTermination`], [`RootReport`],
-//! [`RootOptions`].
+//! What a root finder returns and the settings it takes: [`RootReport`], [`RootOptions`], and the
+//! limits every root finder checks once per iteration.
 
-/// Why a root finder stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize),
-    serde(rename_all = "snake_case")
-)]
-pub enum RootTermination {
-    /// ‖F(x)‖∞ ≤ ftol.
-    Residual,
-    /// Brent: the bracket is narrower than 4ε|x| + xtol (a sign change is inside it).
-    Bracket,
-    /// The Newton step does not reduce ‖F‖ and ‖JᵀF‖ ≤ 1e-4·‖J‖‖F‖ (or no step at all does and
-    /// ‖JᵀF‖ ≤ 1e-8·‖J‖‖F‖): a minimum of ‖F‖² that is not a root.
-    LocalMinimumNotRoot,
-    /// The Jacobian (or derivative) is singular and no step reduces ‖F‖.
-    SingularJacobian,
-    /// No step reduces ‖F‖ (line search failed) for another reason.
-    NoProgress,
-    /// No sign change found for Brent's method.
-    NoBracket,
-    /// F or its derivative is NaN/Inf.
-    NotFinite,
-    /// The iteration limit.
-    MaxIterations,
-}
+use std::time::{Duration, Instant};
 
-impl RootTermination {
-    /// Whether this is a convergence test.
-    pub fn certifies(self) -> bool {
-        matches!(self, RootTermination::Residual | RootTermination::Bracket)
-    }
-
-    /// Snake-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RootTermination::Residual => "residual",
-            RootTermination::Bracket => "bracket",
-            RootTermination::LocalMinimumNotRoot => "local_minimum_not_root",
-            RootTermination::SingularJacobian => "singular_jacobian",
-            RootTermination::NoProgress => "no_progress",
-            RootTermination::NoBracket => "no_bracket",
-            RootTermination::NotFinite => "not_finite",
-            RootTermination::MaxIterations => "max_iterations",
-        }
-    }
-}
+use crate::solve::Termination;
 
 /// Result of a root finder.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,17 +12,23 @@ pub struct RootReport {
     pub method: &'static str,
     /// The last iterate (the root when converged).
     pub x: Vec<f64>,
-    /// ‖F(x)‖∞.
+    /// ‖F(x)‖∞ at the returned x.
     pub residual_norm: f64,
     /// Iterations.
     pub iterations: usize,
-    /// Function evaluations (F or f).
+    /// Function evaluations (F or f), including those of numerical Jacobians and of the
+    /// certificate check.
     pub evaluations: usize,
     /// Jacobian / derivative evaluations.
     pub jacobian_evaluations: usize,
-    /// Why it stopped.
-    pub termination: RootTermination,
-    /// True only for a convergence test.
+    /// Why it stopped: [`Termination::RootFound`] (the only certificate), or
+    /// [`Termination::Discontinuity`], [`Termination::NotARoot`],
+    /// [`Termination::SingularJacobian`], [`Termination::NoProgress`],
+    /// [`Termination::NoBracket`], [`Termination::ObjectiveNotFinite`] or a limit.
+    pub termination: Termination,
+    /// True only when the root certificate held at the returned x: ‖F(x)‖∞ ≤ ftol, or (one
+    /// equation) a sign change on a bracket of rounding width around x whose |f| grows away
+    /// from x (so a pole is not a root).
     pub converged: bool,
 }
 
@@ -79,6 +41,10 @@ pub struct RootOptions {
     pub xtol: f64,
     /// Iteration limit.
     pub max_iter: usize,
+    /// Limit on evaluations of F (f), numerical Jacobians included; none by default.
+    pub max_evals: Option<usize>,
+    /// Wall-clock limit; none by default.
+    pub time_limit: Option<Duration>,
 }
 
 impl Default for RootOptions {
@@ -87,6 +53,40 @@ impl Default for RootOptions {
             ftol: 1e-12,
             xtol: 1e-15,
             max_iter: 200,
+            max_evals: None,
+            time_limit: None,
+        }
+    }
+}
+
+/// The limits of one run, checked before each iteration.
+pub(super) struct Limits {
+    start: Instant,
+    opts: RootOptions,
+}
+
+impl Limits {
+    pub(super) fn new(opts: &RootOptions) -> Self {
+        Limits {
+            start: Instant::now(),
+            opts: *opts,
+        }
+    }
+
+    /// The limit reached after `iterations` iterations and `evaluations` evaluations, if any.
+    pub(super) fn reached(&self, iterations: usize, evaluations: usize) -> Option<Termination> {
+        if iterations >= self.opts.max_iter {
+            Some(Termination::MaxIterations)
+        } else if self.opts.max_evals.is_some_and(|m| evaluations >= m) {
+            Some(Termination::MaxEvaluations)
+        } else if self
+            .opts
+            .time_limit
+            .is_some_and(|t| self.start.elapsed() >= t)
+        {
+            Some(Termination::TimeLimit)
+        } else {
+            None
         }
     }
 }

@@ -1,7 +1,16 @@
 //! One equation f(x) = 0: safeguarded Newton and secant, Brent on a bracket (given or searched).
+//!
+//! The certificate ([`Termination::RootFound`]) is |f(x)| ≤ ftol, or a sign change on a bracket
+//! of rounding width around x, and in both cases |f| must have shrunk as the bracket shrank: x
+//! is a minimum of |f| at some scale — |f| is larger than |f(x)| on both sides at a common
+//! distance, probed at 8ᵏ times the bracket width. A root is a minimum of |f|; a pole, where a
+//! sign change closes too, is a maximum of |f| ([`Termination::Discontinuity`]); a point where
+//! |f| ≤ ftol only because f decays towards an asymptote is [`Termination::NotARoot`].
 
-use super::{RootOptions, RootReport, RootTermination};
+use super::report::Limits;
+use super::{RootOptions, RootReport};
 use crate::error::{Error, Result};
+use crate::solve::Termination;
 
 /// Scalar methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +54,7 @@ fn scalar_report(
     fx: f64,
     iterations: usize,
     c: &Count<'_, '_>,
-    termination: RootTermination,
+    termination: Termination,
 ) -> RootReport {
     RootReport {
         method,
@@ -54,8 +63,56 @@ fn scalar_report(
         iterations,
         evaluations: c.f,
         jacobian_evaluations: c.df,
-        converged: termination.certifies(),
+        converged: termination == Termination::RootFound,
         termination,
+    }
+}
+
+/// Whether [a, b] (either order) is at rounding width: |b − a| ≤ 4ε·max(|a|, |b|) + xtol.
+fn narrow(a: f64, b: f64, xtol: f64) -> bool {
+    (b - a).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs()) + xtol
+}
+
+/// The certificate at x (f(x) = fx), where |fx| ≤ ftol or x is the end with the smaller |f| of
+/// a sign-change bracket of rounding `width`: x must be a minimum of |f| at some scale — |f|
+/// exceeds |fx| on both sides at a common distance d = 8ᵏ·max(width, 4ε|x|) up to `radius`
+/// (probes where f is not finite are skipped; one finite side is enough there). Then
+/// [`Termination::RootFound`]; otherwise |f| only shrinks away from x — an asymptote when
+/// |fx| ≤ ftol ([`Termination::NotARoot`], as 1/x at x = 10¹²), a pole or a jump when a sign
+/// change closed on x ([`Termination::Discontinuity`]).
+fn certify(
+    c: &mut Count<'_, '_>,
+    (x, fx): (f64, f64),
+    width: f64,
+    radius: f64,
+    opts: &RootOptions,
+) -> Termination {
+    if fx == 0.0 {
+        return Termination::RootFound;
+    }
+    let radius = radius.max(2.0 * x.abs().max(1.0));
+    let mut d = width
+        .max(4.0 * f64::EPSILON * x.abs())
+        .max(opts.xtol)
+        .max(f64::MIN_POSITIVE.sqrt());
+    while d.is_finite() && d <= radius {
+        let (mut seen, mut larger) = (false, true);
+        for y in [x - d, x + d] {
+            let fy = c.f(y);
+            if fy.is_finite() {
+                seen = true;
+                larger &= fy.abs() > fx.abs();
+            }
+        }
+        if seen && larger {
+            return Termination::RootFound;
+        }
+        d *= 8.0;
+    }
+    if fx.abs() <= opts.ftol {
+        Termination::NotARoot
+    } else {
+        Termination::Discontinuity
     }
 }
 
@@ -95,10 +152,10 @@ pub fn solve_scalar(
         ScalarMethod::Brent => {
             let found = match bracket {
                 Some((a, b)) => {
-                    if a.is_nan() || b.is_nan() || a >= b {
+                    if !a.is_finite() || !b.is_finite() || a >= b {
                         return Err(Error::invalid(
                             "bracket",
-                            format!("need a < b, got [{a}, {b}]"),
+                            format!("need finite a < b, got [{a}, {b}]"),
                         ));
                     }
                     let (fa, fb) = (c.f(a), c.f(b));
@@ -127,15 +184,15 @@ pub fn solve_scalar(
                     fx,
                     0,
                     &c,
-                    RootTermination::NoBracket,
+                    Termination::NoBracket,
                 ));
             };
-            Ok(brent(&mut c, a, fa, b, fb, opts))
+            Ok(brent(&mut c, (a, fa), (b, fb), opts))
         }
         ScalarMethod::Newton if eq.df.is_none() => {
             Err(Error::invalid("method newton", "needs the derivative"))
         }
-        ScalarMethod::Newton | ScalarMethod::Secant => Ok(safeguarded(&mut c, x0, method, opts)),
+        ScalarMethod::Newton | ScalarMethod::Secant => safeguarded(&mut c, x0, method, opts),
     }
 }
 
@@ -145,23 +202,43 @@ fn safeguarded(
     x0: f64,
     method: ScalarMethod,
     opts: &RootOptions,
-) -> RootReport {
+) -> Result<RootReport> {
     let name = if method == ScalarMethod::Newton {
         "newton"
     } else {
         "secant"
     };
+    let limits = Limits::new(opts);
     let mut x = x0;
     let mut fx = c.f(x);
+    if !fx.is_finite() {
+        return Err(Error::NonFinite {
+            what: "f at x0".into(),
+            at: vec![x0],
+        });
+    }
+    // The span of the points where f has been finite (the certificate probes that far).
+    let mut seen = (x, x);
     let mut prev: Option<(f64, f64)> = None;
     // A sign change seen so far: (a, f(a), b, f(b)) with f(a) f(b) < 0.
     let mut bracket: Option<(f64, f64, f64, f64)> = None;
-    for k in 0..opts.max_iter {
-        if !fx.is_finite() {
-            return scalar_report(name, x, fx, k, c, RootTermination::NotFinite);
-        }
+    let mut k = 0;
+    loop {
         if fx.abs() <= opts.ftol {
-            return scalar_report(name, x, fx, k, c, RootTermination::Residual);
+            let t = certify(c, (x, fx), 0.0, seen.1 - seen.0, opts);
+            return Ok(scalar_report(name, x, fx, k, c, t));
+        }
+        if let Some((a, fa, b, fb)) = bracket.filter(|&(a, _, b, _)| narrow(a, b, opts.xtol)) {
+            let best = if fa.abs() <= fb.abs() {
+                (a, fa)
+            } else {
+                (b, fb)
+            };
+            let t = certify(c, best, (b - a).abs(), seen.1 - seen.0, opts);
+            return Ok(scalar_report(name, best.0, best.1, k, c, t));
+        }
+        if let Some(t) = limits.reached(k, c.f) {
+            return Ok(scalar_report(name, x, fx, k, c, t));
         }
         let slope = match (method, prev) {
             (ScalarMethod::Newton, _) => c.df(x),
@@ -180,21 +257,24 @@ fn safeguarded(
         if let Some((a, _, b, _)) = bracket {
             let (lo, hi) = (a.min(b), a.max(b));
             if !step.is_finite() || !(lo..=hi).contains(&(x + step)) {
-                step = 0.5 * (lo + hi) - x; // bisect inside the known sign change
+                step = (0.5 * lo + 0.5 * hi) - x; // bisect inside the known sign change
             }
         }
         if !step.is_finite() {
             let t = if slope == 0.0 {
-                RootTermination::SingularJacobian
+                Termination::SingularJacobian
             } else {
-                RootTermination::NotFinite
+                Termination::ObjectiveNotFinite
             };
-            return scalar_report(name, x, fx, k, c, t);
+            return Ok(scalar_report(name, x, fx, k, c, t));
         }
         let mut accepted = None;
         for _ in 0..30 {
             let xt = x + step;
             let ft = c.f(xt);
+            if ft.is_finite() {
+                seen = (seen.0.min(xt), seen.1.max(xt));
+            }
             if ft.is_finite() && (ft.abs() < fx.abs() || bracket.is_some()) {
                 accepted = Some((xt, ft));
                 break;
@@ -204,8 +284,9 @@ fn safeguarded(
             }
             step *= 0.5;
         }
+        k += 1;
         let Some((xt, ft)) = accepted else {
-            return scalar_report(name, x, fx, k, c, RootTermination::NoProgress);
+            return Ok(scalar_report(name, x, fx, k, c, Termination::NoProgress));
         };
         bracket = match bracket {
             // Keep the sign change: xt replaces the end whose value has the same sign.
@@ -214,45 +295,34 @@ fn safeguarded(
             None if ft * fx < 0.0 => Some((x, fx, xt, ft)),
             None => None,
         };
-        prev = Some((x, fx));
-        if xt == x {
-            let t = if fx.abs() <= opts.ftol.sqrt() {
-                RootTermination::Residual
-            } else {
-                RootTermination::NoProgress
-            };
-            return scalar_report(name, x, fx, k + 1, c, t);
+        if xt == x && bracket.is_none_or(|(a, _, b, _)| !narrow(a, b, opts.xtol)) {
+            return Ok(scalar_report(name, x, fx, k, c, Termination::NoProgress));
         }
-        x = xt;
-        fx = ft;
+        prev = Some((x, fx));
+        (x, fx) = (xt, ft);
     }
-    scalar_report(
-        name,
-        x,
-        fx,
-        opts.max_iter,
-        c,
-        RootTermination::MaxIterations,
-    )
 }
 
-/// Brent's `zeroin` on [a, b] with f(a) f(b) ≤ 0.
+/// Brent's `zeroin` on [a, b] with f(a) f(b) ≤ 0. Midpoints and differences are formed as
+/// ½b − ½a so that a bracket near ±f64::MAX does not overflow; a non-finite interpolation step
+/// falls back to bisection.
 fn brent(
     c: &mut Count<'_, '_>,
-    mut a: f64,
-    mut fa: f64,
-    mut b: f64,
-    mut fb: f64,
+    (mut a, mut fa): (f64, f64),
+    (mut b, mut fb): (f64, f64),
     opts: &RootOptions,
 ) -> RootReport {
+    let span = (b - a).abs();
     if fa == 0.0 {
-        return scalar_report("brent", a, fa, 0, c, RootTermination::Residual);
+        return scalar_report("brent", a, fa, 0, c, Termination::RootFound);
     }
+    let limits = Limits::new(opts);
     let (mut cc, mut fc) = (a, fa);
     let (mut d, mut e) = (b - a, b - a);
-    for k in 0..opts.max_iter {
+    let mut k = 0;
+    loop {
         if fb == 0.0 {
-            return scalar_report("brent", b, fb, k, c, RootTermination::Residual);
+            return scalar_report("brent", b, fb, k, c, Termination::RootFound);
         }
         if fb.signum() == fc.signum() {
             (cc, fc) = (a, fa);
@@ -263,13 +333,13 @@ fn brent(
             (a, fa, b, fb, cc, fc) = (b, fb, cc, fc, b, fb);
         }
         let tol = 2.0 * f64::EPSILON * b.abs() + 0.5 * opts.xtol;
-        let m = 0.5 * (cc - b);
+        let m = 0.5 * cc - 0.5 * b;
         if m.abs() <= tol || fb.abs() <= opts.ftol {
-            let t = if fb.abs() <= opts.ftol {
-                RootTermination::Residual
-            } else {
-                RootTermination::Bracket
-            };
+            let width = if m.abs() <= tol { (cc - b).abs() } else { 0.0 };
+            let t = certify(c, (b, fb), width, span, opts);
+            return scalar_report("brent", b, fb, k, c, t);
+        }
+        if let Some(t) = limits.reached(k, c.f) {
             return scalar_report("brent", b, fb, k, c, t);
         }
         if e.abs() >= tol && fa.abs() > fb.abs() {
@@ -288,7 +358,7 @@ fn brent(
             } else {
                 p = -p;
             }
-            if 2.0 * p < (3.0 * m * q - (tol * q).abs()).min((e * q).abs()) {
+            if 2.0 * p < (3.0 * m * q - (tol * q).abs()).min((e * q).abs()) && (p / q).is_finite() {
                 e = d;
                 d = p / q;
             } else {
@@ -302,13 +372,6 @@ fn brent(
         (a, fa) = (b, fb);
         b += if d.abs() > tol { d } else { tol.copysign(m) };
         fb = c.f(b);
+        k += 1;
     }
-    scalar_report(
-        "brent",
-        b,
-        fb,
-        opts.max_iter,
-        c,
-        RootTermination::MaxIterations,
-    )
 }

@@ -2,9 +2,11 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::{RootOptions, RootReport, RootTermination};
+use super::report::Limits;
+use super::{RootOptions, RootReport};
 use crate::error::{Error, Result};
 use crate::linalg;
+use crate::solve::Termination;
 
 /// System methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,14 +98,15 @@ pub fn solve_system(
     let mut x = x0.to_vec();
     let mut fx = c.f(&x);
     let report =
-        |x: Vec<f64>, fx: &[f64], k: usize, c: &SysCount<'_, '_>, t: RootTermination| RootReport {
+        |x: Vec<f64>, fx: &[f64], k: usize, c: &SysCount<'_, '_>, t: Termination| RootReport {
             method: name,
             x,
             residual_norm: inf_norm(fx),
             iterations: k,
             evaluations: c.f,
             jacobian_evaluations: c.j,
-            converged: t.certifies(),
+            // The certificate, checked on F at the returned x.
+            converged: t == Termination::RootFound && inf_norm(fx) <= opts.ftol,
             termination: t,
         };
     if fx.iter().any(|v| !v.is_finite()) {
@@ -114,12 +117,17 @@ pub fn solve_system(
     }
     let mut j = c.jac(&x, &fx);
     let mut fresh = true;
-    for k in 0..opts.max_iter {
+    let limits = Limits::new(opts);
+    let mut k = 0;
+    loop {
         if inf_norm(&fx) <= opts.ftol {
-            return Ok(report(x, &fx, k, &c, RootTermination::Residual));
+            return Ok(report(x, &fx, k, &c, Termination::RootFound));
+        }
+        if let Some(t) = limits.reached(k, c.f) {
+            return Ok(report(x, &fx, k, &c, t));
         }
         if j.iter().any(|v| !v.is_finite()) {
-            return Ok(report(x, &fx, k, &c, RootTermination::NotFinite));
+            return Ok(report(x, &fx, k, &c, Termination::ObjectiveNotFinite));
         }
         let neg_f: Vec<f64> = fx.iter().map(|v| -v).collect();
         let (p, singular) = match j.clone().lu().solve(&DVector::from_column_slice(&neg_f)) {
@@ -189,14 +197,15 @@ pub fn solve_system(
             }
             let jtf = j.transpose() * DVector::from_column_slice(&fx);
             let t = if stationary || jtf.norm() <= 1e-8 * j.norm() * fnorm {
-                RootTermination::LocalMinimumNotRoot
+                Termination::NotARoot
             } else if singular {
-                RootTermination::SingularJacobian
+                Termination::SingularJacobian
             } else {
-                RootTermination::NoProgress
+                Termination::NoProgress
             };
             return Ok(report(x, &fx, k, &c, t));
         };
+        k += 1;
         let s: Vec<f64> = xt.iter().zip(&x).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = ft.iter().zip(&fx).map(|(a, b)| a - b).collect();
         x = xt;
@@ -214,11 +223,4 @@ pub fn solve_system(
             }
         }
     }
-    Ok(report(
-        x,
-        &fx,
-        opts.max_iter,
-        &c,
-        RootTermination::MaxIterations,
-    ))
 }
