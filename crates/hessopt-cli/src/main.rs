@@ -23,6 +23,33 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Largest formula or point file read through @FILE, in MiB.
+    #[arg(
+        long,
+        global = true,
+        allow_negative_numbers = true,
+        default_value_t = 64,
+        value_name = "MIB"
+    )]
+    max_formula_mb: u64,
+    /// Largest CSV table read, in MiB.
+    #[arg(
+        long,
+        global = true,
+        allow_negative_numbers = true,
+        default_value_t = 4096,
+        value_name = "MIB"
+    )]
+    max_table_mb: u64,
+    /// Largest dense matrix (Hessian, Jacobian, covariance) computed, in MiB.
+    #[arg(
+        long,
+        global = true,
+        allow_negative_numbers = true,
+        default_value_t = 1024,
+        value_name = "MIB"
+    )]
+    max_dense_mb: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,10 +120,19 @@ fn main() -> ExitCode {
                 }
                 _ => {}
             }
-            eprintln!("{}", one_line(&e.to_string()));
+            output::error_line(&one_line(&e.to_string()));
             return ExitCode::from(2);
         }
     };
+    use hessopt::limits::{Limit, set};
+    let mib = |v: u64| v.saturating_mul(1 << 20);
+    set(
+        Limit::FormulaFile,
+        mib(cli.max_formula_mb),
+        "--max-formula-mb",
+    );
+    set(Limit::TableFile, mib(cli.max_table_mb), "--max-table-mb");
+    set(Limit::DenseMatrix, mib(cli.max_dense_mb), "--max-dense-mb");
     let result = match cli.command {
         Command::Gradient(a) => commands::gradient::run(&a),
         Command::Hessian(a) => commands::hessian::run(&a),
@@ -111,7 +147,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(out) => {
-            print!("{}", out.text);
+            output::print_or_quit(&out.text);
             if out.converged == Some(false) {
                 ExitCode::from(1)
             } else {
@@ -119,7 +155,7 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            output::error_line(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }

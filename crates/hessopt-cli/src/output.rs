@@ -21,6 +21,26 @@ impl Output {
     }
 }
 
+/// Writes `text` to stdout; when the reader has gone (`hessopt ... | head -1`) the run ends
+/// quietly with exit 0 instead of panicking on the broken pipe.
+pub fn print_or_quit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        error_line(&format!("error: cannot write to standard output: {e}"));
+        std::process::exit(2);
+    }
+}
+
+/// Writes one error line to stderr, ignoring a closed stderr (no panic on a broken pipe).
+pub fn error_line(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// A report built field by field.
 pub struct Report {
     json: bool,

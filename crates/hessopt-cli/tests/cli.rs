@@ -446,7 +446,7 @@ fn minimize_bounds_trace_and_bad_input() {
     );
     fails_with(
         &["minimize", "x^2", "--x0=1", "--max-iter", "0"],
-        "max_iter",
+        "invalid --max-iter",
     );
 }
 
@@ -745,7 +745,7 @@ fn least_squares_commands() {
         &["lstsq", &dir.join("bad.csv").display().to_string(), &b],
         "'x' is not a finite number",
     );
-    fails_with(&["lstsq", &a, &b, "--max-norm", "-1"], "invalid max-norm");
+    fails_with(&["lstsq", &a, &b, "--max-norm", "-1"], "invalid --max-norm");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -1072,7 +1072,7 @@ fn exit_codes_usage_and_hints() {
     assert_eq!(none.status.code(), Some(2));
     let usage = String::from_utf8_lossy(&none.stderr);
     assert!(
-        usage.contains("Usage: hessopt <COMMAND>") && usage.contains("Exit codes:"),
+        usage.contains("Usage: hessopt [OPTIONS] <COMMAND>") && usage.contains("Exit codes:"),
         "{usage}"
     );
     let help = succeeds(&["--help"]);

@@ -66,6 +66,26 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// An input or a result over one of the size limits of [`crate::limits`].
+    #[error("{what} is {size}, over the limit of {limit} (raise it with {raise})")]
+    TooLarge {
+        /// What was read or would be allocated, e.g. "formula file big.txt".
+        what: String,
+        /// Its size, e.g. "2.98 GiB" or "more than 64 MiB".
+        size: String,
+        /// The limit, e.g. "64 MiB".
+        limit: String,
+        /// How the limit is raised, as the front end names it.
+        raise: String,
+    },
+    /// A file could not be written.
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The path as given.
+        path: String,
+        /// The reason.
+        message: String,
+    },
     /// A file could not be read or parsed.
     #[error("cannot read {path}: {message}")]
     Io {

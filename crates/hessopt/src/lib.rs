@@ -77,6 +77,8 @@ pub mod dual;
 mod error;
 pub mod expr;
 pub mod fit;
+pub mod input;
+pub mod limits;
 mod linalg;
 pub mod problem;
 pub mod problems;

@@ -12,7 +12,7 @@ use hessopt::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use plotters::prelude::*;
 
-use super::plot::{PALETTE, draw_error};
+use super::plot::{PALETTE, check_svg_path, draw_error};
 use serde_json::{Value, json};
 
 /// scipy's counts on the same 35 problems (see `bench/scipy_mgh.py` for how they were made).
@@ -28,7 +28,7 @@ pub struct BenchArgs {
     )]
     pub methods: String,
     /// Only the first N problems (quick runs).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub problems: Option<usize>,
     /// Write the performance profile to this SVG file.
     #[arg(long)]
@@ -121,6 +121,9 @@ fn run_text(args: &BenchArgs) -> Result<String> {
             "--problems",
             format!("{count} is not in 1..=35"),
         ));
+    }
+    if let Some(path) = &args.out {
+        check_svg_path(path)?;
     }
     let show = !args.json && std::io::stdout().is_terminal();
     let bar = if show {

@@ -16,6 +16,7 @@ pub fn run(args: &PointArgs) -> Result<Output> {
     let (d, numeric) = match args.method {
         DiffMethod::Exact => (f.hessian(&x)?, None),
         DiffMethod::Numeric => {
+            hessopt::limits::check_dense(x.len(), x.len(), "Hessian")?;
             let e = diff::hessian(&|p: &[f64]| f.value(p).unwrap_or(f64::NAN), &x)?;
             let d = Derivatives {
                 value: e.value,

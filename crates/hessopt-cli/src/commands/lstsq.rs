@@ -1,6 +1,7 @@
 //! `hessopt lstsq A.csv b.csv`: linear least squares, optionally norm-constrained.
 
 use clap::Args;
+use hessopt::limits::Limit;
 use hessopt::solve::lstsq;
 use hessopt::{Error, Result};
 use nalgebra::DMatrix;
@@ -29,7 +30,7 @@ fn read_rows(path: &str) -> Result<Vec<Vec<f64>>> {
         path: path.to_string(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
+    let text = hessopt::input::read_text(path, Limit::TableFile, "matrix file")?;
     let mut rows = Vec::new();
     for (i, line) in text
         .lines()
@@ -85,7 +86,15 @@ pub fn run(args: &LstsqArgs) -> Result<Output> {
             format!("{}: expected one value per line", args.b),
         ));
     }
-    let s = lstsq(&a, &b, args.max_norm)?;
+    let s = match args.max_norm {
+        Some(r) => lstsq(&a, &b, Some(r)).map_err(|e| match e {
+            Error::InvalidArgument { name, message } if name == "max-norm" => {
+                Error::invalid("--max-norm", message)
+            }
+            other => other,
+        })?,
+        None => lstsq(&a, &b, None)?,
+    };
     let mut out = Report::new(args.json);
     out.field("x", vec_text(&s.x), json!(s.x));
     out.field(

@@ -37,14 +37,14 @@ pub struct MinimizeArgs {
     #[arg(long)]
     pub method: Option<String>,
     /// Iteration limit.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub max_iter: Option<usize>,
     /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it (with
     /// --constraint: the same for the gradient of the Lagrangian).
-    #[arg(long, default_value_t = 1e-8)]
+    #[arg(long, default_value_t = 1e-8, allow_negative_numbers = true)]
     pub tol: f64,
     /// Seed for stochastic methods (sgd, sann).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     pub seed: u64,
     /// Lower bounds, one per variable ("-inf" for none).
     #[arg(long, allow_hyphen_values = true, value_name = "L1,L2,...")]
@@ -103,10 +103,13 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
     };
     check_point("x0", &x0, f.vars())?;
     let mut options = Options::default()
-        .with_g_tol(args.tol)?
+        .with_g_tol(args.tol)
+        .map_err(super::rename_option("--tol"))?
         .with_seed(args.seed);
     if let Some(m) = args.max_iter {
-        options = options.with_max_iter(m)?;
+        options = options
+            .with_max_iter(m)
+            .map_err(super::rename_option("--max-iter"))?;
     }
     if !args.constraint.is_empty() {
         return constrained(args, &f, &problem, &x0, &options);
@@ -138,9 +141,9 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
             vec_text(&i.x)
         );
         if json_mode {
-            eprintln!("{line}");
+            crate::output::error_line(&line);
         } else {
-            println!("{line}");
+            crate::output::print_or_quit(&format!("{line}\n"));
         }
         Control::Continue
     };

@@ -12,6 +12,7 @@ pub mod plot;
 pub mod root;
 
 use clap::{Args, ValueEnum};
+use hessopt::limits::Limit;
 use hessopt::{Error, Formula, FormulaSet, Result};
 
 /// How derivatives are computed.
@@ -54,24 +55,21 @@ pub struct PointArgs {
 }
 
 /// The formula text: the argument itself, the contents of the file named after '@', or standard
-/// input for `-` (or `@-`). In a file or on stdin, `#` starts a comment to the end of the line.
+/// input for `-` (or `@-`), at most `--max-formula-mb` (byte-order mark skipped, any line
+/// endings). In a file or on stdin, `#` starts a comment to the end of the line.
 pub fn formula_text(arg: &str) -> Result<String> {
-    let (source, read) = match arg {
-        "-" | "@-" => {
-            let mut text = String::new();
-            let read =
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text);
-            ("standard input", read)
-        }
+    let text = match arg {
+        "-" | "@-" => hessopt::input::read_limited(
+            std::io::stdin().lock(),
+            "standard input",
+            Limit::FormulaFile,
+            "formula on",
+        )?,
         _ => match arg.strip_prefix('@') {
-            Some(path) => (path, std::fs::read_to_string(path)),
+            Some(path) => hessopt::input::read_text(path, Limit::FormulaFile, "formula file")?,
             None => return Ok(arg.to_string()),
         },
     };
-    let text = read.map_err(|e| Error::Io {
-        path: source.to_string(),
-        message: e.to_string(),
-    })?;
     Ok(text
         .lines()
         .map(|l| l.split_once('#').map_or(l, |(code, _)| code))
@@ -79,11 +77,21 @@ pub fn formula_text(arg: &str) -> Result<String> {
         .join("\n"))
 }
 
-/// Parses a comma-separated list of numbers given to `--name`.
+/// Parses the numbers given to `--name`: comma separated, or @FILE with numbers separated by
+/// commas, spaces or newlines. An empty list is a point without coordinates (a constant formula).
 pub fn parse_numbers(name: &str, text: &str) -> Result<Vec<f64>> {
-    text.split(',')
-        .map(|s| {
-            let t = s.trim();
+    let tokens: Vec<String> = match text.strip_prefix('@') {
+        Some(_) => formula_text(text)?
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect(),
+        None if text.trim().is_empty() => Vec::new(),
+        None => text.split(',').map(|t| t.trim().to_string()).collect(),
+    };
+    tokens
+        .iter()
+        .map(|t| {
             t.parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
@@ -92,6 +100,15 @@ pub fn parse_numbers(name: &str, text: &str) -> Result<Vec<f64>> {
                 })
         })
         .collect()
+}
+
+/// Renames a library option in an [`Error::InvalidArgument`] to the CLI option that set it
+/// (`invalid g_tol` → `invalid --tol`).
+pub fn rename_option(option: &str) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::InvalidArgument { message, .. } => Error::invalid(option, message),
+        other => other,
+    }
 }
 
 pub fn split_vars(vars: &Option<String>) -> Option<Vec<&str>> {

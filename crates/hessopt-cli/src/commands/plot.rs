@@ -8,6 +8,8 @@ use hessopt::solve::{IterationInfo, Method, Options, minimize};
 use hessopt::{Error, Formula, Problem, Result};
 use plotters::prelude::*;
 
+use crate::output::num_short;
+
 use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
 
 /// Arguments of `plot`.
@@ -35,7 +37,7 @@ pub struct PlotArgs {
     #[arg(long, allow_hyphen_values = true, value_name = "XMIN,XMAX,YMIN,YMAX")]
     pub window: Option<String>,
     /// Number of contour levels.
-    #[arg(long, default_value_t = 18)]
+    #[arg(long, default_value_t = 18, allow_negative_numbers = true)]
     pub levels: usize,
     /// Lower bounds, one per variable (for lbfgsb and brent).
     #[arg(long, allow_hyphen_values = true, value_name = "L1,L2,...")]
@@ -44,7 +46,7 @@ pub struct PlotArgs {
     #[arg(long, allow_hyphen_values = true, value_name = "U1,U2,...")]
     pub upper: Option<String>,
     /// Iteration limit per method.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, allow_negative_numbers = true)]
     pub max_iter: usize,
 }
 
@@ -65,17 +67,48 @@ pub const PALETTE: [RGBColor; 12] = [
 ];
 
 /// Maps a plotters error to the one-line error naming the output file.
-pub fn draw_error<E: std::fmt::Debug>(path: &str) -> impl Fn(E) -> Error + '_ {
-    move |e| Error::Io {
+pub fn draw_error<E: std::fmt::Display>(path: &str) -> impl Fn(E) -> Error + '_ {
+    move |e| Error::Write {
         path: path.to_string(),
-        message: format!("drawing failed: {e:?}"),
+        message: e.to_string(),
     }
 }
 
-/// One method's run: name and iterates.
+/// Checks that `path` names an SVG file that can be written (plotters reports a failed write
+/// only after drawing, as Debug text): a missing directory is "cannot write PATH: reason".
+pub fn check_svg_path(path: &str) -> Result<()> {
+    let ext = std::path::Path::new(path)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    if let Some(ext) = ext.filter(|e| e != "svg") {
+        return Err(Error::invalid(
+            "--out",
+            format!("'{path}': only SVG is written, not {ext} (name the file .svg)"),
+        ));
+    }
+    std::fs::File::create(path).map_err(|e| Error::Write {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(())
+}
+
+/// One method's run: name, iterates, and whether it diverged (f unbounded below or not finite
+/// along the path): such a path is clipped at the window and labelled "diverged".
 struct Run {
     name: String,
     trace: Vec<IterationInfo>,
+    diverged: bool,
+}
+
+impl Run {
+    fn label(&self) -> String {
+        if self.diverged {
+            format!("{} (diverged)", self.name)
+        } else {
+            format!("{} ({} it.)", self.name, self.trace.len().saturating_sub(1))
+        }
+    }
 }
 
 pub fn run(args: &PlotArgs) -> Result<Output> {
@@ -112,65 +145,163 @@ fn run_text(args: &PlotArgs) -> Result<String> {
     )?;
     let options = Options::default()
         .with_trace(true)
-        .with_max_iter(args.max_iter)?;
+        .with_max_iter(args.max_iter)
+        .map_err(super::rename_option("--max-iter"))?;
+    let window = args.window.as_deref().map(parse_window).transpose()?;
+    check_svg_path(&args.out)?;
     let mut runs = Vec::new();
     for name in args.methods.split(',').map(str::trim) {
         let method = Method::from_name(name)?;
         let r = minimize(&problem, &x0, &method, &options)?;
+        let diverged = matches!(r.termination.as_str(), "unbounded" | "objective_not_finite")
+            || r.trace
+                .iter()
+                .any(|i| !i.value.is_finite() || i.x.iter().any(|v| !v.is_finite()));
         runs.push(Run {
             name: name.to_string(),
             trace: r.trace,
+            diverged,
         });
     }
     let title = text.trim();
     if args.convergence {
         convergence_plot(&args.out, title, &runs)?;
     } else {
-        let window = match &args.window {
-            Some(w) => {
-                let v = parse_numbers("window", w)?;
-                if v.len() != 4 || v[0] >= v[1] || v[2] >= v[3] {
-                    return Err(Error::invalid(
-                        "--window",
-                        "give xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax",
-                    ));
-                }
-                (v[0], v[1], v[2], v[3])
-            }
-            None => auto_window(&runs),
-        };
+        let window = window.unwrap_or_else(|| auto_window(&x0, &runs));
         contour_plot(&args.out, title, &f, &runs, window, args.levels)?;
     }
     let summary: Vec<String> = runs
         .iter()
         .map(|r| {
-            format!(
-                "{} ({} iterations)",
-                r.name,
-                r.trace.len().saturating_sub(1)
-            )
+            if r.diverged {
+                format!("{} (diverged)", r.name)
+            } else {
+                format!(
+                    "{} ({} iterations)",
+                    r.name,
+                    r.trace.len().saturating_sub(1)
+                )
+            }
         })
         .collect();
     Ok(format!("wrote {}: {}\n", args.out, summary.join(", ")))
 }
 
-/// The bounding box of all paths, widened by 15% and to a minimal span.
-fn auto_window(runs: &[Run]) -> (f64, f64, f64, f64) {
-    let pts = runs
-        .iter()
-        .flat_map(|r| r.trace.iter().map(|i| (i.x[0], i.x[1])));
-    let (mut x0, mut x1, mut y0, mut y1) = (
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-    );
-    for (x, y) in pts.filter(|(x, y)| x.is_finite() && y.is_finite()) {
-        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+/// `--window`: four finite numbers whose spans are finite and resolvable (the grid needs 110
+/// distinct points across each).
+fn parse_window(text: &str) -> Result<Window> {
+    let v = parse_numbers("window", text)?;
+    if v.len() != 4 || v[0] >= v[1] || v[2] >= v[3] {
+        return Err(Error::invalid(
+            "--window",
+            "give xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax",
+        ));
     }
-    let span = |a: f64, b: f64| ((b - a) * 0.15).max(0.1 * a.abs().max(b.abs()).max(1.0));
-    let (dx, dy) = (span(x0, x1), span(y0, y1));
-    (x0 - dx, x1 + dx, y0 - dy, y1 + dy)
+    for (axis, lo, hi) in [("x", v[0], v[1]), ("y", v[2], v[3])] {
+        let span = hi - lo;
+        if !span.is_finite() {
+            return Err(Error::invalid(
+                "--window",
+                format!(
+                    "the {axis} span from {} to {} overflows: give a finite width and height",
+                    num_short(lo),
+                    num_short(hi)
+                ),
+            ));
+        }
+        if span <= 1e-10 * lo.abs().max(hi.abs()) {
+            return Err(Error::invalid(
+                "--window",
+                format!(
+                    "the {axis} span from {} to {} is too narrow to draw at this magnitude",
+                    num_short(lo),
+                    num_short(hi)
+                ),
+            ));
+        }
+    }
+    Ok((v[0], v[1], v[2], v[3]))
+}
+
+/// A plot window xmin, xmax, ymin, ymax.
+type Window = (f64, f64, f64, f64);
+
+/// The bounding box of the start and the paths that did not diverge, widened by 15% and to a
+/// minimal span; diverged paths count only within ten times that box's size of the start (the
+/// rest is clipped). Spans stay finite at any magnitude.
+fn auto_window(x0: &[f64], runs: &[Run]) -> Window {
+    let finite = |p: &IterationInfo| p.x.iter().all(|v| v.is_finite());
+    let bbox = |pts: &mut dyn Iterator<Item = (f64, f64)>| {
+        pts.fold((x0[0], x0[0], x0[1], x0[1]), |(a, b, c, d), (x, y)| {
+            (a.min(x), b.max(x), c.min(y), d.max(y))
+        })
+    };
+    let steady = bbox(&mut runs.iter().filter(|r| !r.diverged).flat_map(|r| {
+        r.trace
+            .iter()
+            .filter(|p| finite(p))
+            .map(|p| (p.x[0], p.x[1]))
+    }));
+    // Half-spans and centres as a/2 ± b/2, which cannot overflow.
+    let half = |a: f64, b: f64| b / 2.0 - a / 2.0;
+    let reach = 10.0
+        * [
+            1.0,
+            x0[0].abs(),
+            x0[1].abs(),
+            half(steady.0, steady.1),
+            half(steady.2, steady.3),
+        ]
+        .into_iter()
+        .fold(0.0f64, f64::max);
+    let near = |p: &&IterationInfo| {
+        (p.x[0] / 2.0 - x0[0] / 2.0).abs() <= reach / 2.0
+            && (p.x[1] / 2.0 - x0[1] / 2.0).abs() <= reach / 2.0
+    };
+    let all = bbox(&mut runs.iter().flat_map(|r| {
+        r.trace
+            .iter()
+            .filter(|p| finite(p))
+            .filter(move |p| !r.diverged || near(p))
+            .map(|p| (p.x[0], p.x[1]))
+    }));
+    let widen = |a: f64, b: f64| {
+        let (mid, h) = (a / 2.0 + b / 2.0, half(a, b));
+        let h = (h * 1.15).max(0.1 * a.abs().max(b.abs()).max(1.0));
+        let (mid, h) = (mid.clamp(-1e307, 1e307), h.min(1e307));
+        (mid - h, mid + h)
+    };
+    let ((xa, xb), (ya, yb)) = (widen(all.0, all.1), widen(all.2, all.3));
+    (xa, xb, ya, yb)
+}
+
+/// The part of the segment p → q inside the window, if any: both ends inside as they are; one
+/// end outside replaced by the border crossing (computed from a direction scaled to unit size,
+/// so points at ±1e308 do not overflow); both ends outside or a non-finite end: nothing.
+fn clip(p: (f64, f64), q: (f64, f64), w: Window) -> Option<[(f64, f64); 2]> {
+    let inside = |a: (f64, f64)| a.0 >= w.0 && a.0 <= w.1 && a.1 >= w.2 && a.1 <= w.3;
+    let (ip, iq) = (inside(p), inside(q));
+    if ip && iq {
+        return Some([p, q]);
+    }
+    if !(ip || iq) || ![p.0, p.1, q.0, q.1].iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    let (a, b) = if ip { (p, q) } else { (q, p) };
+    let d = (b.0 / 2.0 - a.0 / 2.0, b.1 / 2.0 - a.1 / 2.0);
+    let m = d.0.abs().max(d.1.abs());
+    let d = (d.0 / m, d.1 / m);
+    let exit = |a: f64, d: f64, lo: f64, hi: f64| match d {
+        d if d > 0.0 => (hi - a) / d,
+        d if d < 0.0 => (lo - a) / d,
+        _ => f64::INFINITY,
+    };
+    let t = exit(a.0, d.0, w.0, w.1).min(exit(a.1, d.1, w.2, w.3));
+    let e = (
+        (a.0 + t * d.0).clamp(w.0, w.1),
+        (a.1 + t * d.1).clamp(w.2, w.3),
+    );
+    Some(if ip { [a, e] } else { [e, a] })
 }
 
 /// Contour levels: log-spaced above the grid minimum when values span several decades, else
@@ -332,29 +463,34 @@ fn contour_plot(
             )
             .map_err(&err)?;
     }
+    let window = (x0, x1, y0, y1);
+    let inside = |p: &(f64, f64)| clip(*p, *p, window).is_some();
     for (k, run) in runs.iter().enumerate() {
         let color = PALETTE[k % PALETTE.len()];
-        let pts: Vec<(f64, f64)> = run
-            .trace
-            .iter()
-            .map(|i| (i.x[0], i.x[1]))
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
+        let pts: Vec<(f64, f64)> = run.trace.iter().map(|i| (i.x[0], i.x[1])).collect();
+        let segments: Vec<[(f64, f64); 2]> = pts
+            .windows(2)
+            .filter_map(|s| clip(s[0], s[1], window))
             .collect();
         chart
-            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+            .draw_series(
+                segments
+                    .into_iter()
+                    .map(|s| PathElement::new(s.to_vec(), color.stroke_width(2))),
+            )
             .map_err(&err)?
-            .label(format!(
-                "{} ({} it.)",
-                run.name,
-                pts.len().saturating_sub(1)
-            ))
+            .label(run.label())
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
             });
         chart
-            .draw_series(pts.iter().map(|p| Circle::new(*p, 2, color.filled())))
+            .draw_series(
+                pts.iter()
+                    .filter(|p| inside(p))
+                    .map(|p| Circle::new(*p, 2, color.filled())),
+            )
             .map_err(&err)?;
-        if let Some(last) = pts.last() {
+        if let Some(last) = pts.last().filter(|p| inside(p)) {
             chart
                 .draw_series(std::iter::once(Cross::new(*last, 7, color.stroke_width(2))))
                 .map_err(&err)?;
@@ -382,19 +518,26 @@ fn contour_plot(
     Ok(())
 }
 
+/// f − f_best per iteration, f_best over the runs that did not diverge; a diverged run is drawn
+/// until it leaves the range (below f_best or above the others' largest gap).
 fn convergence_plot(path: &str, title: &str, runs: &[Run]) -> Result<()> {
-    let best = runs
-        .iter()
+    let steady = || runs.iter().filter(|r| !r.diverged);
+    let best = steady()
         .flat_map(|r| r.trace.iter().map(|i| i.value))
         .filter(|v| v.is_finite())
         .fold(f64::INFINITY, f64::min);
-    let gap = |v: f64| (v - best).max(1e-17);
+    if !best.is_finite() {
+        return Err(Error::invalid(
+            "plot",
+            "every method diverged (f unbounded below or not finite along its path): there is no f_best to plot against; try other --methods or --x0, or a contour plot",
+        ));
+    }
+    let gap = |v: f64| (v - best).clamp(1e-17, f64::MAX);
     let iters = runs.iter().map(|r| r.trace.len()).max().unwrap_or(1).max(2) as f64;
-    let top = runs
-        .iter()
+    let top = steady()
         .flat_map(|r| r.trace.iter().map(|i| gap(i.value)))
-        .filter(|v| v.is_finite())
         .fold(1e-16, f64::max);
+    let top = (top * 10.0).min(f64::MAX);
     let err = draw_error(path);
     let root = SVGBackend::new(path, (820, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(&err)?;
@@ -403,7 +546,7 @@ fn convergence_plot(path: &str, title: &str, runs: &[Run]) -> Result<()> {
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(65)
-        .build_cartesian_2d(0f64..iters, (1e-17f64..top * 10.0).log_scale())
+        .build_cartesian_2d(0f64..iters, (1e-17f64..top).log_scale())
         .map_err(&err)?;
     chart
         .configure_mesh()
@@ -418,12 +561,17 @@ fn convergence_plot(path: &str, title: &str, runs: &[Run]) -> Result<()> {
         let pts: Vec<(f64, f64)> = run
             .trace
             .iter()
+            .take_while(|i| !run.diverged || (i.value >= best && gap(i.value) <= top))
             .map(|i| (i.iteration as f64, gap(i.value)))
             .collect();
         chart
             .draw_series(LineSeries::new(pts, color.stroke_width(2)))
             .map_err(&err)?
-            .label(run.name.as_str())
+            .label(if run.diverged {
+                run.label()
+            } else {
+                run.name.clone()
+            })
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
             });

@@ -32,7 +32,7 @@ pub struct RootArgs {
     #[arg(long)]
     pub method: Option<String>,
     /// Residual tolerance on the largest |F_i|.
-    #[arg(long, default_value_t = 1e-12)]
+    #[arg(long, default_value_t = 1e-12, allow_negative_numbers = true)]
     pub tol: f64,
     /// Print one JSON object instead of text.
     #[arg(long)]

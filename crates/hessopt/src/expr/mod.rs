@@ -290,9 +290,11 @@ impl Formula {
         Ok(self.tape.hessian_columns(x, k, ws, grad, out))
     }
 
-    /// Value, gradient and Hessian, exact to rounding; an error when any entry is not finite.
+    /// Value, gradient and Hessian, exact to rounding; an error when any entry is not finite, or
+    /// when the dense n × n matrix is over [`crate::limits::Limit::DenseMatrix`].
     pub fn hessian(&self, x: &[f64]) -> Result<Derivatives> {
         let n = self.dim();
+        crate::limits::check_dense(n, n, "Hessian")?;
         let mut g = vec![0.0; n];
         let mut h = vec![0.0; n * n];
         let f = self.hessian_with(x, &mut Workspace::default(), &mut g, &mut h)?;

@@ -1,6 +1,7 @@
 //! Reading data tables: CSV with a header row, numeric cells, clear errors.
 
 use crate::error::{Error, Result};
+use crate::limits::Limit;
 
 /// A numeric data table, column by column.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,17 +25,17 @@ impl Data {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// Reads a CSV file (comma separated, header row, numbers; blank lines skipped).
+    /// Reads a CSV file (comma separated, header row, numbers; blank lines skipped), at most
+    /// [`Limit::TableFile`] bytes, through [`crate::input::read_text`] (byte-order mark skipped,
+    /// LF, CRLF or CR line endings).
     pub fn read_csv(path: &str) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
+        let text = crate::input::read_text(path, Limit::TableFile, "data table")?;
         Self::parse_csv(&text, path)
     }
 
     /// Parses CSV text; `source` names it in errors.
     pub fn parse_csv(text: &str, source: &str) -> Result<Self> {
+        let text = &crate::input::normalize(text);
         let bad = |message: String| Error::Io {
             path: source.to_string(),
             message,
@@ -54,6 +55,15 @@ impl Data {
             .collect();
         if let Some(c) = columns.iter().find(|c| c.is_empty()) {
             return Err(bad(format!("empty column name in the header ({c:?})")));
+        }
+        for (k, c) in columns.iter().enumerate() {
+            if let Some(j) = columns[..k].iter().position(|d| d == c) {
+                return Err(bad(format!(
+                    "column '{c}' appears twice in the header (columns {} and {})",
+                    j + 1,
+                    k + 1
+                )));
+            }
         }
         let mut values = vec![Vec::new(); columns.len()];
         for (lineno, line) in lines {
@@ -119,5 +129,11 @@ mod tests {
             e("x,y\n"),
             "cannot read t.csv: no data rows after the header"
         );
+        assert_eq!(
+            e("x,y,x\n1,2,3\n"),
+            "cannot read t.csv: column 'x' appears twice in the header (columns 1 and 3)"
+        );
+        let d = Data::parse_csv("\u{feff}x,y\r1,2\r3,4", "t.csv").unwrap();
+        assert_eq!((d.columns[0].as_str(), d.rows()), ("x", 2));
     }
 }

@@ -46,6 +46,7 @@ pub struct OptimumCurvature {
 pub fn curvature_at(problem: &Problem<'_>, x: &[f64]) -> Result<OptimumCurvature> {
     let n = problem.dim();
     crate::Error::check_dim("point", n, x.len())?;
+    crate::limits::check_dense(n, n, "Hessian")?;
     let mut h = DMatrix::zeros(n, n);
     let mut error = None;
     let mut g = vec![0.0; n];

@@ -86,6 +86,7 @@ pub(crate) struct QuasiNewtonState {
 impl Solver for QuasiNewtonState {
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
+        crate::limits::check_dense(n, n, "inverse Hessian approximation")?;
         self.h = DMatrix::identity(n, n);
         start_with_gradient(ev, it)
     }

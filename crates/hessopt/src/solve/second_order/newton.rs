@@ -54,6 +54,7 @@ pub(crate) struct NewtonState {
 impl Solver for NewtonState {
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
+        crate::limits::check_dense(n, n, "Hessian")?;
         self.h = DMatrix::zeros(n, n);
         start_with_gradient(ev, it)
     }

@@ -55,6 +55,7 @@ pub(crate) struct Sr1State {
 impl Solver for Sr1State {
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
+        crate::limits::check_dense(n, n, "SR1 Hessian approximation")?;
         self.b = DMatrix::identity(n, n);
         start_with_gradient(ev, it)
     }

@@ -201,6 +201,7 @@ pub(crate) struct TrustRegionState {
 impl Solver for TrustRegionState {
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
+        crate::limits::check_dense(n, n, "Hessian")?;
         self.h = DMatrix::zeros(n, n);
         start_with_gradient(ev, it)
     }
