@@ -57,7 +57,7 @@ enum Command {
     /// Value and gradient of a formula at a point.
     Gradient(commands::PointArgs),
     /// Value, gradient, Hessian, eigenvalues and classification of the point.
-    Hessian(commands::PointArgs),
+    Hessian(commands::hessian::HessianArgs),
     /// Values and Jacobian of formulas separated by ';'.
     Jacobian(commands::PointArgs),
     /// Minimize a formula.

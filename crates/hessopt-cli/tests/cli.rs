@@ -1180,3 +1180,45 @@ fn formulas_from_files_with_comments_and_from_stdin() {
     fails_with(&["gradient", "foo(x)", "--at=1"], "(known: sin, cos,");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Long vectors: an indexed sum whose length comes from a point in a file, the sparse Hessian as
+/// triplets (extended Rosenbrock: 2 × 2 blocks [[1200a² − 400b + 2, −400a], [−400a, 200]]), and a
+/// minimization from a start in a file.
+#[test]
+fn sparse_hessian_of_an_indexed_sum_from_a_point_file() {
+    let dir = std::env::temp_dir().join(format!("hessopt-sparse-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let at = dir.join("x.txt");
+    let n = 200;
+    let x: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
+    let text: Vec<String> = x.iter().map(|v| format!("{v}")).collect();
+    std::fs::write(&at, format!("# start\n{}\n", text.join("\n"))).unwrap();
+    let at_arg = format!("--at=@{}", at.display());
+    let src = "sum(i = 1..len(x)/2, 100*(x[2*i] - x[2*i-1]^2)^2 + (1 - x[2*i-1])^2)";
+    let v = json(&["hessian", src, &at_arg, "--sparse", "--json"]);
+    assert_eq!(v["pattern"]["nnz"], 2 * n);
+    assert_eq!(v["pattern"]["colors"], 2);
+    let h = &v["hessian"];
+    assert_eq!(h["nnz"], 2 * n);
+    let (rows, cols, values) = (floats(&h["rows"]), floats(&h["cols"]), floats(&h["values"]));
+    for ((r, c), val) in rows.iter().zip(&cols).zip(&values) {
+        let (r, c) = (*r as usize, *c as usize);
+        let (a, b) = (x[r.min(c) / 2 * 2], x[r.min(c) / 2 * 2 + 1]);
+        let want = match (r % 2, c % 2) {
+            (0, 0) => 1200.0 * a * a - 400.0 * b + 2.0,
+            (1, 1) => 200.0,
+            _ => -400.0 * a,
+        };
+        assert!(close(&[*val], &[want], 1e-14), "({r}, {c}) {val} vs {want}");
+    }
+    let text = succeeds(&["hessian", src, &at_arg, "--sparse"]);
+    assert!(text.contains("200 × 200, 400 stored entries, 2 colors"), "{text}");
+    let x0 = format!("--x0=@{}", at.display());
+    let m = json(&["minimize", src, &x0, "--method=newton", "--json"]);
+    assert_eq!(m["converged"], true);
+    assert!(floats(&m["x"]).iter().all(|v| (v - 1.0).abs() < 1e-6));
+    fails_with(&["hessian", src, "--at=@/nonexistent/x.txt", "--sparse"], "nonexistent");
+    std::fs::write(&at, "1, 2, zwei").unwrap();
+    fails_with(&["hessian", src, &at_arg], "'zwei' is not a finite number");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,14 +1,30 @@
 //! `hessopt hessian`: value, gradient, Hessian and what the Hessian says about the point.
 
-use super::{DiffMethod, PointArgs};
+use super::{DiffMethod, PointArgs, hessian_sparse};
 use crate::output::{
     Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
+use clap::Args;
 use hessopt::analysis::HessianAnalysis;
 use hessopt::{Derivatives, Result, diff};
 use serde_json::json;
 
-pub fn run(args: &PointArgs) -> Result<Output> {
+/// A formula, a point, and whether the Hessian is sparse.
+#[derive(Debug, Args)]
+pub struct HessianArgs {
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// The Hessian as a sparse matrix: its pattern from the formula, one Hessian-vector product
+    /// per color of a star coloring, entries as (row, column, value) triplets; no eigenvalues.
+    #[arg(long)]
+    pub sparse: bool,
+}
+
+pub fn run(args: &HessianArgs) -> Result<Output> {
+    if args.sparse {
+        return hessian_sparse::run(&args.point);
+    }
+    let args = &args.point;
     let (f, x) = args.formula()?;
     let mut r = Report::new(args.json);
     r.field("vars", f.vars().join(", "), json!(f.vars()));

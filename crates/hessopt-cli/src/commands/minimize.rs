@@ -10,7 +10,7 @@ use hessopt::solve::{
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
 
-use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
+use super::{check_point, formula_text, parse_formula, parse_numbers, with_bounds};
 use crate::output::{
     Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
@@ -22,7 +22,7 @@ pub struct MinimizeArgs {
     /// allowed) or - for standard input.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
-    /// Starting point, comma separated in variable order, e.g. --x0=-1.2,1 (not needed by brent,
+    /// Starting point, comma separated in variable order, e.g. --x0=-1.2,1, or @FILE (not needed by brent,
     /// which searches the interval --lower..--upper as R's optimize does).
     #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
     pub x0: Option<String>,
@@ -70,10 +70,12 @@ pub struct MinimizeArgs {
 
 pub fn run(args: &MinimizeArgs) -> Result<Output> {
     let text = formula_text(&args.expr)?;
-    let f = match split_vars(&args.vars) {
-        Some(v) => Formula::parse_with_vars(&text, &v)?,
-        None => Formula::parse(&text)?,
-    };
+    let given_x0 = args
+        .x0
+        .as_deref()
+        .map(|t| parse_numbers("x0", t))
+        .transpose()?;
+    let f = parse_formula(&text, &args.vars, given_x0.as_ref().map(Vec::len))?;
     let problem = with_bounds(
         Problem::from_formula(&f),
         args.lower.as_deref(),
@@ -83,8 +85,8 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         Some(name) => Method::from_name(name)?,
         None => Method::default_for(&problem),
     };
-    let x0 = match (&args.x0, &method, problem.bounds()) {
-        (Some(t), _, _) => parse_numbers("x0", t)?,
+    let x0 = match (given_x0, &method, problem.bounds()) {
+        (Some(x0), _, _) => x0,
         // Brent starts at the golden-section point of the interval whatever it is given.
         (None, Method::Brent(_), Some((lo, _))) if args.constraint.is_empty() => lo.to_vec(),
         (None, m, _) => {

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod fit;
 pub mod gradient;
 pub mod hessian;
+pub mod hessian_sparse;
 pub mod jacobian;
 pub mod lsq;
 pub mod lstsq;
@@ -40,7 +41,8 @@ pub struct PointArgs {
     /// @FILE to read it from a file ('#' comments allowed), or - for standard input.
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
-    /// The point, comma separated in variable order, e.g. --at=-1.2,1.
+    /// The point, comma separated in variable order, e.g. --at=-1.2,1, or @FILE (numbers
+    /// separated by commas, spaces or newlines). A vector's len(x) in the formula is taken from it.
     #[arg(long, allow_hyphen_values = true, value_name = "X1,X2,...")]
     pub at: String,
     /// Variable order, comma separated (default: natural order, x before y, x2 before x10).
@@ -111,6 +113,16 @@ pub fn rename_option(option: &str) -> impl Fn(Error) -> Error + '_ {
     }
 }
 
+/// The formula with the given variable order, else for a point of `n` entries when one is known
+/// (a vector's `len(x)` is taken from it), else in natural order.
+pub fn parse_formula(text: &str, vars: &Option<String>, n: Option<usize>) -> Result<Formula> {
+    match (split_vars(vars), n) {
+        (Some(v), _) => Formula::parse_with_vars(text, &v),
+        (None, Some(n)) => Formula::parse_for_point(text, n),
+        (None, None) => Formula::parse(text),
+    }
+}
+
 pub fn split_vars(vars: &Option<String>) -> Option<Vec<&str>> {
     vars.as_deref()
         .map(|v| v.split(',').map(str::trim).collect())
@@ -177,11 +189,8 @@ impl PointArgs {
     /// The formula and the point, checked against each other.
     pub fn formula(&self) -> Result<(Formula, Vec<f64>)> {
         let text = formula_text(&self.expr)?;
-        let f = match split_vars(&self.vars) {
-            Some(v) => Formula::parse_with_vars(&text, &v)?,
-            None => Formula::parse(&text)?,
-        };
         let x = parse_numbers("at", &self.at)?;
+        let f = parse_formula(&text, &self.vars, Some(x.len()))?;
         check_point("at", &x, f.vars())?;
         Ok((f, x))
     }

@@ -15,6 +15,11 @@ pub(crate) enum Token {
     LParen,
     RParen,
     Comma,
+    /// `[`, `]`, `=` and `..` of indexed sums `sum(i = 1..n, x[i])` (see `indexed`).
+    LBracket,
+    RBracket,
+    Equals,
+    DotDot,
 }
 
 impl Token {
@@ -30,6 +35,10 @@ impl Token {
             Token::LParen => "'('".into(),
             Token::RParen => "')'".into(),
             Token::Comma => "','".into(),
+            Token::LBracket => "'['".into(),
+            Token::RBracket => "']'".into(),
+            Token::Equals => "'='".into(),
+            Token::DotDot => "'..'".into(),
         }
     }
 }
@@ -60,9 +69,20 @@ pub(crate) fn tokenize(src: &str, base: usize) -> Result<Vec<(Token, usize)>> {
             b'(' => out.push((Token::LParen, pos)),
             b')' => out.push((Token::RParen, pos)),
             b',' => out.push((Token::Comma, pos)),
+            b'[' => out.push((Token::LBracket, pos)),
+            b']' => out.push((Token::RBracket, pos)),
+            b'=' => out.push((Token::Equals, pos)),
+            b'.' if bytes.get(i + 1) == Some(&b'.') => {
+                out.push((Token::DotDot, pos));
+                i += 1;
+            }
             b'0'..=b'9' | b'.' => {
                 let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                // A number ends before `..` (the range `1..n`).
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_digit()
+                        || (bytes[i] == b'.' && bytes.get(i + 1) != Some(&b'.')))
+                {
                     i += 1;
                 }
                 if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {

@@ -23,6 +23,7 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 
+mod indexed;
 mod lexer;
 mod parser;
 mod sparse_hessian;
@@ -110,49 +111,50 @@ pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 /// the text sorted in natural order ([`natural_cmp`]).
 fn ordered_table(
     vars: Option<&[&str]>,
+    lengths: &[(&str, usize)],
     first_pass: impl FnOnce(&mut VarTable) -> Result<()>,
 ) -> Result<VarTable> {
     if vars.is_some() {
         return var_table(vars);
     }
     let mut seen = var_table(None)?;
+    seen.lengths = lengths.iter().map(|&(v, n)| (v.to_string(), n)).collect();
     first_pass(&mut seen)?;
-    seen.names.sort_by(|a, b| natural_cmp(a, b));
-    seen.fixed = true;
-    Ok(seen)
+    // A vector of known length has all its entries as variables, used or not.
+    for &(v, n) in lengths {
+        for k in 1..=n {
+            seen.index(&format!("{v}[{k}]"), 0)?;
+        }
+    }
+    let mut names = seen.names;
+    names.sort_by(|a, b| natural_cmp(a, b));
+    let mut table = VarTable::new(names, true);
+    table.lengths = seen.lengths;
+    Ok(table)
 }
 
 fn var_table(vars: Option<&[&str]>) -> Result<VarTable> {
-    match vars {
-        None => Ok(VarTable {
-            names: Vec::new(),
-            fixed: false,
-        }),
-        Some(list) => {
-            let mut names: Vec<String> = Vec::with_capacity(list.len());
-            for v in list {
-                let ok = v
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                if !ok {
-                    return Err(Error::invalid(
-                        "variable list",
-                        format!("'{v}' is not a name"),
-                    ));
-                }
-                if names.iter().any(|n| n == v) {
-                    return Err(Error::invalid(
-                        "variable list",
-                        format!("'{v}' appears twice"),
-                    ));
-                }
-                names.push(v.to_string());
-            }
-            Ok(VarTable { names, fixed: true })
+    let Some(list) = vars else {
+        return Ok(VarTable::new(Vec::new(), false));
+    };
+    let mut names: Vec<String> = Vec::with_capacity(list.len());
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    for v in list {
+        if !indexed::is_variable_name(v) {
+            return Err(Error::invalid(
+                "variable list",
+                format!("'{v}' is not a name"),
+            ));
         }
+        if !seen.insert(*v) {
+            return Err(Error::invalid(
+                "variable list",
+                format!("'{v}' appears twice"),
+            ));
+        }
+        names.push(v.to_string());
     }
+    Ok(VarTable::new(names, true))
 }
 
 impl Formula {
@@ -167,8 +169,70 @@ impl Formula {
         Self::parse_impl(src, Some(vars))
     }
 
+    /// Parses a formula over vectors of given lengths: `x[1]` … `x[n]` are variables (all of
+    /// them, used or not), and `len(x)` in the bounds of an indexed sum is n. Variables are in
+    /// natural order (`x[2]` before `x[10]`).
+    ///
+    /// ```
+    /// use hessopt::Formula;
+    /// let src = "sum(i = 1..len(x)-1, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)";
+    /// let f = Formula::parse_with_lengths(src, &[("x", 1000)])?;
+    /// assert_eq!(f.dim(), 1000);
+    /// assert_eq!(f.vars()[9], "x[10]");
+    /// assert_eq!(f.value(&vec![1.0; 1000])?, 0.0);
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
+    pub fn parse_with_lengths(src: &str, lengths: &[(&str, usize)]) -> Result<Self> {
+        Self::parse_full(src, None, lengths)
+    }
+
+    /// Parses a formula for a point of `n` entries: when the text uses `len(x)` for one vector
+    /// x, x's length is `n` less the number of scalar variables (the other names); otherwise as
+    /// [`Formula::parse`]. What a command line does with `--at` or `--x0`.
+    ///
+    /// ```
+    /// use hessopt::Formula;
+    /// let f = Formula::parse_for_point("a*sum(i = 1..len(x), (x[i] - i)^2)", 5)?;
+    /// assert_eq!(f.vars(), ["a", "x[1]", "x[2]", "x[3]", "x[4]"]);
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
+    pub fn parse_for_point(src: &str, n: usize) -> Result<Self> {
+        let tokens = lexer::tokenize(src, 0)?;
+        let vectors = indexed::len_vectors(&tokens);
+        let [v] = vectors.as_slice() else {
+            if vectors.is_empty() {
+                return Self::parse(src);
+            }
+            return Err(Error::invalid(
+                "formula",
+                format!(
+                    "len() of several vectors ({}): one point cannot give their lengths",
+                    vectors.join(", ")
+                ),
+            ));
+        };
+        // Names that parse without any variable are constants (pi), not scalars.
+        let scalars = indexed::plain_names(&tokens)
+            .into_iter()
+            .filter(|s| Self::parse_with_vars(s, &[]).is_err())
+            .count();
+        let length = n.checked_sub(scalars).ok_or_else(|| {
+            Error::invalid(
+                "point",
+                format!("{n} entries, fewer than the formula's {scalars} scalar variables"),
+            )
+        })?;
+        let f = Self::parse_with_lengths(src, &[(v, length)])?;
+        Error::check_dim("point (the formula's variables)", f.dim(), n)?;
+        Ok(f)
+    }
+
     fn parse_impl(src: &str, vars: Option<&[&str]>) -> Result<Self> {
-        let mut table = ordered_table(vars, |t| parser::parse(src, 0, t).map(drop))?;
+        Self::parse_full(src, vars, &[])
+    }
+
+    fn parse_full(src: &str, vars: Option<&[&str]>, lengths: &[(&str, usize)]) -> Result<Self> {
+        let mut table = ordered_table(vars, lengths, |t| parser::parse(src, 0, t).map(drop))?;
         let mut tape = parser::parse(src, 0, &mut table)?;
         tape.n_vars = table.names.len();
         Ok(Formula {
@@ -430,7 +494,7 @@ impl FormulaSet {
     }
 
     fn parse_impl(src: &str, vars: Option<&[&str]>) -> Result<Self> {
-        let mut table = ordered_table(vars, |t| Self::parse_pieces(src, t).map(drop))?;
+        let mut table = ordered_table(vars, &[], |t| Self::parse_pieces(src, t).map(drop))?;
         let mut tapes = Self::parse_pieces(src, &mut table)?;
         for t in &mut tapes {
             t.n_vars = table.names.len();
