@@ -187,15 +187,6 @@ impl<'py> PyFunction<'py> {
         out.fill(f64::NAN);
     }
 
-    /// f at one point, as a batch of one row when f is vectorized.
-    pub(crate) fn point(&self, x: &[f64]) -> f64 {
-        if self.vectorized {
-            self.batch(&[x.to_vec()])[0]
-        } else {
-            self.scalar(x)
-        }
-    }
-
     /// f at every point: one call with an (m, n) array when vectorized, else one call per point.
     pub(crate) fn batch(&self, points: &[Vec<f64>]) -> Vec<f64> {
         if !self.vectorized {

@@ -41,7 +41,7 @@ fn hessian<'py>(
     let x = vector(&x);
     let nd = engine(typical)?;
     let pf = PyFunction::new(f, args, vectorized);
-    let est = pf.finish(nd.hessian(&|p: &[f64]| pf.point(p), &x))?;
+    let est = pf.finish(nd.hessian_batched(&|p: &[Vec<f64>]| pf.batch(p), &x))?;
     let d = PyDict::new(py);
     d.set_item("hessian", array2(py, &est.hessian))?;
     d.set_item("error", array2(py, &est.error))?;
@@ -69,7 +69,7 @@ fn gradient<'py>(
     let x = vector(&x);
     let nd = engine(typical)?;
     let pf = PyFunction::new(f, args, vectorized);
-    let est = pf.finish(nd.gradient(&|p: &[f64]| pf.point(p), &x))?;
+    let est = pf.finish(nd.gradient_batched(&|p: &[Vec<f64>]| pf.batch(p), &x))?;
     let d = PyDict::new(py);
     d.set_item("gradient", array1(py, &est.gradient))?;
     d.set_item("error", array1(py, &est.error))?;

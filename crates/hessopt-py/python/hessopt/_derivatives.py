@@ -37,14 +37,15 @@ def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
     args : tuple
         Extra positional arguments for ``f`` (as scipy).
     vectorized : bool
-        ``f`` takes an (m, n) array of points and returns m values. Note: the engine still asks
-        for one stencil point at a time (its step search is sequential per coordinate), so each
-        call gets one row; batching whole stencil levels is not implemented yet.
+        ``f`` takes an (m, n) array of points (one a row) and returns m values. The engine hands
+        it every stencil point of a round at once — each unfinished coordinate's next step,
+        then every pair's cross points — so a Hessian costs about 2·levels + 3 Python calls
+        instead of one per point.
     workers : int or callable, optional
         An int: a thread pool of that size; or any map-like callable ``map(func, iterable)``
         (``pool.map`` of concurrent.futures or multiprocessing, a Dask or Ray pool's map). The
-        points go through it; results are identical to the serial path. Like ``vectorized``,
-        each batch is one point for now, so this brings no speed-up yet.
+        stencil points of each round go through it; results are identical to the serial path.
+        This is how an expensive simulation scales past one machine.
     typical : array_like, optional
         Typical size of each variable (> 0): the step scale is ``max(|x_i|, typical_i)``.
 

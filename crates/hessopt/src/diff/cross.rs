@@ -1,24 +1,44 @@
-//! The symmetric cross stencil for an off-diagonal Hessian entry, reusing the axis points of the
-//! two coordinate ladders, extrapolated over their last levels.
+//! The symmetric cross stencil for off-diagonal Hessian entries, extrapolated over the steps that
+//! end where both coordinates' ladders settled.
 
 use super::NumDiff;
-use super::eval::{Counted, non_finite_value};
+use super::eval::non_finite_value;
 use super::ladder::{Line, RATIO, unit_rounding};
+use super::lockstep::Stencil;
 use super::richardson::extrapolate;
 use crate::error::Result;
 
-impl NumDiff {
-    /// H_ij from the cross stencil at up to `levels` levels ending at each line's chosen level,
-    /// extrapolated with Ridders' control; (value, error estimate).
-    pub(super) fn cross<F: Fn(&[f64]) -> f64 + ?Sized>(
-        &self,
-        ev: &Counted<'_, F>,
-        x: &[f64],
+/// H_ij from the cross stencil at up to `levels` levels ending at each line's chosen level, as a
+/// [`Stencil`]: central [f(x+v) + f(x−v) − f(x±h_i e_i) − f(x±h_j e_j) + 2f(x)] / (2 h_i h_j)
+/// while both points are finite, else one-sided towards each line's side.
+pub(super) struct CrossSampler<'a> {
+    x: &'a [f64],
+    f0: f64,
+    i: usize,
+    j: usize,
+    /// Steps per level along i and j.
+    hi: Vec<f64>,
+    hj: Vec<f64>,
+    /// Per level: the sum of the four axis values (central) and the two side values (one-sided).
+    axes: Vec<f64>,
+    sides: Vec<(f64, f64)>,
+    /// The sides of the one-sided stencil.
+    si: f64,
+    sj: f64,
+    central: bool,
+    quotients: Vec<f64>,
+    noise: f64,
+    done: Option<Result<(f64, f64)>>,
+}
+
+impl<'a> CrossSampler<'a> {
+    pub(super) fn new(
+        x: &'a [f64],
         f0: f64,
         (i, (li, ai)): (usize, &(Line<f64>, usize)),
         (j, (lj, aj)): (usize, &(Line<f64>, usize)),
         levels: usize,
-    ) -> Result<(f64, f64)> {
+    ) -> Self {
         let levels = levels.min(li.levels()).min(lj.levels());
         // Start `levels − 1` levels above the chosen row, shifted down where the line is short.
         let start =
@@ -26,38 +46,86 @@ impl NumDiff {
         let (ai, aj) = (start(li, *ai), start(lj, *aj));
         let side = |l: &Line<f64>| if l.sigma == 0.0 { 1.0 } else { l.sigma };
         let (si, sj) = (side(li), side(lj));
-        let point = |hi: f64, hj: f64| {
-            let mut p = x.to_vec();
-            p[i] += hi;
-            p[j] += hj;
-            p
-        };
-        let mut central = li.sigma == 0.0 && lj.sigma == 0.0;
-        let mut quotients = Vec::with_capacity(levels);
-        let mut noise = 0.0f64;
-        for q in 0..levels {
-            let (hi, hj) = (li.steps[ai + q], lj.steps[aj + q]);
-            if central {
-                match (ev.eval(&point(hi, hj)), ev.eval(&point(-hi, -hj))) {
-                    (Some(pp), Some(mm)) => {
-                        let axes =
-                            li.plus[ai + q] + li.minus[ai + q] + lj.plus[aj + q] + lj.minus[aj + q];
-                        quotients.push((pp + mm - axes + 2.0 * f0) / (2.0 * hi * hj));
-                        noise = noise.max(8.0 * unit_rounding(&[pp, mm, f0]) / (hi * hj));
-                        continue;
-                    }
-                    _ if q > 0 => return Err(non_finite_value(x)),
-                    _ => central = false,
-                }
-            }
-            let pp = ev
-                .eval(&point(si * hi, sj * hj))
-                .ok_or_else(|| non_finite_value(x))?;
-            let (fi, fj) = (*li.side(ai + q, si), *lj.side(aj + q, sj));
-            quotients.push((pp - fi - fj + f0) / (si * sj * hi * hj));
-            noise = noise.max(4.0 * unit_rounding(&[pp, fi, fj, f0]) / (hi * hj));
+        CrossSampler {
+            x,
+            f0,
+            i,
+            j,
+            hi: li.steps[ai..ai + levels].to_vec(),
+            hj: lj.steps[aj..aj + levels].to_vec(),
+            axes: (0..levels)
+                .map(|q| li.plus[ai + q] + li.minus[ai + q] + lj.plus[aj + q] + lj.minus[aj + q])
+                .collect(),
+            sides: (0..levels)
+                .map(|q| (*li.side(ai + q, si), *lj.side(aj + q, sj)))
+                .collect(),
+            si,
+            sj,
+            central: li.sigma == 0.0 && lj.sigma == 0.0,
+            quotients: Vec::with_capacity(levels),
+            noise: 0.0,
+            done: None,
         }
-        let best = extrapolate(&quotients, RATIO, if central { 2 } else { 1 });
-        Ok((best.value, best.error + noise))
+    }
+
+    /// (H_ij, error estimate).
+    pub(super) fn finish(self) -> Result<(f64, f64)> {
+        match self.done {
+            Some(r) => r,
+            None => Err(non_finite_value(self.x)),
+        }
+    }
+
+    fn point(&self, hi: f64, hj: f64) -> Vec<f64> {
+        let mut p = self.x.to_vec();
+        p[self.i] += hi;
+        p[self.j] += hj;
+        p
+    }
+}
+
+impl Stencil<f64> for CrossSampler<'_> {
+    fn request(&mut self, _: &NumDiff) -> Vec<Vec<f64>> {
+        if self.done.is_some() {
+            return Vec::new();
+        }
+        let q = self.quotients.len();
+        if q == self.hi.len() {
+            let best = extrapolate(&self.quotients, RATIO, if self.central { 2 } else { 1 });
+            self.done = Some(Ok((best.value, best.error + self.noise)));
+            return Vec::new();
+        }
+        let (hi, hj) = (self.hi[q], self.hj[q]);
+        if self.central {
+            vec![self.point(hi, hj), self.point(-hi, -hj)]
+        } else {
+            vec![self.point(self.si * hi, self.sj * hj)]
+        }
+    }
+
+    fn receive(&mut self, _: &NumDiff, values: Vec<Option<f64>>) {
+        let q = self.quotients.len();
+        let (hi, hj, f0) = (self.hi[q], self.hj[q], self.f0);
+        match (self.central, values.as_slice()) {
+            (true, [Some(pp), Some(mm)]) => {
+                self.quotients
+                    .push((pp + mm - self.axes[q] + 2.0 * f0) / (2.0 * hi * hj));
+                self.noise = self
+                    .noise
+                    .max(8.0 * unit_rounding(&[*pp, *mm, f0]) / (hi * hj));
+            }
+            // A central point that is not finite: one-sided from the start, an error later.
+            (true, _) if q == 0 => self.central = false,
+            (false, [Some(pp)]) => {
+                let (fi, fj) = self.sides[q];
+                let (si, sj) = (self.si, self.sj);
+                self.quotients
+                    .push((pp - fi - fj + f0) / (si * sj * hi * hj));
+                self.noise = self
+                    .noise
+                    .max(4.0 * unit_rounding(&[*pp, fi, fj, f0]) / (hi * hj));
+            }
+            _ => self.done = Some(Err(non_finite_value(self.x))),
+        }
     }
 }

@@ -1,24 +1,37 @@
-//! Counted evaluation of a black box: points outside the bounds and non-finite results are `None`.
+//! Counted evaluation of a black box, a batch of points at a time: points outside the bounds and
+//! non-finite results are `None`.
 
-use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::cell::Cell;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
+
+/// A black box that evaluates a batch of points (one call for many stencil points: a vectorized
+/// function, a thread pool, a cluster). Point-wise closures are wrapped by [`pointwise`].
+pub(super) type Batch<'a, R> = dyn Fn(&[Vec<f64>]) -> Vec<R> + 'a;
+
+/// A point-wise black box as a batch one.
+pub(super) fn pointwise<'a, F, R>(f: &'a F) -> impl Fn(&[Vec<f64>]) -> Vec<R> + 'a
+where
+    F: Fn(&[f64]) -> R + ?Sized,
+{
+    move |points: &[Vec<f64>]| points.iter().map(|p| f(p)).collect()
+}
 
 /// Evaluation with counting; a point outside the bounds or a non-finite result is `None`.
-pub(super) struct Counted<'a, F: ?Sized> {
-    pub(super) f: &'a F,
-    pub(super) count: AtomicUsize,
+pub(super) struct Counted<'a, R> {
+    pub(super) f: &'a Batch<'a, R>,
+    pub(super) count: Cell<usize>,
+    /// Entries per value, fixed by the first value (vector functions must keep their length).
+    pub(super) width: Cell<Option<usize>>,
     pub(super) lower: Option<&'a [f64]>,
     pub(super) upper: Option<&'a [f64]>,
 }
 
-impl<F: ?Sized> Counted<'_, F> {
+impl<R: Output> Counted<'_, R> {
     pub(super) fn count(&self) -> usize {
-        self.count.load(AtomicOrdering::Relaxed)
+        self.count.get()
     }
-}
 
-impl<F: Fn(&[f64]) -> R + ?Sized, R: Output> Counted<'_, F> {
     fn inside(&self, x: &[f64]) -> bool {
         let lo = self
             .lower
@@ -29,13 +42,40 @@ impl<F: Fn(&[f64]) -> R + ?Sized, R: Output> Counted<'_, F> {
         lo && hi
     }
 
-    pub(super) fn eval(&self, x: &[f64]) -> Option<R> {
-        if !self.inside(x) {
-            return None;
+    /// The values at `points`, those inside the bounds evaluated in one batch.
+    pub(super) fn eval_many(&self, points: Vec<Vec<f64>>) -> Result<Vec<Option<R>>> {
+        let mut out = vec![None; points.len()];
+        let (index, todo): (Vec<usize>, Vec<Vec<f64>>) = points
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| self.inside(p))
+            .unzip();
+        if todo.is_empty() {
+            return Ok(out);
         }
-        self.count.fetch_add(1, AtomicOrdering::Relaxed);
-        let r = (self.f)(x);
-        r.finite().then_some(r)
+        self.count.set(self.count.get() + todo.len());
+        let values = (self.f)(&todo);
+        Error::check_dim("values returned for a batch of points", todo.len(), values.len())?;
+        for (k, v) in index.into_iter().zip(values) {
+            let width = *self.width.get().get_or_insert(v.entries().len());
+            if v.entries().len() != width {
+                return Err(Error::DimensionMismatch {
+                    what: "function output".into(),
+                    expected: width,
+                    got: v.entries().len(),
+                });
+            }
+            self.width.set(Some(width));
+            if v.finite() {
+                out[k] = Some(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The value at one point.
+    pub(super) fn eval(&self, x: &[f64]) -> Result<Option<R>> {
+        Ok(self.eval_many(vec![x.to_vec()])?.pop().flatten())
     }
 }
 
@@ -61,12 +101,6 @@ impl Output for Vec<f64> {
     fn entries(&self) -> &[f64] {
         self
     }
-}
-
-pub(super) fn unit(n: usize, i: usize) -> Vec<f64> {
-    let mut e = vec![0.0; n];
-    e[i] = 1.0;
-    e
 }
 
 pub(super) fn non_finite_value(x: &[f64]) -> Error {

@@ -1,7 +1,8 @@
 //! Gradients and directional derivatives from values only.
 
-use super::eval::{non_finite_value, unit};
-use super::ladder::Order;
+use super::eval::{non_finite_value, pointwise};
+use super::ladder::{Dir, LineSampler, Order};
+use super::lockstep::run;
 use super::{GradientEstimate, NumDiff};
 use crate::error::{Error, Result};
 
@@ -12,35 +13,45 @@ impl NumDiff {
         f: &F,
         x: &[f64],
     ) -> Result<GradientEstimate> {
+        self.gradient_batched(&pointwise(f), x)
+    }
+
+    /// [`NumDiff::gradient`] for a black box that evaluates many points per call (every
+    /// unfinished coordinate's next level per call; see [`NumDiff::hessian_batched`]). The
+    /// numbers are the same as the point-wise path.
+    pub fn gradient_batched<B: Fn(&[Vec<f64>]) -> Vec<f64> + ?Sized>(
+        &self,
+        f: &B,
+        x: &[f64],
+    ) -> Result<GradientEstimate> {
         self.check(x)?;
-        let ev = self.counted(f);
-        let f0 = ev.eval(x).ok_or_else(|| non_finite_value(x))?;
+        let batch = |p: &[Vec<f64>]| f(p);
+        let ev = self.counted(&batch);
+        let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let n = x.len();
+        let mut ladders: Vec<_> = (0..n)
+            .map(|i| {
+                let scale = self.scale(x, i);
+                LineSampler::new(self, x, &f0, Dir::Axis(i), scale, self.max_levels, Order::First)
+            })
+            .collect();
+        run(self, &ev, &mut ladders)?;
         let mut out = GradientEstimate {
             value: f0,
             gradient: vec![0.0; n],
             error: vec![0.0; n],
             steps: vec![0.0; n],
             one_sided: vec![false; n],
-            evaluations: 0,
+            evaluations: ev.count(),
         };
-        for i in 0..n {
-            let line = self.line(
-                &ev,
-                x,
-                &f0,
-                &unit(n, i),
-                self.scale(x, i),
-                self.max_levels,
-                Order::First,
-            )?;
+        for (i, s) in ladders.into_iter().enumerate() {
+            let line = s.finish()?;
             let d = self.extrapolate_line(&line, &f0, 0, Order::First);
             out.gradient[i] = d.value;
             out.error[i] = d.error;
             out.steps[i] = line.steps[d.row];
             out.one_sided[i] = line.sigma != 0.0;
         }
-        out.evaluations = ev.count();
         Ok(out)
     }
 
@@ -53,10 +64,11 @@ impl NumDiff {
     ) -> Result<(f64, f64, usize)> {
         self.check(x)?;
         Error::check_dim("direction", x.len(), v.len())?;
-        let ev = self.counted(f);
-        let f0 = ev.eval(x).ok_or_else(|| non_finite_value(x))?;
+        let batch = pointwise(f);
+        let ev = self.counted(&batch);
+        let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let t = self.direction_scale(x, v);
-        let line = self.line(&ev, x, &f0, v, t, self.max_levels, Order::First)?;
+        let line = self.line(&ev, x, &f0, Dir::Vector(v), t, self.max_levels, Order::First)?;
         let d = self.extrapolate_line(&line, &f0, 0, Order::First);
         Ok((d.value, d.error, ev.count()))
     }

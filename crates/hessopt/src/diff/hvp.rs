@@ -3,8 +3,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use super::NumDiff;
-use super::eval::non_finite_value;
-use super::ladder::Order;
+use super::eval::{non_finite_value, pointwise};
+use super::ladder::{Dir, Order};
 use crate::error::{Error, Result};
 
 impl NumDiff {
@@ -39,13 +39,14 @@ impl NumDiff {
     ) -> Result<(Vec<f64>, Vec<f64>, usize)> {
         self.check(x)?;
         Error::check_dim("direction", x.len(), v.len())?;
-        let ev = self.counted(g);
-        let g0 = ev.eval(x).ok_or_else(|| non_finite_value(x))?;
+        let batch = pointwise(g);
+        let ev = self.counted(&batch);
+        let g0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let t = self.direction_scale(x, v);
         if !t.is_finite() {
             return Ok((vec![0.0; g0.len()], vec![0.0; g0.len()], ev.count()));
         }
-        let line = self.line(&ev, x, &g0, v, t, self.max_levels, Order::First)?;
+        let line = self.line(&ev, x, &g0, Dir::Vector(v), t, self.max_levels, Order::First)?;
         let (hv, err) = (0..g0.len())
             .map(|e| {
                 let d = self.extrapolate_line(&line, &g0, e, Order::First);

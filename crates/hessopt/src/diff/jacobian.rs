@@ -3,8 +3,9 @@
 
 use nalgebra::DMatrix;
 
-use super::eval::{non_finite_value, unit};
-use super::ladder::Order;
+use super::eval::{non_finite_value, pointwise};
+use super::ladder::{Dir, LineSampler, Order};
+use super::lockstep::run;
 use super::{JacobianEstimate, NumDiff};
 use crate::error::{Error, Result};
 
@@ -17,35 +18,24 @@ impl NumDiff {
         x: &[f64],
     ) -> Result<JacobianEstimate> {
         self.check(x)?;
-        let ev = self.counted(f);
-        let f0 = ev.eval(x).ok_or_else(|| non_finite_value(x))?;
+        let batch = pointwise(f);
+        let ev = self.counted(&batch);
+        let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let (m, n) = (f0.len(), x.len());
         let mut jac = DMatrix::zeros(m, n);
         let mut err = DMatrix::zeros(m, n);
         let mut one_sided = vec![false; n];
-        for i in 0..n {
-            let line = self.line(
-                &ev,
-                x,
-                &f0,
-                &unit(n, i),
-                self.scale(x, i),
-                self.max_levels,
-                Order::First,
-            )?;
+        // Output lengths are checked as values arrive (Counted::eval_many).
+        let mut ladders: Vec<_> = (0..n)
+            .map(|i| {
+                let scale = self.scale(x, i);
+                LineSampler::new(self, x, &f0, Dir::Axis(i), scale, self.max_levels, Order::First)
+            })
+            .collect();
+        run(self, &ev, &mut ladders)?;
+        for (i, s) in ladders.into_iter().enumerate() {
+            let line = s.finish()?;
             for e in 0..m {
-                if line.plus.iter().chain(&line.minus).any(|r| r.len() != m) {
-                    return Err(Error::DimensionMismatch {
-                        what: "function output".into(),
-                        expected: m,
-                        got: line
-                            .plus
-                            .iter()
-                            .map(Vec::len)
-                            .find(|l| *l != m)
-                            .unwrap_or(0),
-                    });
-                }
                 let d = self.extrapolate_line(&line, &f0, e, Order::First);
                 jac[(e, i)] = d.value;
                 err[(e, i)] = d.error;

@@ -3,6 +3,7 @@
 
 use super::NumDiff;
 use super::eval::{Counted, Output};
+use super::lockstep::{Stencil, run};
 use super::noise::Verdict;
 use super::richardson::{Extrapolated, extrapolate};
 use crate::error::{Error, Result};
@@ -24,6 +25,17 @@ pub(super) struct Line<R> {
 }
 
 impl<R: Output> Line<R> {
+    /// A line with no level yet, for the stencil `sigma`.
+    pub(super) fn empty(sigma: f64) -> Self {
+        Line {
+            sigma,
+            steps: Vec::new(),
+            plus: Vec::new(),
+            minus: Vec::new(),
+            noise: Vec::new(),
+        }
+    }
+
     /// First-derivative quotient of entry `e` at level `k`.
     pub(super) fn d1(&self, f0: &R, e: usize, k: usize) -> f64 {
         let (p, m, h) = (
@@ -83,154 +95,226 @@ pub(super) fn unit_rounding(values: &[f64]) -> f64 {
     f64::EPSILON * values.iter().fold(0.0f64, |m, v| m.max(v.abs()))
 }
 
-impl NumDiff {
-    /// Samples f along direction `dir` through x at up to `levels` steps, stopping early once the
-    /// extrapolation of the derivative of `order` stops improving. Central stencils first; a step
-    /// whose points are not finite (or outside the bounds) is replaced by smaller ones, and when no
-    /// central step works the line is sampled one-sided towards the side that is finite.
+/// The direction of a ladder: a coordinate axis, or a vector.
+#[derive(Clone, Copy)]
+pub(super) enum Dir<'a> {
+    Axis(usize),
+    Vector(&'a [f64]),
+}
+
+/// The ladder along one line through x as a [`Stencil`]: f is sampled at up to `levels` steps,
+/// stopping early once the extrapolation of the derivative of `order` stops improving. Central
+/// stencils first; a step whose points are not finite (or outside the bounds) is replaced by
+/// smaller ones, and when no central step works the line is sampled one-sided towards the side
+/// that is finite.
+pub(super) struct LineSampler<'a, R> {
+    x: &'a [f64],
+    f0: &'a R,
+    dir: Dir<'a>,
+    /// Keeps x + h d exactly representable relative to x (Dennis & Schnabel §5.4).
+    anchor: f64,
+    scale: f64,
+    levels: usize,
+    order: Order,
+    /// The pass in progress (its stencil is `line.sigma`).
+    line: Line<R>,
+    /// The side that gave a finite value when a central step did not.
+    side: Option<f64>,
+    /// A ladder abandoned as far outside the Taylor range, kept in case nothing better comes.
+    discarded: Option<Line<R>>,
+    h: f64,
+    /// Steps tried in this pass (at most `levels`).
+    tried: usize,
+    /// The step of the points handed out.
+    step: f64,
+    done: Option<Result<Line<R>>>,
+}
+
+impl<'a, R: Output> LineSampler<'a, R> {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn line<F, R>(
-        &self,
-        ev: &Counted<'_, F>,
-        x: &[f64],
-        f0: &R,
-        dir: &[f64],
+    pub(super) fn new(
+        nd: &NumDiff,
+        x: &'a [f64],
+        f0: &'a R,
+        dir: Dir<'a>,
         scale: f64,
         levels: usize,
         order: Order,
-    ) -> Result<Line<R>>
-    where
-        F: Fn(&[f64]) -> R + ?Sized,
-        R: Output,
-    {
-        let (line, side) = self.sampled(ev, x, f0, dir, scale, levels, order, 0.0);
-        if line.levels() >= 2 {
-            return Ok(line);
+    ) -> Self {
+        let anchor = match dir {
+            Dir::Axis(i) => x[i],
+            Dir::Vector(d) => x
+                .iter()
+                .zip(d)
+                .find(|(_, d)| **d != 0.0)
+                .map_or(0.0, |(a, _)| *a),
+        };
+        LineSampler {
+            x,
+            f0,
+            dir,
+            anchor,
+            scale,
+            levels,
+            order,
+            line: Line::empty(0.0),
+            side: None,
+            discarded: None,
+            h: nd.first_step * scale,
+            tried: 0,
+            step: 0.0,
+            done: None,
         }
-        if let Some(sigma) = side {
-            let line = self.sampled(ev, x, f0, dir, scale, levels, order, sigma).0;
-            if line.levels() >= 2 {
-                return Ok(line);
-            }
-        }
-        Err(Error::NonFinite {
-            what: "every stencil point along a coordinate".into(),
-            at: x.to_vec(),
-        })
     }
 
-    /// One pass of [`NumDiff::line`] with a fixed stencil (`sigma` 0: central, ±1: one-sided).
-    /// Also returns the side that gave a finite value when a central pass found none.
+    /// The sampled line, or the error when no stencil gave two finite levels.
+    pub(super) fn finish(self) -> Result<Line<R>> {
+        match self.done {
+            Some(r) => r,
+            None => Err(self.failure()),
+        }
+    }
+
+    fn failure(&self) -> Error {
+        Error::NonFinite {
+            what: "every stencil point along a coordinate".into(),
+            at: self.x.to_vec(),
+        }
+    }
+
+    /// x + t d.
+    fn at(&self, t: f64) -> Vec<f64> {
+        match self.dir {
+            Dir::Axis(i) => {
+                let mut p = self.x.to_vec();
+                p[i] += t;
+                p
+            }
+            Dir::Vector(d) => self.x.iter().zip(d).map(|(a, d)| a + t * d).collect(),
+        }
+    }
+
+    /// Ends the pass: a line of two levels or more is the result; a central pass without one
+    /// starts a one-sided pass towards the finite side; otherwise the line failed.
+    fn end_pass(&mut self, nd: &NumDiff) {
+        let sigma = self.line.sigma;
+        let line = std::mem::replace(&mut self.line, Line::empty(sigma));
+        let line = match self.discarded.take() {
+            Some(d) if line.levels() < 2 => d,
+            _ => line,
+        };
+        if line.levels() >= 2 {
+            self.done = Some(Ok(line));
+        } else if let (0.0, Some(side)) = (sigma, self.side) {
+            self.line = Line::empty(side);
+            self.h = nd.first_step * self.scale;
+            self.tried = 0;
+        } else {
+            self.done = Some(Err(self.failure()));
+        }
+    }
+}
+
+impl<R: Output> Stencil<R> for LineSampler<'_, R> {
+    fn request(&mut self, nd: &NumDiff) -> Vec<Vec<f64>> {
+        while self.done.is_none() {
+            let step = (self.anchor + self.h) - self.anchor;
+            if self.tried >= self.levels || step == 0.0 {
+                self.end_pass(nd);
+                continue;
+            }
+            self.step = step;
+            let sigma = self.line.sigma;
+            return if sigma == 0.0 {
+                vec![self.at(step), self.at(-step)]
+            } else {
+                vec![self.at(sigma * step), self.at(2.0 * sigma * step)]
+            };
+        }
+        Vec::new()
+    }
+
+    fn receive(&mut self, nd: &NumDiff, values: Vec<Option<R>>) {
+        self.tried += 1;
+        let mut values = values.into_iter();
+        let (p, m) = match (values.next().flatten(), values.next().flatten()) {
+            (Some(p), Some(m)) => (p, m),
+            (p, m) if self.line.steps.is_empty() => {
+                if self.line.sigma == 0.0 && self.side.is_none() {
+                    self.side = p.map(|_| 1.0).or(m.map(|_| -1.0));
+                }
+                self.h /= RATIO * RATIO * RATIO; // try a much smaller step
+                return;
+            }
+            _ => return self.end_pass(nd),
+        };
+        let (line, f0, order) = (&mut self.line, self.f0, self.order);
+        line.steps.push(self.step);
+        line.plus.push(p);
+        line.minus.push(m);
+        self.h /= RATIO;
+        let verdict = if line.levels() >= 3 {
+            nd.diagnose(line, f0, order)
+        } else {
+            Verdict::Converging
+        };
+        if let Verdict::Noise(levels) = verdict {
+            // The differences grow like noise / h^p at the level of f's own noise: the last
+            // step is below the useful range. Drop it, remember the noise, and stop.
+            line.steps.pop();
+            line.plus.pop();
+            line.minus.pop();
+            line.noise = levels;
+            return self.end_pass(nd);
+        }
+        if verdict == Verdict::Far {
+            // The quotients do not converge like a Taylor expansion: the larger steps are far
+            // outside its range. Start the ladder again, further down, keeping this one in case
+            // nothing better comes.
+            let sigma = line.sigma;
+            let old = std::mem::replace(line, Line::empty(sigma));
+            if self
+                .discarded
+                .as_ref()
+                .is_none_or(|d| d.levels() <= old.levels())
+            {
+                self.discarded = Some(old);
+            }
+            self.h /= RATIO * RATIO;
+            return;
+        }
+        if line.levels() >= 3 {
+            // Stop once every entry's truncation estimate is below its rounding error: smaller
+            // steps can only make it worse.
+            let settled = (0..f0.entries().len()).all(|e| {
+                let best = nd.extrapolate_line(line, f0, e, order);
+                let rounding = nd.rounding(line, f0, e, order, best.row);
+                best.error <= 2.0 * rounding
+            });
+            if settled {
+                self.end_pass(nd);
+            }
+        }
+    }
+}
+
+impl NumDiff {
+    /// One line sampled on its own (see [`LineSampler`]).
     #[allow(clippy::too_many_arguments)]
-    fn sampled<F, R>(
+    pub(super) fn line<R: Output>(
         &self,
-        ev: &Counted<'_, F>,
+        ev: &Counted<'_, R>,
         x: &[f64],
         f0: &R,
-        dir: &[f64],
+        dir: Dir<'_>,
         scale: f64,
         levels: usize,
         order: Order,
-        sigma: f64,
-    ) -> (Line<R>, Option<f64>)
-    where
-        F: Fn(&[f64]) -> R + ?Sized,
-        R: Output,
-    {
-        let at = |t: f64| -> Vec<f64> { x.iter().zip(dir).map(|(a, d)| a + t * d).collect() };
-        // Keep x + h d exactly representable relative to x (Dennis & Schnabel §5.4).
-        let anchor = x
-            .iter()
-            .zip(dir)
-            .find(|(_, d)| **d != 0.0)
-            .map_or(0.0, |(a, _)| *a);
-        let mut line = Line {
-            sigma,
-            steps: Vec::new(),
-            plus: Vec::new(),
-            minus: Vec::new(),
-            noise: Vec::new(),
-        };
-        let mut side = None;
-        let mut discarded: Option<Line<R>> = None;
-        let mut h = self.first_step * scale;
-        for _ in 0..levels {
-            let step = (anchor + h) - anchor;
-            if step == 0.0 {
-                break;
-            }
-            let (p, m) = if sigma == 0.0 {
-                (ev.eval(&at(step)), ev.eval(&at(-step)))
-            } else {
-                (ev.eval(&at(sigma * step)), ev.eval(&at(2.0 * sigma * step)))
-            };
-            let (p, m) = match (p, m) {
-                (Some(p), Some(m)) => (p, m),
-                (p, m) if line.steps.is_empty() => {
-                    if sigma == 0.0 && side.is_none() {
-                        side = p.map(|_| 1.0).or(m.map(|_| -1.0));
-                    }
-                    h /= RATIO * RATIO * RATIO; // try a much smaller step
-                    continue;
-                }
-                _ => break,
-            };
-            line.steps.push(step);
-            line.plus.push(p);
-            line.minus.push(m);
-            h /= RATIO;
-            let verdict = if line.levels() >= 3 {
-                self.diagnose(&line, f0, order)
-            } else {
-                Verdict::Converging
-            };
-            if let Verdict::Noise(levels) = verdict {
-                // The differences grow like noise / h^p at the level of f's own noise: the last
-                // step is below the useful range. Drop it, remember the noise, and stop.
-                line.steps.pop();
-                line.plus.pop();
-                line.minus.pop();
-                line.noise = levels;
-                break;
-            }
-            if verdict == Verdict::Far {
-                // The quotients do not converge like a Taylor expansion: the larger steps are
-                // far outside its range. Start the ladder again, further down, keeping this one
-                // in case nothing better comes.
-                let fresh = Line {
-                    sigma,
-                    steps: Vec::new(),
-                    plus: Vec::new(),
-                    minus: Vec::new(),
-                    noise: Vec::new(),
-                };
-                let old = std::mem::replace(&mut line, fresh);
-                if discarded
-                    .as_ref()
-                    .is_none_or(|d: &Line<R>| d.levels() <= old.levels())
-                {
-                    discarded = Some(old);
-                }
-                h /= RATIO * RATIO;
-                continue;
-            }
-            if line.levels() >= 2 {
-                // Stop once every entry's truncation estimate is below its rounding error:
-                // smaller steps can only make it worse.
-                let settled = (0..f0.entries().len()).all(|e| {
-                    let best = self.extrapolate_line(&line, f0, e, order);
-                    let rounding = self.rounding(&line, f0, e, order, best.row);
-                    best.error <= 2.0 * rounding
-                });
-                if settled && line.levels() >= 3 {
-                    break;
-                }
-            }
-        }
-        match discarded {
-            Some(d) if line.levels() < 2 => (d, side),
-            _ => (line, side),
-        }
+    ) -> Result<Line<R>> {
+        let mut s = [LineSampler::new(self, x, f0, dir, scale, levels, order)];
+        run(self, ev, &mut s)?;
+        let [s] = s;
+        s.finish()
     }
 
     /// Extrapolated derivative of entry `e` with a rounding floor added to Ridders' estimate.

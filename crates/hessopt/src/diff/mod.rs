@@ -41,6 +41,7 @@ mod hessian;
 mod hvp;
 mod jacobian;
 mod ladder;
+mod lockstep;
 mod noise;
 pub mod richardson;
 mod settings;

@@ -1,9 +1,9 @@
 //! Settings of the numerical differentiation engine: typical sizes, bounds, first step, levels;
 //! validation of the point and the step scale per coordinate or direction.
 
-use std::sync::atomic::AtomicUsize;
+use std::cell::Cell;
 
-use super::eval::Counted;
+use super::eval::{Batch, Counted};
 use crate::error::{Error, Result};
 
 /// Settings of the numerical differentiation engine (validated setters).
@@ -108,10 +108,11 @@ impl NumDiff {
         Ok(())
     }
 
-    pub(super) fn counted<'a, F: ?Sized>(&'a self, f: &'a F) -> Counted<'a, F> {
+    pub(super) fn counted<'a, R>(&'a self, f: &'a Batch<'a, R>) -> Counted<'a, R> {
         Counted {
             f,
-            count: AtomicUsize::new(0),
+            count: Cell::new(0),
+            width: Cell::new(None),
             lower: self.lower.as_deref(),
             upper: self.upper.as_deref(),
         }
