@@ -3,8 +3,8 @@
 //! of version 3.0 (Morales & Nocedal, ACM TOMS 38, 2011), following the reference Fortran.
 //!
 //! Each iteration: (1) the generalized Cauchy point of the quadratic model with the compact
-//! matrix B = θI − WMWᵀ of the last `m` pairs ([`cauchy`]; skipped without bounds, as in the
-//! reference); (2) minimization of the model over the variables free there ([`subspace`]),
+//! matrix B = θI − WMWᵀ of the last `m` pairs (`cauchy.rs`; skipped without bounds, as in the
+//! reference); (2) minimization of the model over the variables free there (`subspace.rs`),
 //! projected into the box, or truncated to it when the projection is not a descent direction;
 //! (3) a Moré–Thuente line search from x towards that point (c1 = 1e-3, c2 = 0.9, and the
 //! reference's interval tolerance xtol = 0.1, which ends the search once it has bracketed a step
@@ -15,7 +15,7 @@
 //! or the line search fails with pairs in memory, the pairs are forgotten and the iteration
 //! restarts from the projected gradient; a failure without pairs ends the run.
 //!
-//! M is never formed ([`compact`]): every product with it is two triangular solves with the
+//! M is never formed (`compact.rs`): every product with it is two triangular solves with the
 //! Cholesky factor of θSᵀS + LD⁻¹Lᵀ; SᵀY, SᵀS and YᵀY gain one row per pair. An iteration costs
 //! O(mn) plus O(m²) per Cauchy breakpoint and allocates nothing.
 //!
