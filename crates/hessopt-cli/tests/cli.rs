@@ -844,6 +844,36 @@ fn root_traps_are_not_converged() {
     fails_with(&["root", "x^2 - 2", "--x0=1e308"], "f at x0 is not finite");
 }
 
+/// Issue 11: the KKT conditions hold at the constrained maximum (1, 1)/√2 too; the reduced
+/// Hessian of the Lagrangian is negative there, so the run steps off and ends at the minimum.
+#[test]
+fn constrained_maximum_is_not_converged() {
+    let v = json(&[
+        "minimize",
+        "x + y",
+        "--x0=0.5,0.5",
+        "--constraint",
+        "x^2 + y^2 = 1",
+        "--json",
+    ]);
+    assert_eq!(v["termination"], "kkt_conditions", "{v}");
+    let s = std::f64::consts::FRAC_1_SQRT_2;
+    assert!(close(&floats(&v["x"]), &[-s, -s], 1e-6), "{v}");
+    let u = json(&[
+        "minimize",
+        "x*y",
+        "--x0=1,1",
+        "--constraint",
+        "x + y = 2",
+        "--json",
+    ]);
+    assert_eq!(
+        (u["converged"].clone(), u["termination"].as_str()),
+        (serde_json::json!(false), Some("unbounded")),
+        "{u}"
+    );
+}
+
 fn svg_paths(path: &std::path::Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");

@@ -179,3 +179,208 @@ fn infeasible_constraints_are_reported_as_such() {
     let e = parse_constraint("x =", &["x"]).unwrap_err().to_string();
     assert!(e.contains("needs an expression on both sides"), "{e}");
 }
+
+fn solve(objective: &str, constraints: &[&str], x0: &[f64]) -> hessopt::solve::ConstrainedReport {
+    let vars = ["x", "y"];
+    let f = Formula::parse_with_vars(objective, &vars).unwrap();
+    let parsed: Vec<_> = constraints
+        .iter()
+        .map(|c| parse_constraint(c, &vars).unwrap())
+        .collect();
+    let cs: Vec<Constraint> = parsed
+        .iter()
+        .map(|(f, k)| Constraint::from_formula(*k, f))
+        .collect();
+    minimize_constrained(
+        &Problem::from_formula(&f),
+        &cs,
+        x0,
+        &AugmentedLagrangian::default(),
+        &Options::default(),
+    )
+    .unwrap()
+}
+
+/// Issue 11's trap: from (½, ½) the iterates stay on the diagonal and reach the constrained
+/// maximum (1, 1)/√2, where the KKT conditions hold with λ = 1/√2. The tangent (1, −1) has
+/// curvature −√2 there: the run must step off and find the minimum −(1, 1)/√2 (λ = −1/√2).
+#[test]
+fn constrained_maximum_is_left_for_the_minimum() {
+    let r = solve("x + y", &["x^2 + y^2 = 1"], &[0.5, 0.5]);
+    let s = std::f64::consts::FRAC_1_SQRT_2;
+    assert!(r.converged, "{r:?}");
+    assert!(
+        (r.x[0] + s).abs() < 1e-6 && (r.x[1] + s).abs() < 1e-6,
+        "{r:?}"
+    );
+    assert!((r.multipliers[0] + s).abs() < 1e-6, "{r:?}");
+    // The centre of the disk is an unconstrained maximum of −(x² + y²) (inactive constraint):
+    // stepped off, the run ends on the circle.
+    let d = solve("-(x^2 + y^2)", &["x^2 + y^2 <= 1"], &[0.0, 0.0]);
+    assert!(d.converged, "{d:?}");
+    assert!((d.x[0].hypot(d.x[1]) - 1.0).abs() < 1e-6, "{d:?}");
+    // Unbounded along the constraint: x·y on x + y = 2 (KKT at (1, 1) is a maximum).
+    let u = solve("x*y", &["x + y = 2"], &[1.0, 1.0]);
+    assert_eq!(
+        (u.termination, u.converged),
+        (Termination::Unbounded, false)
+    );
+}
+
+/// Every call of the objective is counted, inner solves, numerical gradients, KKT and curvature
+/// checks included ("f 33" was reported where the objective ran 249 times).
+#[test]
+fn every_objective_call_is_counted() {
+    use std::cell::Cell;
+    let (calls, grads) = (Cell::new(0usize), Cell::new(0usize));
+    let value = |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        (x[0] - 1.0).powi(2) + (x[1] - 2.0).powi(2)
+    };
+    let c = Formula::parse_with_vars("x + y - 1", &["x", "y"]).unwrap();
+    let cs = [Constraint::from_formula(hessopt::solve::Kind::Equal, &c)];
+    let without = Problem::new(2, value);
+    let r = minimize_constrained(
+        &without,
+        &cs,
+        &[0.0, 0.0],
+        &AugmentedLagrangian::default(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(r.converged, "{r:?}");
+    assert_eq!((r.evaluations.f, r.evaluations.gradient), (calls.get(), 0));
+    calls.set(0);
+    let with = Problem::new(2, value).with_gradient(|x: &[f64], g: &mut [f64]| {
+        grads.set(grads.get() + 1);
+        g[0] = 2.0 * (x[0] - 1.0);
+        g[1] = 2.0 * (x[1] - 2.0);
+    });
+    let r = minimize_constrained(
+        &with,
+        &cs,
+        &[0.0, 0.0],
+        &AugmentedLagrangian::default(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(r.converged, "{r:?}");
+    assert_eq!(
+        (r.evaluations.f, r.evaluations.gradient),
+        (calls.get(), grads.get())
+    );
+}
+
+mod common;
+
+use proptest::prelude::*;
+
+/// The KKT certificate re-checked from the formulas with exact derivatives, independently of the
+/// solver's multipliers and numerical Hessian: g(x) ≥ 0 (g the constraint in ≥ 0 form) or
+/// |g| small for equalities; the multiplier μ = ∇f·∇g/‖∇g‖² (or 0 for an inactive inequality,
+/// which must then be ≥ 0 for an active one); ‖∇f − μ∇g‖∞ small; and the Hessian of
+/// L = f − μg on the tangent space (all of R² when inactive) has no eigenvalue below −1e-4·scale.
+fn kkt_certificate_holds(
+    f: &Formula,
+    g: &Formula,
+    equality: bool,
+    x: &[f64],
+) -> Result<(), String> {
+    let df = f.hessian(x).map_err(|e| e.to_string())?;
+    let dg = g.hessian(x).map_err(|e| e.to_string())?;
+    let active = equality || dg.value.abs() <= 1e-4;
+    if dg.value < -1e-7 || (equality && dg.value.abs() > 1e-7) {
+        return Err(format!("infeasible: g = {}", dg.value));
+    }
+    let gg: f64 = dg.gradient.iter().map(|v| v * v).sum();
+    let mu = if active && gg > 0.0 {
+        df.gradient
+            .iter()
+            .zip(&dg.gradient)
+            .map(|(a, b)| a * b)
+            .sum::<f64>()
+            / gg
+    } else {
+        0.0
+    };
+    if !equality && mu < -1e-6 {
+        return Err(format!("inequality multiplier {mu} < 0"));
+    }
+    let stationarity = (0..2)
+        .map(|i| (df.gradient[i] - mu * dg.gradient[i]).abs())
+        .fold(0.0f64, f64::max);
+    if stationarity > 1e-5 {
+        return Err(format!("stationarity {stationarity:e} (μ = {mu})"));
+    }
+    let h = &df.hessian - &dg.hessian * mu;
+    let scale = h.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    let min_curvature = if active {
+        let t = [-dg.gradient[1], dg.gradient[0]];
+        let tt = t[0] * t[0] + t[1] * t[1];
+        (t[0] * (h[(0, 0)] * t[0] + h[(0, 1)] * t[1])
+            + t[1] * (h[(1, 0)] * t[0] + h[(1, 1)] * t[1]))
+            / tt
+    } else {
+        let (a, b, c) = (h[(0, 0)], h[(0, 1)], h[(1, 1)]);
+        0.5 * (a + c) - (0.25 * (a - c) * (a - c) + b * b).sqrt()
+    };
+    if min_curvature < -1e-4 * scale {
+        return Err(format!(
+            "negative curvature {min_curvature:e} on the tangent space"
+        ));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(common::config(24))]
+
+    /// Random smooth objectives (a random formula plus 0.1(x² + y²)) under a random circle or line,
+    /// as an equality or an inequality, from random starts: every converged report passes
+    /// [`kkt_certificate_holds`].
+    #[test]
+    fn converged_constrained_reports_are_kkt_minima(
+        src in common::formula(),
+        circle in any::<bool>(),
+        equality in any::<bool>(),
+        a in -2.0f64..2.0, b in -2.0f64..2.0, c in 0.2f64..2.0,
+        x0 in -2.0f64..2.0, y0 in -2.0f64..2.0,
+    ) {
+        let objective = format!("{src} + 0.1*(x^2 + y^2)");
+        let (lhs, rel) = if circle {
+            ("x^2 + y^2".to_string(), if equality { "=" } else { "<=" })
+        } else {
+            (format!("{a:.3}*x + {b:.3}*y"), if equality { "=" } else { ">=" })
+        };
+        let constraint = format!("{lhs} {rel} {c:.3}");
+        let r = solve(&objective, &[&constraint], &[x0, y0]);
+        if r.converged {
+            let f = Formula::parse_with_vars(&objective, &["x", "y"]).unwrap();
+            let (g, _) = parse_constraint(&constraint, &["x", "y"]).unwrap();
+            if let Err(e) = kkt_certificate_holds(&f, &g, equality, &r.x) {
+                return Err(TestCaseError::fail(format!("{objective} s.t. {constraint}: {e}: {r:?}")));
+            }
+        }
+    }
+
+    /// Linear objectives on a random circle started exactly at the constrained maximum, where
+    /// the first-order conditions hold: the report must never be a converged maximum; when
+    /// converged, [`kkt_certificate_holds`] (the minimum on the opposite side).
+    #[test]
+    fn constrained_maxima_are_never_certified(
+        a in -2.0f64..2.0, b in -2.0f64..2.0, r in 0.2f64..3.0,
+    ) {
+        prop_assume!(a.hypot(b) > 0.1);
+        let objective = format!("{a}*x + {b}*y");
+        let constraint = format!("x^2 + y^2 = {r}^2");
+        let start = [r * a / a.hypot(b), r * b / a.hypot(b)];
+        let rep = solve(&objective, &[&constraint], &start);
+        if rep.converged {
+            let f = Formula::parse_with_vars(&objective, &["x", "y"]).unwrap();
+            let (g, _) = parse_constraint(&constraint, &["x", "y"]).unwrap();
+            if let Err(e) = kkt_certificate_holds(&f, &g, true, &rep.x) {
+                return Err(TestCaseError::fail(format!("{objective} s.t. {constraint}: {e}: {rep:?}")));
+            }
+        }
+    }
+}

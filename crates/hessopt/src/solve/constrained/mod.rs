@@ -10,8 +10,20 @@
 //!
 //! The result reports the multipliers (Lagrangian L = f − λᵀc − μᵀg, μ ≥ 0) and the KKT residuals;
 //! it is [`Termination::KktConditions`] (converged) only when stationarity, feasibility and
-//! complementarity are all within tolerance, and [`Termination::Infeasible`] when ρ reached 1e12
-//! with the violation still above tolerance.
+//! complementarity are all within tolerance at the returned x **and** the reduced Hessian of the
+//! Lagrangian (`second_order.rs`) has no negative eigenvalue — a constrained maximum or saddle
+//! satisfies the first-order conditions too; the run steps off it along the negative curvature
+//! and goes on, and reports [`Termination::Maximum`] / [`Termination::Saddle`] if it cannot.
+//! [`Termination::Infeasible`] when ρ reached 1e12 with the violation still above tolerance.
+//! The counts cover every call of the objective and its gradient (inner solves, numerical
+//! gradients, KKT and curvature checks).
+
+mod second_order;
+
+use std::cell::Cell;
+use std::time::Instant;
+
+use second_order::{Curvature, reduced_curvature};
 
 use crate::error::{Error, Result};
 use crate::expr::Formula;
@@ -181,7 +193,60 @@ fn violation(kind: Kind, c: f64) -> f64 {
     }
 }
 
+/// The user's objective with every call counted: values (those of numerical gradients
+/// included) and gradients, over inner solves, KKT checks and the second-order test alike.
+struct Counted<'p, 'a> {
+    problem: &'p Problem<'a>,
+    f: Cell<usize>,
+    gradient: Cell<usize>,
+}
+
+impl Counted<'_, '_> {
+    fn value(&self, x: &[f64]) -> f64 {
+        self.f.set(self.f.get() + 1);
+        self.problem.value(x)
+    }
+
+    /// ∇f: the problem's own, or central differences of counted values.
+    fn gradient(&self, x: &[f64], g: &mut [f64]) {
+        if self.problem.has_gradient() {
+            self.gradient.set(self.gradient.get() + 1);
+            self.problem.gradient_into(x, g);
+        } else {
+            let f0 = self.value(x);
+            crate::diff::central_differences(x, &[f0], |p, out| out[0] = self.value(p), g);
+        }
+    }
+
+    fn used(&self) -> usize {
+        self.f.get() + self.gradient.get()
+    }
+}
+
+/// The augmented Lagrangian's term for one constraint value c with multiplier μ and penalty ρ
+/// (ψ for inequalities), and its derivative with respect to c.
+fn penalty_term(kind: Kind, c: f64, mu: f64, rho: f64) -> (f64, f64) {
+    match kind {
+        Kind::AtLeastZero if c > mu / rho => (-mu * mu / (2.0 * rho), 0.0),
+        _ => (-mu * c + 0.5 * rho * c * c, -mu + rho * c),
+    }
+}
+
+/// Largest stretch of the steps along a direction of negative curvature tried per escape, in units
+/// of max(1, ‖x‖∞); the steps are 1, 1/4, 1/16, … of it.
+const ESCAPE_STEPS: usize = 8;
+/// How many times a run steps off a constrained saddle or maximum before reporting it.
+const MAX_ESCAPES: usize = 5;
+
 /// Minimizes `problem` (its bounds included) subject to `constraints` from `x0`.
+///
+/// At a point where the first-order KKT conditions hold, the reduced Hessian of the Lagrangian is
+/// checked (the reduced Hessian of the Lagrangian); with negative curvature the run steps off along it (the
+/// augmented Lagrangian must decrease) and continues, up to 5 times, then reports
+/// [`Termination::Saddle`] or [`Termination::Maximum`] — never converged. `evaluations` counts
+/// every call of the objective and its gradient. Limits: `options.max_evals` (checked between
+/// inner solves, each of which gets the remainder), `options.time_limit` (the same), and
+/// `options.max_iter` for each inner solve.
 pub fn minimize_constrained(
     problem: &Problem<'_>,
     constraints: &[Constraint<'_>],
@@ -191,68 +256,63 @@ pub fn minimize_constrained(
 ) -> Result<ConstrainedReport> {
     let n = problem.dim();
     Error::check_dim("x0", n, x0.len())?;
+    let start = Instant::now();
     let m = constraints.len();
     let mut mult = vec![0.0; m];
     let mut rho = config.initial_penalty;
     let mut omega = 1.0 / rho;
     let mut eta = 1.0 / rho.powf(0.1);
     let mut x = x0.to_vec();
-    let mut counts = Counts::default();
+    let mut non_finite = 0;
     let mut inner_iterations = 0;
-    let objective_grad = |x: &[f64], g: &mut [f64]| {
-        if problem.has_gradient() {
-            problem.gradient_into(x, g);
-        } else {
-            let f0 = problem.value(x);
-            crate::diff::central_differences(x, &[f0], |p, out| out[0] = problem.value(p), g);
-        }
+    let mut escapes = 0;
+    let objective = Counted {
+        problem,
+        f: Cell::new(0),
+        gradient: Cell::new(0),
     };
     let cvals = |x: &[f64]| -> Vec<f64> { constraints.iter().map(|c| (c.value)(x)).collect() };
+    let al_value = |x: &[f64], mult: &[f64], r: f64| {
+        let mut v = objective.value(x);
+        for (c, &mu) in constraints.iter().zip(mult) {
+            v += penalty_term(c.kind, (c.value)(x), mu, r).0;
+        }
+        v
+    };
+    let al_grad = |x: &[f64], g: &mut [f64], mult: &[f64], r: f64| {
+        objective.gradient(x, g);
+        let mut gc = vec![0.0; x.len()];
+        for (c, &mu) in constraints.iter().zip(mult) {
+            let w = penalty_term(c.kind, (c.value)(x), mu, r).1;
+            if w != 0.0 {
+                (c.gradient)(x, &mut gc);
+                for (gi, gci) in g.iter_mut().zip(&gc) {
+                    *gi += w * gci;
+                }
+            }
+        }
+    };
     let mut outer = 0;
     let termination = loop {
         outer += 1;
         let (r, mult_now) = (rho, mult.clone());
-        let lagrangian_value = |x: &[f64]| {
-            let mut v = problem.value(x);
-            for (c, &mu) in constraints.iter().zip(&mult_now) {
-                let ci = (c.value)(x);
-                v += match c.kind {
-                    Kind::Equal => -mu * ci + 0.5 * r * ci * ci,
-                    Kind::AtLeastZero if ci <= mu / r => -mu * ci + 0.5 * r * ci * ci,
-                    Kind::AtLeastZero => -mu * mu / (2.0 * r),
-                };
-            }
-            v
-        };
-        let lagrangian_grad = |x: &[f64], g: &mut [f64]| {
-            objective_grad(x, g);
-            let mut gc = vec![0.0; x.len()];
-            for (c, &mu) in constraints.iter().zip(&mult_now) {
-                let ci = (c.value)(x);
-                let w = match c.kind {
-                    Kind::Equal => -mu + r * ci,
-                    Kind::AtLeastZero if ci <= mu / r => -mu + r * ci,
-                    Kind::AtLeastZero => 0.0,
-                };
-                if w != 0.0 {
-                    (c.gradient)(x, &mut gc);
-                    for (gi, gci) in g.iter_mut().zip(&gc) {
-                        *gi += w * gci;
-                    }
-                }
-            }
-        };
-        let mut inner = Problem::new(n, lagrangian_value).with_gradient(lagrangian_grad);
+        let mut inner = Problem::new(n, |x: &[f64]| al_value(x, &mult_now, r))
+            .with_gradient(|x: &[f64], g: &mut [f64]| al_grad(x, g, &mult_now, r));
         if let Some((lo, hi)) = problem.bounds() {
             inner = inner.with_bounds(lo.to_vec(), hi.to_vec())?;
         }
-        let used = counts.f + counts.gradient;
         let mut inner_options = options.clone().with_g_tol(omega)?;
         if let Some(max) = options.max_evals {
-            if used >= max {
+            if objective.used() >= max {
                 break Termination::MaxEvaluations;
             }
-            inner_options = inner_options.with_max_evals(max - used)?;
+            inner_options = inner_options.with_max_evals(max - objective.used())?;
+        }
+        if let Some(limit) = options.time_limit {
+            let Some(left) = limit.checked_sub(start.elapsed()).filter(|d| !d.is_zero()) else {
+                break Termination::TimeLimit;
+            };
+            inner_options = inner_options.with_time_limit(left);
         }
         let r = minimize(
             &inner,
@@ -260,11 +320,21 @@ pub fn minimize_constrained(
             &Method::Lbfgsb(Lbfgsb::default().with_factr(0.0)?),
             &inner_options,
         )?;
-        counts.f += r.evaluations.f;
-        counts.gradient += r.evaluations.gradient;
-        counts.non_finite += r.evaluations.non_finite;
+        non_finite += r.evaluations.non_finite;
         inner_iterations += r.iterations;
         x = r.x;
+        if matches!(
+            r.termination,
+            Termination::TimeLimit | Termination::Callback
+        ) {
+            break r.termination;
+        }
+        // f → −∞ along the constraints (the penalty cannot hold it) or x running off to infinity.
+        if r.termination == Termination::Unbounded
+            || x.iter().any(|v| v.is_nan() || v.abs() > 1e150)
+        {
+            break Termination::Unbounded;
+        }
         let c = cvals(&x);
         let viol = constraints
             .iter()
@@ -282,15 +352,48 @@ pub fn minimize_constrained(
                     Kind::AtLeastZero => (*mu - rho * ci).max(0.0),
                 };
             }
-            let kkt = kkt(problem, constraints, &x, &mult, &objective_grad);
+            let kkt = kkt(&objective, constraints, &x, &mult);
             if kkt.feasibility <= config.feasibility_tol
                 && kkt.stationarity <= config.optimality_tol
                 && kkt.complementarity <= config.optimality_tol
             {
-                break Termination::KktConditions;
+                let curvature = second_order(&objective, constraints, &x, &mult, config);
+                if curvature.negative == 0 {
+                    break Termination::KktConditions;
+                }
+                let stop = if curvature.negative == curvature.free {
+                    Termination::Maximum
+                } else {
+                    Termination::Saddle
+                };
+                if escapes >= MAX_ESCAPES {
+                    break stop;
+                }
+                escapes += 1;
+                let here = al_value(&x, &mult, rho);
+                let scale = x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+                let mut d = curvature.direction;
+                let mut g = vec![0.0; n];
+                al_grad(&x, &mut g, &mult, rho);
+                if g.iter().zip(&d).map(|(a, b)| a * b).sum::<f64>() > 0.0 {
+                    d.iter_mut().for_each(|v| *v = -*v);
+                }
+                let step = (0..ESCAPE_STEPS).find_map(|k| {
+                    let t = scale / 4f64.powi(k as i32);
+                    let mut y: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + t * b).collect();
+                    if let Some((lo, hi)) = problem.bounds() {
+                        for (i, v) in y.iter_mut().enumerate() {
+                            *v = v.clamp(lo[i], hi[i]);
+                        }
+                    }
+                    (al_value(&y, &mult, rho) < here).then_some(y)
+                });
+                let Some(y) = step else { break stop };
+                x = y;
+            } else {
+                eta = (eta / rho.powf(0.9)).max(0.1 * config.feasibility_tol);
+                omega = (omega / rho).max(0.1 * config.optimality_tol);
             }
-            eta = (eta / rho.powf(0.9)).max(0.1 * config.feasibility_tol);
-            omega = (omega / rho).max(0.1 * config.optimality_tol);
         } else {
             rho *= 10.0;
             eta = (1.0 / rho.powf(0.1)).max(0.1 * config.feasibility_tol);
@@ -303,32 +406,88 @@ pub fn minimize_constrained(
             break Termination::MaxIterations;
         }
     };
-    let kkt = kkt(problem, constraints, &x, &mult, &objective_grad);
+    let kkt = kkt(&objective, constraints, &x, &mult);
+    let value = objective.value(&x);
+    // The certificate at the returned x: first order from the residuals just computed; second
+    // order was checked where the loop ended on it.
+    let converged = termination == Termination::KktConditions
+        && kkt.feasibility <= config.feasibility_tol
+        && kkt.stationarity <= config.optimality_tol
+        && kkt.complementarity <= config.optimality_tol;
     Ok(ConstrainedReport {
-        value: problem.value(&x),
+        value,
         multipliers: mult,
         max_violation: kkt.feasibility,
         kkt,
         outer_iterations: outer,
         inner_iterations,
-        evaluations: counts,
+        evaluations: Counts {
+            f: objective.f.get(),
+            gradient: objective.gradient.get(),
+            hessian: 0,
+            non_finite,
+        },
         penalty: rho,
-        converged: termination.certifies(),
+        converged,
         termination,
         x,
     })
 }
 
-fn kkt(
-    problem: &Problem<'_>,
+/// The reduced-Hessian test at x for the multipliers `mult`: active rows are the equalities, the
+/// inequalities with μ > 0 or |g| ≤ feasibility_tol, and the variables at a bound. The tolerance
+/// on negative eigenvalues is 1e-6 · max(1, max |Hᵢⱼ|) with an exact objective gradient, 1e-3 ·
+/// max(1, max |Hᵢⱼ|) when ∇f itself is a central difference (differences of differences).
+fn second_order(
+    objective: &Counted<'_, '_>,
     constraints: &[Constraint<'_>],
     x: &[f64],
     mult: &[f64],
-    objective_grad: &dyn Fn(&[f64], &mut [f64]),
+    config: &AugmentedLagrangian,
+) -> Curvature {
+    let n = x.len();
+    let mut active = Vec::new();
+    for (c, &mu) in constraints.iter().zip(mult) {
+        if c.kind == Kind::Equal || mu > 0.0 || (c.value)(x).abs() <= config.feasibility_tol {
+            let mut row = vec![0.0; n];
+            (c.gradient)(x, &mut row);
+            active.push(row);
+        }
+    }
+    if let Some((lo, hi)) = objective.problem.bounds() {
+        for i in (0..n).filter(|&i| x[i] <= lo[i] || x[i] >= hi[i]) {
+            let mut row = vec![0.0; n];
+            row[i] = 1.0;
+            active.push(row);
+        }
+    }
+    let lagrangian_grad = |p: &[f64], g: &mut [f64]| {
+        objective.gradient(p, g);
+        let mut gc = vec![0.0; n];
+        for (c, &mu) in constraints.iter().zip(mult) {
+            (c.gradient)(p, &mut gc);
+            for (gi, gci) in g.iter_mut().zip(&gc) {
+                *gi -= mu * gci;
+            }
+        }
+    };
+    let rel_tol = if objective.problem.has_gradient() {
+        1e-6
+    } else {
+        1e-3
+    };
+    reduced_curvature(x, &lagrangian_grad, &active, rel_tol)
+}
+
+fn kkt(
+    objective: &Counted<'_, '_>,
+    constraints: &[Constraint<'_>],
+    x: &[f64],
+    mult: &[f64],
 ) -> Kkt {
     let n = x.len();
     let mut g = vec![0.0; n];
-    objective_grad(x, &mut g);
+    objective.gradient(x, &mut g);
     let mut gc = vec![0.0; n];
     let (mut feas, mut comp) = (0.0f64, 0.0f64);
     for (c, &mu) in constraints.iter().zip(mult) {
@@ -343,7 +502,7 @@ fn kkt(
         }
     }
     Kkt {
-        stationarity: gradient_norm(x, &g, problem.bounds()),
+        stationarity: gradient_norm(x, &g, objective.problem.bounds()),
         feasibility: feas,
         complementarity: comp,
     }
