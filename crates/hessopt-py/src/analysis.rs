@@ -4,7 +4,8 @@ use numpy::{PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use hessopt::analysis::HessianAnalysis;
+use hessopt::analysis::{GRAD_TOL, HessianAnalysis};
+use hessopt::solve::certificate::is_stationary;
 
 use crate::convert::{array1, matrix, vector};
 use crate::invalid;
@@ -30,30 +31,28 @@ pub(crate) fn analysis_dict<'py>(
 
 /// Analyses a symmetric matrix (see `hessopt.analyze`).
 #[pyfunction]
-#[pyo3(signature = (h, gradient, x, value, error_norm))]
+#[pyo3(signature = (h, gradient, error_norm))]
 fn analyze<'py>(
     py: Python<'py>,
     h: PyReadonlyArray2<'py, f64>,
     gradient: PyReadonlyArray1<'py, f64>,
-    x: PyReadonlyArray1<'py, f64>,
-    value: f64,
     error_norm: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let h = matrix(&h);
-    let (g, x) = (vector(&gradient), vector(&x));
+    let g = vector(&gradient);
     let n = h.nrows();
-    if h.ncols() != n || g.len() != n || x.len() != n {
+    if h.ncols() != n || g.len() != n {
         return Err(invalid(format!(
-            "analyze needs a square matrix and vectors of its size: H is {}x{}, gradient has {}, x has {}",
+            "analyze needs a square matrix and a gradient of its size: H is {}x{}, gradient has {}",
             h.nrows(),
             h.ncols(),
-            g.len(),
-            x.len()
+            g.len()
         )));
     }
     if let Some(v) = h.iter().chain(&g).find(|v| !v.is_finite()) {
         return Err(invalid(format!("analyze needs finite entries, found {v}")));
     }
-    let a = HessianAnalysis::with_error(&h, &g, value, &x, error_norm);
+    let stationary = is_stationary(&[], &g, None, GRAD_TOL);
+    let a = HessianAnalysis::with_error(&h, stationary, error_norm);
     analysis_dict(py, &a)
 }

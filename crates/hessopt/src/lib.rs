@@ -22,7 +22,7 @@
 //! # let f = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"])?;
 //! let x = [1.0, 1.0];
 //! let d = f.hessian(&x)?;
-//! let a = HessianAnalysis::new(&d.hessian, &d.gradient, d.value, &x);
+//! let a = HessianAnalysis::new(&d.hessian, &d.gradient);
 //! assert_eq!(a.definiteness, Definiteness::PositiveDefinite);
 //! assert_eq!(a.classification, Classification::Minimum);
 //! assert!((a.condition_number - 2508.0).abs() < 1.0);

@@ -359,36 +359,3 @@ proptest! {
         }
     }
 }
-
-#[test]
-fn nelder_mead_restarts_reach_further() {
-    // Wood's function from its standard start: one simplex cycle stalls, restarts go on.
-    let f = Formula::parse_with_vars(
-        "100*(x2 - x1^2)^2 + (1 - x1)^2 + 90*(x4 - x3^2)^2 + (1 - x3)^2 + 10*(x2 + x4 - 2)^2 + (x2 - x4)^2/10",
-        &["x1", "x2", "x3", "x4"],
-    )
-    .unwrap();
-    let p = Problem::from_formula(&f);
-    let plain = minimize(
-        &p,
-        &[-3.0, -1.0, -3.0, -1.0],
-        &Method::from_name("nelder-mead").unwrap(),
-        &Options::default(),
-    )
-    .unwrap();
-    let nm = hessopt::solve::NelderMead::default().with_restarts(true);
-    let restarted = minimize(
-        &p,
-        &[-3.0, -1.0, -3.0, -1.0],
-        &Method::NelderMead(nm),
-        &Options::default(),
-    )
-    .unwrap();
-    assert!(
-        restarted.value < plain.value,
-        "{} vs {}",
-        restarted.value,
-        plain.value
-    );
-    assert!(restarted.converged);
-}

@@ -70,6 +70,8 @@ fn scipy_runs(names: &[String]) -> Result<(String, Vec<SuiteRun>)> {
             problem: r["problem"].as_str().unwrap_or_default().to_string(),
             method: r["method"].as_str().unwrap_or_default().to_string(),
             solved: r["solved"].as_bool().unwrap_or(false),
+            converged: None,
+            termination: String::new(),
             evaluations: r["evaluations"].as_u64().unwrap_or(0) as usize,
             hessians: 0,
             seconds: f64::NAN,
@@ -81,6 +83,8 @@ fn scipy_runs(names: &[String]) -> Result<(String, Vec<SuiteRun>)> {
 struct Row {
     method: String,
     solved: usize,
+    /// Runs reporting converged away from the known minimum (None: not recorded).
+    false_convergences: Option<usize>,
     median: Option<usize>,
     seconds: f64,
 }
@@ -99,6 +103,10 @@ fn summarize(runs: &[SuiteRun], methods: &[String]) -> Vec<Row> {
             Row {
                 method: m.clone(),
                 solved: ev.len(),
+                false_convergences: mine
+                    .iter()
+                    .map(|r| r.converged.map(|c| usize::from(c && !r.solved)))
+                    .sum(),
                 median: ev.get(ev.len() / 2).copied(),
                 seconds: mine.iter().map(|r| r.seconds).sum(),
             }
@@ -163,7 +171,7 @@ fn run_text(args: &BenchArgs) -> Result<String> {
         profile_svg(path, &every, &labels, &names)?;
     }
     if args.json {
-        let row = |r: &Row| json!({"method": r.method, "solved": r.solved, "median_evaluations": r.median, "seconds": r.seconds});
+        let row = |r: &Row| json!({"method": r.method, "solved": r.solved, "false_convergences": r.false_convergences, "median_evaluations": r.median, "seconds": r.seconds});
         return Ok(format!(
             "{}\n",
             json!({"problems": count, "methods": rows.iter().map(row).collect::<Vec<_>>(),
@@ -175,15 +183,16 @@ fn run_text(args: &BenchArgs) -> Result<String> {
         "Moré–Garbow–Hillstrom suite, {count} problems, exact gradients, default settings\n\n"
     );
     out.push_str(&format!(
-        "{:<22} {:>8} {:>12} {:>10}\n",
-        "method", "solved", "median f+g", "time"
+        "{:<22} {:>8} {:>12} {:>12} {:>10}\n",
+        "method", "solved", "false conv.", "median f+g", "time"
     ));
     for r in &rows {
         out.push_str(&format!(
-            "{:<22} {:>5}/{:<2} {:>12} {:>9.1}ms\n",
+            "{:<22} {:>5}/{:<2} {:>12} {:>12} {:>9.1}ms\n",
             r.method,
             r.solved,
             count,
+            r.false_convergences.map_or("-".into(), |m| m.to_string()),
             r.median.map_or("-".into(), |m| m.to_string()),
             r.seconds * 1e3
         ));

@@ -5,7 +5,8 @@ use crate::output::{
     Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
 use clap::Args;
-use hessopt::analysis::HessianAnalysis;
+use hessopt::analysis::{GRAD_TOL, HessianAnalysis};
+use hessopt::solve::certificate::is_stationary;
 use hessopt::{Derivatives, Result, diff};
 use serde_json::json;
 
@@ -43,7 +44,8 @@ pub fn run(args: &HessianArgs) -> Result<Output> {
         }
     };
     let error_norm = numeric.as_ref().map_or(0.0, |e| e.error.norm());
-    let a = HessianAnalysis::with_error(&d.hessian, &d.gradient, d.value, &x, error_norm);
+    let stationary = is_stationary(&x, &d.gradient, None, GRAD_TOL);
+    let a = HessianAnalysis::with_error(&d.hessian, stationary, error_norm);
     r.field("value", num(d.value), json!(d.value));
     r.field("gradient", vec_text(&d.gradient), json!(d.gradient));
     r.field("hessian", matrix_text(&d.hessian), matrix_json(&d.hessian));

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use clap::Args;
 use hessopt::solve::{
-    AugmentedLagrangian, Constraint, Control, IterationInfo, Method, Options, curvature_at,
+    AugmentedLagrangian, Constraint, Control, IterationInfo, Method, Options, curvature_at_tol,
     minimize_constrained, minimize_with_callback, parse_constraint,
 };
 use hessopt::{Error, Formula, Problem, Result};
@@ -178,7 +178,7 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         out.field("note", note.clone(), json!(r.notes));
     }
     if args.hessian {
-        let c = curvature_at(&problem, &r.x)?;
+        let c = curvature_at_tol(&problem, &r.x, options.g_tol)?;
         out.field("hessian", matrix_text(&c.hessian), matrix_json(&c.hessian));
         if let Some(e) = &c.error {
             out.field("hessian_error_estimate", matrix_short(e), matrix_json(e));

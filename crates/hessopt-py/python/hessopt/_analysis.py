@@ -9,19 +9,17 @@ from ._args import matrix, point
 from ._result import Result
 
 
-def analyze(H, gradient=None, *, x=None, value=0.0, error=None):
+def analyze(H, gradient=None, *, error=None):
     """Eigenvalues, definiteness, condition number and classification of a Hessian.
 
     Parameters
     ----------
     H : array_like or Result
         A symmetric (n, n) matrix, or the result of :func:`hessian` (its ``hessian``,
-        ``gradient``, ``value`` and ``error`` are used).
+        ``gradient`` and ``error`` are used).
     gradient : array_like, optional
         The gradient at the point; without it the point is taken as stationary and only the
-        curvature is classified.
-    x, value : optional
-        The point and f(x), which scale the stationarity test (default: x = 0, value = 0).
+        curvature is classified. Stationary means max |g_i| <= 1e-8, the solvers' own test.
     error : array_like, optional
         Estimated absolute error of each entry of H: eigenvalues within its Frobenius norm of
         zero count as zero.
@@ -44,11 +42,9 @@ def analyze(H, gradient=None, *, x=None, value=0.0, error=None):
         r = H
         H = r["hessian"]
         gradient = r.get("gradient") if gradient is None else gradient
-        value = r.get("value", value)
         error = r.get("error") if error is None else error
     h = matrix(H)
     n = h.shape[0]
     g = np.zeros(n) if gradient is None else point(gradient, "gradient")
-    xs = np.zeros(n) if x is None else point(x, "x")
     err = 0.0 if error is None else float(np.linalg.norm(matrix(error, "error")))
-    return Result(_core.analyze(h, g, xs, float(value), err))
+    return Result(_core.analyze(h, g, err))

@@ -5,7 +5,7 @@
 //! use hessopt::{Formula, analysis::{HessianAnalysis, Classification}};
 //! let f = Formula::parse("x^3 + y^3 - 3*x*y")?;
 //! let d = f.hessian(&[0.0, 0.0])?;
-//! let a = HessianAnalysis::new(&d.hessian, &d.gradient, d.value, &[0.0, 0.0]);
+//! let a = HessianAnalysis::new(&d.hessian, &d.gradient);
 //! assert_eq!(a.classification, Classification::Saddle);
 //! # Ok::<(), hessopt::Error>(())
 //! ```
@@ -16,12 +16,18 @@ use nalgebra::DMatrix;
 
 use crate::linalg;
 
+/// ‖g‖∞ ≤ `tol` (false when g has NaN), as [`crate::solve::certificate::is_stationary`]
+/// without bounds.
+fn stationary(gradient: &[f64], tol: f64) -> bool {
+    crate::solve::certificate::is_stationary(&[], gradient, None, tol)
+}
+
 /// Relative tolerance for treating an eigenvalue as zero: |λ| ≤ `EIGEN_RTOL` · max |λ|.
 pub const EIGEN_RTOL: f64 = 1e-9;
 
-/// Relative tolerance of the stationarity test: max_i |g_i| · max(|x_i|, 1) ≤ `GRAD_RTOL` ·
-/// max(|f|, 1), i.e. the first-order change of f over a unit relative step is negligible.
-pub const GRAD_RTOL: f64 = 1e-8;
+/// Tolerance of the stationarity test ‖∇f‖∞ ≤ `GRAD_TOL`: the solvers' default `g_tol`, and the
+/// same absolute test ([`crate::solve::certificate::is_stationary`]).
+pub const GRAD_TOL: f64 = 1e-8;
 
 /// The sign pattern of a symmetric matrix's eigenvalues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +95,7 @@ pub enum Classification {
     Saddle,
     /// Stationary, a zero eigenvalue and no negative/positive pair: second order cannot decide.
     Degenerate,
-    /// The gradient is not zero (see [`GRAD_RTOL`]).
+    /// The gradient is not zero (see [`GRAD_TOL`]).
     NotStationary,
 }
 
@@ -133,48 +139,35 @@ pub struct HessianAnalysis {
     pub definiteness: Definiteness,
     /// max |λ| / min |λ|; infinite when singular.
     pub condition_number: f64,
-    /// Whether the gradient vanishes (see [`GRAD_RTOL`]).
+    /// Whether the gradient vanishes (see [`GRAD_TOL`]).
     pub stationary: bool,
     /// The verdict.
     pub classification: Classification,
 }
 
 impl HessianAnalysis {
-    /// Analyses `hessian` with the default tolerances. `gradient`, `value` and `x` decide
-    /// stationarity.
-    pub fn new(hessian: &DMatrix<f64>, gradient: &[f64], value: f64, x: &[f64]) -> Self {
-        Self::with_tolerances(hessian, gradient, value, x, EIGEN_RTOL, GRAD_RTOL)
+    /// Analyses `hessian` with the default tolerances; `gradient` decides stationarity
+    /// (‖∇f‖∞ ≤ [`GRAD_TOL`]).
+    pub fn new(hessian: &DMatrix<f64>, gradient: &[f64]) -> Self {
+        Self::with_tolerances(hessian, stationary(gradient, GRAD_TOL), EIGEN_RTOL)
     }
 
     /// [`HessianAnalysis::new`] for a Hessian known only to within `error_norm` (the Frobenius
     /// norm of its error, e.g. a numerical estimate's): an eigenvalue that close to zero counts as
-    /// zero (Weyl: |Δλ| ≤ ‖E‖₂ ≤ ‖E‖_F). `error_norm = 0` is [`HessianAnalysis::new`].
-    pub fn with_error(
-        hessian: &DMatrix<f64>,
-        gradient: &[f64],
-        value: f64,
-        x: &[f64],
-        error_norm: f64,
-    ) -> Self {
+    /// zero. `stationary` is the verdict of the first-order test at the point.
+    pub fn with_error(hessian: &DMatrix<f64>, stationary: bool, error_norm: f64) -> Self {
         let scale = hessian.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let eigen_rtol = if scale > 0.0 {
             EIGEN_RTOL.max(error_norm / scale)
         } else {
             EIGEN_RTOL
         };
-        Self::with_tolerances(hessian, gradient, value, x, eigen_rtol, GRAD_RTOL)
+        Self::with_tolerances(hessian, stationary, eigen_rtol)
     }
 
-    /// Analyses with explicit relative tolerances for zero eigenvalues and for the gradient (use a
-    /// larger `eigen_rtol` for a Hessian with an estimated error).
-    pub fn with_tolerances(
-        hessian: &DMatrix<f64>,
-        gradient: &[f64],
-        value: f64,
-        x: &[f64],
-        eigen_rtol: f64,
-        grad_rtol: f64,
-    ) -> Self {
+    /// Analyses with an explicit relative tolerance for zero eigenvalues (use a larger
+    /// `eigen_rtol` for a Hessian with an estimated error) and the first-order verdict.
+    pub fn with_tolerances(hessian: &DMatrix<f64>, stationary: bool, eigen_rtol: f64) -> Self {
         let (eigenvalues, _) = linalg::symmetric_eigen(hessian);
         let definiteness = Definiteness::from_eigenvalues(&eigenvalues, eigen_rtol);
         let max_abs = eigenvalues.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -188,11 +181,6 @@ impl HessianAnalysis {
         } else {
             max_abs / min_abs
         };
-        let scale = value.abs().max(1.0);
-        let stationary = gradient
-            .iter()
-            .zip(x)
-            .all(|(g, xi)| g.abs() * xi.abs().max(1.0) <= grad_rtol * scale);
         let classification = if !stationary {
             Classification::NotStationary
         } else {
@@ -249,15 +237,15 @@ mod tests {
     #[test]
     fn rosenbrock_minimum() {
         let h = DMatrix::from_row_slice(2, 2, &[802.0, -400.0, -400.0, 200.0]);
-        let a = HessianAnalysis::new(&h, &[0.0, 0.0], 0.0, &[1.0, 1.0]);
+        let a = HessianAnalysis::new(&h, &[0.0, 0.0]);
         assert_eq!(a.classification, Classification::Minimum);
         assert!((a.eigenvalues[0] - 0.399_360_767_487_8).abs() < 1e-9);
         assert!((a.condition_number - 2_508.009_6).abs() < 1e-3);
-        let b = HessianAnalysis::new(&h, &[1e-3, 0.0], 0.0, &[1.0, 1.0]);
+        let b = HessianAnalysis::new(&h, &[1e-3, 0.0]);
         assert_eq!(b.classification, Classification::NotStationary);
         let z = DMatrix::zeros(1, 1);
         assert_eq!(
-            HessianAnalysis::new(&z, &[0.0], 0.0, &[0.0]).classification,
+            HessianAnalysis::new(&z, &[0.0]).classification,
             Classification::Degenerate
         );
     }

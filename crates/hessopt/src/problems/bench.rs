@@ -18,6 +18,10 @@ pub struct SuiteRun {
     pub method: String,
     /// f − f* ≤ 1e-8 (f0 − f*) (or as close to a reported local minimum).
     pub solved: bool,
+    /// The run reported `converged` (None for reference runs that did not record it).
+    pub converged: Option<bool>,
+    /// Why the run stopped (snake case; empty for reference runs).
+    pub termination: String,
     /// f + gradient evaluations.
     pub evaluations: usize,
     /// Hessian evaluations.
@@ -52,6 +56,8 @@ pub fn run_mgh(
                 problem: p.name.clone(),
                 method: name.to_string(),
                 solved: p.solved(r.value, f0),
+                converged: Some(r.converged),
+                termination: r.termination.as_str().to_string(),
                 evaluations: r.evaluations.f + r.evaluations.gradient,
                 hessians: r.evaluations.hessian,
                 seconds: t.elapsed().as_secs_f64(),

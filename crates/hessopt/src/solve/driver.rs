@@ -1,12 +1,56 @@
-//! The one loop every method runs in: limits, convergence tests, trace and callbacks live here;
-//! a method only knows how to take one step.
+//! The one loop every minimizer runs in, and the parts every other family's loop shares.
+//!
+//! # The contract
+//! A run's `converged` is true only when its [`Termination`] is a certificate
+//! ([`Termination::certifies`]) that was checked at the returned point. For the minimizers the
+//! driver does that check at the end of a run: the first-order test of [`super::certificate`] at the
+//! returned x for every gradient method, whatever test stopped it (an f/x-change test or a
+//! line-search failure at a stationary point becomes `gradient_norm`; elsewhere it stays a named
+//! stall); then, where curvature is at hand (an exact Hessian, or a second-order method),
+//! the second-order test. At a saddle or maximum a second-order method steps off along the
+//! direction of negative curvature and goes on; other methods report `saddle` / `maximum`.
+//! Zeroth-order methods certify themselves (Nelder–Mead's restart test, Brent's bracket).
+//!
+//! # For the other families: [`Monitor`]
+//! Least squares, the augmented Lagrangian, root finders and fits have loops of their own, but
+//! must not re-implement limits, time, callbacks, trace or counting. They hold a [`Monitor`]:
+//!
+//! ```text
+//! let mut mon = Monitor::new(options, DEFAULT_MAX_ITER, callback);
+//! mon.start_point(IterationInfo { iteration: 0, .. });
+//! let termination = loop {
+//!     if let Some(t) = mon.limit(k, evaluations) { break t; }   // iterations, evaluations, time
+//!     // … one iteration of the method; its own stop tests …
+//!     k += 1;
+//!     if mon.wants_records() {                                    // trace, callback
+//!         if let Some(t) = mon.record(IterationInfo { iteration: k, .. }) { break t; }
+//!     }
+//! };
+//! // converged: only from a certificate checked at the returned x (solve::certificate)
+//! ```
+//!
+//! `evaluations` is the family's count of the expensive calls (f + gradient for minimizers,
+//! residual vectors for least squares and systems, every objective call inside an augmented
+//! Lagrangian's inner runs). The trace ([`Monitor::into_trace`]) and the elapsed time
+//! ([`Monitor::elapsed`]) go into the family's report.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use nalgebra::DMatrix;
+
+use super::certificate::{
+    NUMERICAL_EIGEN_RTOL, is_stationary, negative_curvature, projected_gradient_norm,
+};
 use super::options::Options;
 use super::report::{IterationInfo, Report, Termination};
+use crate::analysis::EIGEN_RTOL;
 use crate::error::{Error, Result};
 use crate::problem::{Evaluator, Problem};
+
+/// f below this means the problem is unbounded below.
+const UNBOUNDED_F: f64 = -1e300;
+/// ‖x‖∞ above this means the iterates run away to infinity.
+const UNBOUNDED_X: f64 = 1e150;
 
 /// The current point as the driver and the methods share it.
 #[derive(Debug, Clone)]
@@ -24,11 +68,20 @@ pub(crate) trait Solver {
     fn uses_gradient(&self) -> bool {
         true
     }
+    /// Whether curvature is at hand (a Hessian, exact or numerical, or a model of it): the
+    /// driver then checks second order at a first-order point and, at a saddle or maximum,
+    /// steps off along negative curvature instead of stopping.
+    fn second_order(&self) -> bool {
+        false
+    }
+    /// The driver moved the iterate (stepping off a saddle): drop state tied to the old point.
+    fn moved(&mut self) {}
     /// Evaluates the start (`it.x` is set): by default f and ∇f.
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         super::first_order::start_with_gradient(ev, it)
     }
-    /// One iteration: updates `it` or returns the reason to stop.
+    /// One iteration: updates `it` or returns the reason to stop. An iteration that rejects its
+    /// trial leaves `it.x` unchanged (the driver's f/x-change tests then do not apply).
     fn step(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate)
     -> Result<Option<Termination>>;
     /// Default iteration limit when the user gives none.
@@ -46,13 +99,98 @@ pub enum Control {
     Stop,
 }
 
-/// Projected-gradient norm ‖P(x − g) − x‖∞ with bounds, ‖g‖∞ without.
-pub(crate) fn gradient_norm(x: &[f64], g: &[f64], bounds: Option<(&[f64], &[f64])>) -> f64 {
-    match bounds {
-        None => g.iter().fold(0.0f64, |m, v| m.max(v.abs())),
-        Some((lo, hi)) => (0..x.len())
-            .map(|i| ((x[i] - g[i]).clamp(lo[i], hi[i]) - x[i]).abs())
-            .fold(0.0f64, f64::max),
+/// A callback called with every iteration.
+pub type Callback<'c> = &'c mut dyn FnMut(&IterationInfo) -> Control;
+
+/// Limits, time, callback and trace of one run: what every family's loop shares (see the
+/// module docs).
+pub struct Monitor<'c> {
+    start: Instant,
+    max_iter: usize,
+    max_evals: Option<usize>,
+    time_limit: Option<Duration>,
+    keep_trace: bool,
+    callback: Option<Callback<'c>>,
+    trace: Vec<IterationInfo>,
+}
+
+impl std::fmt::Debug for Monitor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Monitor {{ max_iter: {}, max_evals: {:?}, time_limit: {:?}, trace: {} }}",
+            self.max_iter,
+            self.max_evals,
+            self.time_limit,
+            self.trace.len()
+        )
+    }
+}
+
+impl<'c> Monitor<'c> {
+    /// Starts the clock; `default_max_iter` applies when `options.max_iter` is not set.
+    pub fn new(options: &Options, default_max_iter: usize, callback: Option<Callback<'c>>) -> Self {
+        Monitor {
+            start: Instant::now(),
+            max_iter: options.max_iter.unwrap_or(default_max_iter),
+            max_evals: options.max_evals,
+            time_limit: options.time_limit,
+            keep_trace: options.keep_trace,
+            callback,
+            trace: Vec::new(),
+        }
+    }
+
+    /// Before an iteration: the limit reached after `iterations` iterations and `evaluations`
+    /// evaluations, if any ([`Termination::MaxIterations`], [`Termination::MaxEvaluations`],
+    /// [`Termination::TimeLimit`]).
+    pub fn limit(&self, iterations: usize, evaluations: usize) -> Option<Termination> {
+        if iterations >= self.max_iter {
+            Some(Termination::MaxIterations)
+        } else if self.max_evals.is_some_and(|m| evaluations >= m) {
+            Some(Termination::MaxEvaluations)
+        } else if self.time_limit.is_some_and(|t| self.start.elapsed() >= t) {
+            Some(Termination::TimeLimit)
+        } else {
+            None
+        }
+    }
+
+    /// Whether [`Monitor::record`] has a consumer (a callback or the trace): loops on many
+    /// variables build the record only then.
+    pub fn wants_records(&self) -> bool {
+        self.callback.is_some() || self.keep_trace
+    }
+
+    /// Keeps the start point in the trace (no callback).
+    pub fn start_point(&mut self, info: IterationInfo) {
+        if self.keep_trace {
+            self.trace.push(info);
+        }
+    }
+
+    /// After an iteration (when [`Monitor::wants_records`]): keeps it in the trace and calls
+    /// the callback;
+    /// [`Termination::Callback`] when the callback asked to stop.
+    pub fn record(&mut self, info: IterationInfo) -> Option<Termination> {
+        let stop = self
+            .callback
+            .as_mut()
+            .is_some_and(|cb| cb(&info) == Control::Stop);
+        if self.keep_trace {
+            self.trace.push(info);
+        }
+        stop.then_some(Termination::Callback)
+    }
+
+    /// Time since [`Monitor::new`].
+    pub fn elapsed(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    /// The iterations kept (empty unless the options asked for a trace).
+    pub fn into_trace(self) -> Vec<IterationInfo> {
+        self.trace
     }
 }
 
@@ -63,9 +201,9 @@ pub(crate) fn run(
     problem: &Problem<'_>,
     x0: &[f64],
     options: &Options,
-    mut callback: Option<&mut dyn FnMut(&IterationInfo) -> Control>,
+    callback: Option<Callback<'_>>,
 ) -> Result<Report> {
-    let start = Instant::now();
+    let mut mon = Monitor::new(options, solver.default_max_iter(), callback);
     Error::check_dim("x0", problem.dim(), x0.len())?;
     if problem.dim() == 0 {
         return Err(Error::invalid("problem", "it has no variables"));
@@ -78,7 +216,8 @@ pub(crate) fn run(
     }
     let mut notes = Vec::new();
     let mut x = x0.to_vec();
-    if let Some((lo, hi)) = problem.bounds() {
+    let bounds = problem.bounds();
+    if let Some((lo, hi)) = bounds {
         let projected: Vec<f64> = (0..x.len()).map(|i| x[i].clamp(lo[i], hi[i])).collect();
         if projected != x {
             notes.push("x0 was outside the bounds and has been projected into them".to_string());
@@ -103,13 +242,10 @@ pub(crate) fn run(
             at: it.x.clone(),
         });
     }
-    let max_iter = options
-        .max_iter
-        .unwrap_or_else(|| solver.default_max_iter());
-    let bounds = problem.bounds();
+    let uses_gradient = solver.uses_gradient();
     let gnorm = |it: &Iterate| {
-        if solver_uses_gradient(&it.g) {
-            gradient_norm(&it.x, &it.g, bounds)
+        if uses_gradient {
+            projected_gradient_norm(&it.x, &it.g, bounds)
         } else {
             f64::NAN
         }
@@ -121,70 +257,65 @@ pub(crate) fn run(
         gradient_norm: gnorm(it),
         evaluations: ev.counts.f + ev.counts.gradient,
     };
-    let mut trace = Vec::new();
-    if options.keep_trace {
-        trace.push(info(0, &it, &ev));
-    }
-    let uses_gradient = solver.uses_gradient();
+    mon.start_point(info(0, &it, &ev));
     let mut k = 0;
     let termination = loop {
-        if uses_gradient && gnorm(&it) <= options.g_tol {
-            break Termination::GradientNorm;
-        }
-        if k >= max_iter {
-            break Termination::MaxIterations;
-        }
-        if options
-            .max_evals
-            .is_some_and(|m| ev.counts.f + ev.counts.gradient >= m)
-        {
-            break Termination::MaxEvaluations;
-        }
-        if options.time_limit.is_some_and(|t| start.elapsed() >= t) {
-            break Termination::TimeLimit;
-        }
-        // Copies of x only for the tests and records that use them: an iteration of a
-        // limited-memory method on 10⁶ variables copies nothing by default.
-        let x_prev = (options.x_tol > 0.0).then(|| it.x.clone());
-        let f_prev = it.f;
-        if let Some(t) = solver.step(&mut ev, &mut it)? {
-            break t;
-        }
-        k += 1;
-        if callback.is_some() || options.keep_trace {
-            let record = info(k, &it, &ev);
-            let stop = callback
-                .as_mut()
-                .is_some_and(|cb| cb(&record) == Control::Stop);
-            if options.keep_trace {
-                trace.push(record);
+        let stop = loop {
+            if uses_gradient && is_stationary(&it.x, &it.g, bounds, options.g_tol) {
+                break Termination::GradientNorm;
             }
-            if stop {
-                break Termination::Callback;
+            if let Some(t) = mon.limit(k, ev.counts.f + ev.counts.gradient) {
+                break t;
             }
-        }
-        if !it.f.is_finite() {
-            break Termination::ObjectiveNotFinite;
-        }
-        if it.f < -1e300 {
-            break Termination::Unbounded;
-        }
-        if let Some(x_prev) = &x_prev {
+            // x is copied only for the f/x-change tests: an iteration of a limited-memory
+            // method on 10⁶ variables copies nothing by default.
+            let x_prev = (options.x_tol > 0.0 || options.f_tol > 0.0).then(|| it.x.clone());
+            let f_prev = it.f;
+            if let Some(t) = solver.step(&mut ev, &mut it)? {
+                break t;
+            }
+            k += 1;
+            if mon.wants_records() {
+                if let Some(t) = mon.record(info(k, &it, &ev)) {
+                    break t;
+                }
+            }
+            if let Some(t) = diverged(&it) {
+                break t;
+            }
+            let Some(x_prev) = x_prev.filter(|p| *p != it.x) else {
+                // No test asked for, or the trial was rejected: nothing moved, so nothing
+                // converged either.
+                continue;
+            };
             let dx =
                 it.x.iter()
-                    .zip(x_prev)
+                    .zip(&x_prev)
                     .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-            if dx <= options.x_tol {
+            if options.x_tol > 0.0 && dx <= options.x_tol {
                 break Termination::SmallStep;
             }
-        }
-        if options.f_tol > 0.0
-            && (f_prev - it.f).abs() <= options.f_tol * f_prev.abs().max(it.f.abs())
-        {
-            break Termination::SmallFChange;
+            if options.f_tol > 0.0
+                && (f_prev - it.f).abs() <= options.f_tol * f_prev.abs().max(it.f.abs())
+            {
+                break Termination::SmallFChange;
+            }
+        };
+        match certify(stop, solver, &mut ev, &mut it, options)? {
+            Verdict::Stop(t) => break t,
+            Verdict::SteppedOff => {
+                solver.moved();
+                k += 1;
+                if mon.wants_records() {
+                    if let Some(t) = mon.record(info(k, &it, &ev)) {
+                        break t;
+                    }
+                }
+            }
         }
     };
     let gradient_norm = gnorm(&it);
+    let elapsed = mon.elapsed();
     Ok(Report {
         method: name.to_string(),
         gradient: (!it.g.is_empty()).then(|| it.g.clone()),
@@ -193,14 +324,138 @@ pub(crate) fn run(
         gradient_norm,
         iterations: k,
         evaluations: ev.counts,
-        elapsed: start.elapsed(),
+        elapsed,
         converged: termination.certifies(),
         termination,
         notes,
-        trace,
+        trace: mon.into_trace(),
     })
 }
 
-fn solver_uses_gradient(g: &[f64]) -> bool {
-    !g.is_empty()
+/// Non-finite f, f → −∞ or ‖x‖ → ∞.
+fn diverged(it: &Iterate) -> Option<Termination> {
+    if !it.f.is_finite() {
+        Some(Termination::ObjectiveNotFinite)
+    } else if it.f < UNBOUNDED_F || it.x.iter().any(|v| v.abs() > UNBOUNDED_X) {
+        Some(Termination::Unbounded)
+    } else {
+        None
+    }
+}
+
+/// What the driver makes of a stop.
+enum Verdict {
+    /// The run ends with this termination (a certificate only if its check held at x).
+    Stop(Termination),
+    /// A second-order method was moved off a saddle or maximum; the run goes on.
+    SteppedOff,
+}
+
+/// The certificate check at the returned point (see the module docs).
+fn certify(
+    stop: Termination,
+    solver: &mut dyn Solver,
+    ev: &mut Evaluator<'_, '_>,
+    it: &mut Iterate,
+    options: &Options,
+) -> Result<Verdict> {
+    if !solver.uses_gradient() {
+        return Ok(Verdict::Stop(stop));
+    }
+    let problem = ev.problem;
+    let bounds = problem.bounds();
+    let stop = match stop {
+        Termination::GradientNorm | Termination::NewtonDecrement => stop,
+        Termination::SmallStep
+        | Termination::SmallFChange
+        | Termination::LineSearchFailed
+        | Termination::TrustRegionCollapsed
+            if is_stationary(&it.x, &it.g, bounds, options.g_tol) =>
+        {
+            Termination::GradientNorm
+        }
+        other => return Ok(Verdict::Stop(other)),
+    };
+    let exact = problem.has_hessian();
+    if !(exact || solver.second_order()) {
+        return Ok(Verdict::Stop(stop));
+    }
+    let n = it.x.len();
+    let mut h = DMatrix::zeros(n, n);
+    ev.hessian(&it.x, &mut h)?;
+    if h.iter().any(|v| !v.is_finite()) {
+        return Ok(Verdict::Stop(stop));
+    }
+    let rtol = if exact {
+        EIGEN_RTOL
+    } else {
+        NUMERICAL_EIGEN_RTOL
+    };
+    let free = super::certificate::free_variables(&it.x, &it.g, bounds);
+    let Some(neg) = negative_curvature(&h, &free, rtol) else {
+        return Ok(Verdict::Stop(stop));
+    };
+    if !solver.second_order() {
+        return Ok(Verdict::Stop(neg.kind));
+    }
+    step_off(ev, it, &neg.direction).map(|moved| match moved {
+        StepOff::Moved => Verdict::SteppedOff,
+        StepOff::Unbounded => Verdict::Stop(Termination::Unbounded),
+        StepOff::Stuck => Verdict::Stop(neg.kind),
+    })
+}
+
+enum StepOff {
+    Moved,
+    /// f still decreased after 64 doublings of the step along the ray.
+    Unbounded,
+    /// No decrease along ±v (negative curvature at rounding level).
+    Stuck,
+}
+
+/// Steps from a saddle or maximum along the direction of negative curvature `v`, signed not to
+/// increase f to first order: α = max(1, ‖x‖∞), halved (up to 60 times) until f decreases, then
+/// doubled while f keeps decreasing. f decreasing over 64 doublings (a step 1.8e19 times the
+/// first) is reported as unbounded below. Bounds are respected by projection.
+fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<StepOff> {
+    let slope: f64 = it.g.iter().zip(v).map(|(a, b)| a * b).sum();
+    let sign = if slope > 0.0 { -1.0 } else { 1.0 };
+    let problem = ev.problem;
+    let bounds = problem.bounds();
+    let point = |alpha: f64| -> Vec<f64> {
+        (0..it.x.len())
+            .map(|i| {
+                let p = it.x[i] + sign * alpha * v[i];
+                bounds.map_or(p, |(lo, hi)| p.clamp(lo[i], hi[i]))
+            })
+            .collect()
+    };
+    let lower = |f: f64, than: f64| f.is_finite() && f < than;
+    let mut alpha = it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    let mut found = None;
+    for _ in 0..60 {
+        let f = ev.value(&point(alpha))?;
+        if lower(f, it.f) {
+            found = Some(f);
+            break;
+        }
+        alpha *= 0.5;
+    }
+    let Some(mut f) = found else {
+        return Ok(StepOff::Stuck);
+    };
+    let mut outcome = StepOff::Unbounded;
+    for _ in 0..64 {
+        let f2 = ev.value(&point(2.0 * alpha))?;
+        if !lower(f2, f) {
+            outcome = StepOff::Moved;
+            break;
+        }
+        (alpha, f) = (2.0 * alpha, f2);
+    }
+    let x = point(alpha);
+    let mut g = vec![0.0; x.len()];
+    it.f = ev.value_grad(&x, &mut g)?;
+    (it.x, it.g) = (x, g);
+    Ok(outcome)
 }

@@ -10,6 +10,7 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 
+pub mod certificate;
 pub mod constrained;
 pub mod driver;
 pub mod first_order;
@@ -26,7 +27,7 @@ pub use constrained::{
     AugmentedLagrangian, ConstrainedReport, Constraint, Kind, Kkt, minimize_constrained,
     parse_constraint,
 };
-pub use driver::Control;
+pub use driver::{Callback, Control, Monitor};
 pub use first_order::cg::{Cg, CgUpdate};
 pub use first_order::gradient_descent::GradientDescent;
 pub use first_order::lbfgs::Lbfgs;
@@ -36,7 +37,7 @@ pub use first_order::sgd::{Sgd, SumObjective, sum_problem};
 pub use least_squares::levenberg_marquardt::{LeastSquares, LevenbergMarquardt, LsqReport};
 pub use least_squares::linear::{LinearLsq, lstsq};
 pub use linesearch::LineSearch;
-pub use optimum::{OptimumCurvature, curvature_at};
+pub use optimum::{OptimumCurvature, curvature_at, curvature_at_tol};
 pub use options::Options;
 pub use report::{IterationInfo, Report, Termination};
 pub use second_order::newton::Newton;

@@ -5,6 +5,10 @@
 //! - The Hessian is exact when the problem has one (formulas, dual numbers, user code); otherwise
 //!   it comes from the numerical engine ([`crate::diff`]) with its error estimate, from the
 //!   gradient when there is one, else from values.
+//! - Stationarity is the solvers' own test ([`crate::solve::certificate::is_stationary`], the
+//!   projected gradient against `g_tol`), so this never calls "not an optimum" a point a solver
+//!   certified with the same tolerance. The gradient is exact when the problem has one, else
+//!   numerical — never assumed zero.
 //! - With bounds, variables at a bound (or within 1e-6 relative of it with the gradient pushing
 //!   outwards) are held fixed and the reduced Hessian on the free ones is analysed (their
 //!   standard errors are NaN: a variable on its bound has no symmetric interval).
@@ -19,6 +23,8 @@ use crate::diff::NumDiff;
 use crate::error::Result;
 use crate::linalg;
 use crate::problem::Problem;
+use crate::solve::Options;
+use crate::solve::certificate::{free_variables, is_stationary};
 
 /// Condition number beyond which standard errors are flagged as unreliable.
 pub const UNRELIABLE_CONDITION: f64 = 1e10;
@@ -42,18 +48,29 @@ pub struct OptimumCurvature {
     pub warnings: Vec<String>,
 }
 
-/// Computes the Hessian of `problem` at `x` and its consequences (see the module docs).
+/// Computes the Hessian of `problem` at `x` and its consequences (see the module docs), with the
+/// default stationarity tolerance ([`Options`]' `g_tol`).
 pub fn curvature_at(problem: &Problem<'_>, x: &[f64]) -> Result<OptimumCurvature> {
+    curvature_at_tol(problem, x, Options::default().g_tol)
+}
+
+/// [`curvature_at`] with the stationarity tolerance of the run that found `x`.
+pub fn curvature_at_tol(problem: &Problem<'_>, x: &[f64], g_tol: f64) -> Result<OptimumCurvature> {
     let n = problem.dim();
     crate::Error::check_dim("point", n, x.len())?;
     crate::limits::check_dense(n, n, "Hessian")?;
     let mut h = DMatrix::zeros(n, n);
     let mut error = None;
     let mut g = vec![0.0; n];
-    let value = problem.value(x);
     if problem.has_hessian() {
         problem.hessian_into(x, &mut h);
-        problem.gradient_into(x, &mut g);
+        if problem.has_gradient() {
+            problem.gradient_into(x, &mut g);
+        } else {
+            g = NumDiff::new()
+                .gradient(&|p: &[f64]| problem.value(p), x)?
+                .gradient;
+        }
     } else if problem.has_gradient() {
         let grad = |p: &[f64]| {
             let mut out = vec![0.0; n];
@@ -72,28 +89,15 @@ pub fn curvature_at(problem: &Problem<'_>, x: &[f64]) -> Result<OptimumCurvature
         g = est.gradient;
     }
     crate::expr::check_finite("Hessian", h.as_slice(), x)?;
-    // A variable is held at a bound when it sits on it, or within 1e-6 relative of it with the
-    // gradient pushing outwards (a bound optimum found by a method that stops just inside).
-    let free: Vec<bool> = match problem.bounds() {
-        None => vec![true; n],
-        Some((lo, hi)) => (0..n)
-            .map(|i| {
-                let scale = x[i].abs().max(1.0);
-                let at_lo = (x[i] - lo[i]).abs() <= 1e-10 * scale
-                    || ((x[i] - lo[i]) <= 1e-6 * scale && g[i] > 0.0);
-                let at_hi = (hi[i] - x[i]).abs() <= 1e-10 * scale
-                    || ((hi[i] - x[i]) <= 1e-6 * scale && g[i] < 0.0);
-                !(at_lo || at_hi)
-            })
-            .collect(),
-    };
+    crate::expr::check_finite("gradient", &g, x)?;
+    let free = free_variables(x, &g, problem.bounds());
     let idx: Vec<usize> = (0..n).filter(|&i| free[i]).collect();
     let reduced = DMatrix::from_fn(idx.len(), idx.len(), |a, b| h[(idx[a], idx[b])]);
-    let g_free: Vec<f64> = idx.iter().map(|&i| g[i]).collect();
-    let x_free: Vec<f64> = idx.iter().map(|&i| x[i]).collect();
-    // An eigenvalue within the Hessian's estimated error counts as zero.
+    // An eigenvalue within the Hessian's estimated error counts as zero; stationarity is the
+    // solvers' test on the projected gradient.
     let error_norm = error.as_ref().map_or(0.0, |e| e.norm());
-    let analysis = HessianAnalysis::with_error(&reduced, &g_free, value, &x_free, error_norm);
+    let stationary = is_stationary(x, &g, problem.bounds(), g_tol);
+    let analysis = HessianAnalysis::with_error(&reduced, stationary, error_norm);
     let mut warnings = Vec::new();
     let inverse = if idx.is_empty() {
         Some(DMatrix::zeros(0, 0))

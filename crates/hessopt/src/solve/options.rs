@@ -8,12 +8,17 @@ use crate::problem::NanPolicy;
 /// Convergence tolerances, limits and policies owned by the driver.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    /// Stop when ‖∇f‖∞ ≤ `g_tol` (projected gradient with bounds). Default 1e-8.
+    /// The first-order certificate: ‖∇f‖∞ ≤ `g_tol` (projected gradient with bounds) at the
+    /// returned point ([`crate::solve::certificate`]). Default 1e-8.
     pub g_tol: f64,
-    /// Stop when |f_{k−1} − f_k| ≤ `f_tol` · max(|f_{k−1}|, |f_k|). Default 0 (off); for
-    /// Nelder–Mead the simplex test uses its own default.
+    /// Stop when |f_{k−1} − f_k| ≤ `f_tol` · max(|f_{k−1}|, |f_k|) on a step that moved x.
+    /// Default 0 (off). A stop, not a certificate: converged only if the first-order test holds
+    /// there (else [`crate::solve::Termination::SmallFChange`]). Nelder–Mead's simplex test uses
+    /// its own tolerance.
     pub f_tol: f64,
-    /// Stop when ‖x_k − x_{k−1}‖∞ ≤ `x_tol`. Default 0 (off).
+    /// Stop when 0 < ‖x_k − x_{k−1}‖∞ ≤ `x_tol` (rejected trials do not count). Default 0 (off).
+    /// Converged only if the first-order test holds there (else
+    /// [`crate::solve::Termination::SmallStep`]).
     pub x_tol: f64,
     /// Iteration limit. Default 1000 (10 000 for derivative-free methods, see the method docs).
     pub max_iter: Option<usize>,

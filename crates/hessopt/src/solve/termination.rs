@@ -18,8 +18,9 @@ use std::fmt;
 pub enum Termination {
     // ---- certificates: the only variants with `converged = true` ----
     /// **Certifies.** First order at the returned x: ‖P(x − ∇f) − x‖∞ ≤ g_tol (P the projection
-    /// on the bounds; ‖∇f‖∞ without bounds); second order too where curvature is at hand (no
-    /// negative eigenvalue of the exact or model Hessian on the free variables).
+    /// on the bounds; ‖∇f‖∞ without bounds, [`crate::solve::certificate::is_stationary`]);
+    /// second order too where curvature is at hand (no eigenvalue of the Hessian on the free
+    /// variables below −tol·max|λ|, [`crate::solve::certificate::negative_curvature`]).
     GradientNorm,
     /// **Certifies.** Second-order methods: the model's predicted further decrease
     /// ½ gᵀB⁻¹g (B positive definite) is at most 4ε|f| — f is minimal to rounding, a
@@ -37,14 +38,16 @@ pub enum Termination {
     /// narrowed to rounding width whose |f| shrank as the bracket shrank.
     RootFound,
     /// **Certifies.** Brent minimization: the bracket [a, b] around the minimizer is narrower
-    /// than 2·(tol·|x| + 1e-10), and f at the end points is not below f(x).
+    /// than 2·(tol·|x| + 1e-10), and f at x ± 2·(tol·|x| + 1e-10) is not below f(x).
     IntervalConverged,
-    /// **Certifies.** Nelder–Mead / SANN: the simplex is small (f spread and size) **and** a
-    /// small simplex restarted at the best point did not improve it.
+    /// **Certifies.** Nelder–Mead: a simplex cycle ended (f spread ≤ f_tol·(|f_c| + f_tol), or
+    /// the simplex collapsed) **and** that cycle, started from a fresh simplex at the best point
+    /// then known, improved f by no more than that tolerance.
     SimplexConverged,
 
     // ---- named stops that are not solutions ----
-    /// ‖x_k − x_{k−1}‖∞ ≤ x_tol on an accepted step, without a certificate at x.
+    /// ‖x_k − x_{k−1}‖∞ ≤ x_tol on an accepted step (Brent: the bracket closed but a point
+    /// next to x is lower), without a certificate at x.
     SmallStep,
     /// |f_{k−1} − f_k| ≤ f_tol·max(|f_{k−1}|, |f_k|) on an accepted step (L-BFGS-B: its factr
     /// test), without a certificate at x.

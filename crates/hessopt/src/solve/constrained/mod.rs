@@ -28,7 +28,7 @@ use second_order::{Curvature, reduced_curvature};
 use crate::error::{Error, Result};
 use crate::expr::Formula;
 use crate::problem::{Counts, GradientFn, Problem, ValueFn};
-use crate::solve::driver::gradient_norm;
+use crate::solve::certificate::projected_gradient_norm;
 use crate::solve::{Lbfgsb, Method, Options, Termination, minimize};
 
 /// The kind of a constraint.
@@ -502,7 +502,7 @@ fn kkt(
         }
     }
     Kkt {
-        stationarity: gradient_norm(x, &g, objective.problem.bounds()),
+        stationarity: projected_gradient_norm(x, &g, objective.problem.bounds()),
         feasibility: feas,
         complementarity: comp,
     }

@@ -52,6 +52,10 @@ pub(crate) struct NewtonState {
 }
 
 impl Solver for NewtonState {
+    fn second_order(&self) -> bool {
+        true
+    }
+
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         crate::limits::check_dense(n, n, "Hessian")?;

@@ -53,6 +53,10 @@ pub(crate) struct Sr1State {
 }
 
 impl Solver for Sr1State {
+    fn second_order(&self) -> bool {
+        true
+    }
+
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         crate::limits::check_dense(n, n, "SR1 Hessian approximation")?;

@@ -199,6 +199,14 @@ pub(crate) struct TrustRegionState {
 }
 
 impl Solver for TrustRegionState {
+    fn second_order(&self) -> bool {
+        true
+    }
+
+    fn moved(&mut self) {
+        self.fresh = false;
+    }
+
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         crate::limits::check_dense(n, n, "Hessian")?;

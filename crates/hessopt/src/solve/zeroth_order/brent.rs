@@ -2,8 +2,10 @@
 //! without Derivatives*, 1973, ch. 5): golden-section steps, replaced by parabolic interpolation
 //! whenever that is safe. Values only; converges superlinearly on smooth functions and never
 //! worse than golden section. Needs one variable and finite bounds (the interval); starts from x0
-//! when it lies inside. Stops when the bracket is narrower than 2·(tol·|x| + 1e-10), tol = √ε
-//! ([`Termination::IntervalConverged`]).
+//! when it lies inside. Stops when the bracket is narrower than 2·(tol·|x| + 1e-10), tol = √ε;
+//! that is [`Termination::IntervalConverged`] only when f at x ± 2·(tol·|x| + 1e-10) (inside
+//! the interval) is not below f(x) — checked at the returned point, so a bracket that closed on
+//! a jump or on noise is a [`Termination::SmallStep`], not a minimum.
 
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
@@ -52,6 +54,7 @@ impl Brent {
         };
         Ok(BrentState {
             tol: self.tol,
+            interval: (a, b),
             a,
             b,
             v: 0.0,
@@ -66,6 +69,8 @@ impl Brent {
 
 pub(crate) struct BrentState {
     tol: f64,
+    /// The interval given.
+    interval: (f64, f64),
     a: f64,
     b: f64,
     v: f64,
@@ -108,6 +113,12 @@ impl Solver for BrentState {
         let tol1 = self.tol * x.abs() + 1e-10;
         let tol2 = 2.0 * tol1;
         if (x - m).abs() <= tol2 - 0.5 * (self.b - self.a) {
+            let (lo, hi) = self.interval;
+            for side in [(x - tol2).max(lo), (x + tol2).min(hi)] {
+                if side != x && eval(ev, side)? < fx {
+                    return Ok(Some(Termination::SmallStep));
+                }
+            }
             return Ok(Some(Termination::IntervalConverged));
         }
         let mut golden = true;

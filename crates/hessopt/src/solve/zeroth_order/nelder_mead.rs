@@ -5,11 +5,13 @@
 //!
 //! Uses values only; robust on noisy or non-smooth functions in few dimensions, slow beyond ~10.
 //! Start simplex as R's optim: x0 and x0 + s eᵢ with s = 0.1 · max|x0ᵢ| (0.1 when x0 = 0).
-//! Stops when max f − min f over the vertices ≤ `f_tol` · (|f(x0)| + `f_tol`) (R's reltol test,
-//! `f_tol` = √ε ≈ 1.49e-8 by default) or the simplex collapsed to rounding size
-//! ([`Termination::SimplexConverged`]). Optional restarts from the best point
-//! ([`NelderMead::with_restarts`]) continue while a cycle still improves f by more than that
-//! tolerance.
+//! A cycle ends when max f − min f over the vertices ≤ `f_tol` · (|f_c| + `f_tol`), f_c the
+//! value at the start of the cycle (R's reltol test, `f_tol` = √ε ≈ 1.49e-8 by default), or when
+//! the simplex collapsed to rounding size. That alone is no certificate: a simplex straddling the
+//! minimum with equal values passes it far from the minimum. So every cycle ends with a restart:
+//! a fresh simplex (x and x + s eᵢ, s = 0.1·max|xᵢ|) at the best point; the run is
+//! [`Termination::SimplexConverged`] only when a cycle did not improve on its start by more
+//! than its tolerance, i.e. a simplex restarted at the best point found nothing better.
 
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
@@ -23,9 +25,6 @@ pub struct NelderMead {
     pub f_tol: f64,
     /// Use the adaptive coefficients for n > 2.
     pub adaptive: bool,
-    /// Restart from the best point after convergence while a cycle still improves f by more than
-    /// the tolerance (off by default, as in R; costs about n + 40 evaluations per restart).
-    pub restarts: bool,
 }
 
 impl Default for NelderMead {
@@ -33,7 +32,6 @@ impl Default for NelderMead {
         NelderMead {
             f_tol: 1.490_116_119_384_765_6e-8,
             adaptive: true,
-            restarts: false,
         }
     }
 }
@@ -43,12 +41,6 @@ impl NelderMead {
     /// (on the MGH suite the classic ones solve 17 of 35 problems, the adaptive ones 12).
     pub fn with_adaptive(mut self, adaptive: bool) -> Self {
         self.adaptive = adaptive;
-        self
-    }
-
-    /// Turns restarts on or off.
-    pub fn with_restarts(mut self, restarts: bool) -> Self {
-        self.restarts = restarts;
         self
     }
 
@@ -66,7 +58,6 @@ impl NelderMead {
             config: *self,
             vertices: Vec::new(),
             values: Vec::new(),
-            f_start: 0.0,
             f_cycle: 0.0,
             coef: (1.0, 2.0, 0.5, 0.5),
         }
@@ -77,7 +68,6 @@ pub(crate) struct NelderMeadState {
     config: NelderMead,
     vertices: Vec<Vec<f64>>,
     values: Vec<f64>,
-    f_start: f64,
     /// f at the start of the current cycle (start or restart).
     f_cycle: f64,
     /// Reflection, expansion, contraction, shrink.
@@ -142,7 +132,6 @@ impl Solver for NelderMeadState {
         if !f0.is_finite() {
             return Ok(());
         }
-        self.f_start = f0;
         self.rebuild(ev, &it.x, f0)
     }
 
@@ -153,7 +142,7 @@ impl Solver for NelderMeadState {
     ) -> Result<Option<Termination>> {
         let n = self.vertices.len() - 1;
         let (alpha, gamma, rho, sigma) = self.coef;
-        let tol = self.config.f_tol * (self.f_start.abs() + self.config.f_tol);
+        let tol = self.config.f_tol * (self.f_cycle.abs() + self.config.f_tol);
         let spread = self.values[n] - self.values[0];
         let diameter = self.vertices[1..]
             .iter()
@@ -161,15 +150,14 @@ impl Solver for NelderMeadState {
             .fold(0.0f64, f64::max);
         let xscale = self.vertices[0].iter().fold(1.0f64, |m, v| m.max(v.abs()));
         if spread <= tol || diameter <= 4.0 * f64::EPSILON * xscale {
-            // Restart from the best vertex while the last cycle still improved on its start by
-            // more than the tolerance (a collapsed simplex can stall away from the minimum).
-            let improved = self.f_cycle - self.values[0] > tol;
-            if self.config.restarts && improved && self.values[0].is_finite() {
-                let (best, fbest) = (self.vertices[0].clone(), self.values[0]);
-                self.rebuild(ev, &best, fbest)?;
-                return Ok(None);
+            // The restart test: converged only when this cycle, started from a fresh simplex at
+            // the best point then known, found nothing better.
+            if self.f_cycle - self.values[0] <= tol {
+                return Ok(Some(Termination::SimplexConverged));
             }
-            return Ok(Some(Termination::SimplexConverged));
+            let (best, fbest) = (self.vertices[0].clone(), self.values[0]);
+            self.rebuild(ev, &best, fbest)?;
+            return Ok(None);
         }
         let mut centroid = vec![0.0; n];
         for v in &self.vertices[..n] {

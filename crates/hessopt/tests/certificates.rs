@@ -1,0 +1,330 @@
+//! `converged` is a certificate (issue 11): every converged report is re-checked here,
+//! independently of the solver, at the point it returned — on random problems for every
+//! minimizer, and on the traps that used to report convergence at a wrong point.
+//!
+//! The re-checks: first order with the formula's exact gradient, cross-checked against this
+//! file's own central differences; second order with this file's own closed-form eigenvalues of
+//! the 2 × 2 Hessian on the free variables; for the zeroth-order methods (no gradient, so no
+//! first-order test of their own), that a BFGS polish from the returned point does not improve f
+//! beyond the simplex's tolerance.
+
+mod common;
+
+use hessopt::solve::{METHOD_NAMES, Method, NelderMead, Options, Termination, minimize};
+use hessopt::{Formula, Problem};
+use proptest::prelude::*;
+
+const G_TOL: f64 = 1e-8;
+
+/// Own central differences (h = 1e-5·max(1, |xᵢ|)).
+fn central_gradient(f: &Formula, x: &[f64]) -> Vec<f64> {
+    (0..x.len())
+        .map(|i| {
+            let h = 1e-5 * x[i].abs().max(1.0);
+            let (mut a, mut b) = (x.to_vec(), x.to_vec());
+            a[i] += h;
+            b[i] -= h;
+            (f.value(&a).unwrap() - f.value(&b).unwrap()) / (2.0 * h)
+        })
+        .collect()
+}
+
+/// Smallest eigenvalue of the symmetric Hessian restricted to the free variables (n ≤ 2), in
+/// closed form, and the largest magnitude.
+fn min_eigenvalue(h: &[[f64; 2]; 2], free: [bool; 2]) -> (f64, f64) {
+    match free {
+        [true, true] => {
+            let (a, b, c) = (h[0][0], h[0][1], h[1][1]);
+            let mid = 0.5 * (a + c);
+            let rad = (0.25 * (a - c).powi(2) + b * b).sqrt();
+            (mid - rad, mid.abs() + rad)
+        }
+        [true, false] => (h[0][0], h[0][0].abs()),
+        [false, true] => (h[1][1], h[1][1].abs()),
+        [false, false] => (0.0, 0.0),
+    }
+}
+
+/// The certificate of a converged gradient-method report on a 2-variable formula, re-checked.
+fn check_gradient_certificate(
+    f: &Formula,
+    x: &[f64],
+    bounds: Option<([f64; 2], [f64; 2])>,
+) -> std::result::Result<(), String> {
+    let (value, g) = f.gradient(x).map_err(|e| e.to_string())?;
+    let own = central_gradient(f, x);
+    for i in 0..2 {
+        if (own[i] - g[i]).abs() > 1e-4 * (1.0 + value.abs() + g[i].abs()) {
+            return Err(format!("tape gradient {g:?} vs central {own:?} at {x:?}"));
+        }
+    }
+    // First order: projected gradient; a variable is free unless it sits on a bound (or within
+    // 1e-6 relative with the gradient pushing outwards), as the driver and curvature_at hold it.
+    let mut free = [true, true];
+    let mut pg = 0.0f64;
+    for i in 0..2 {
+        let (lo, hi) = bounds.map_or((f64::NEG_INFINITY, f64::INFINITY), |(l, h)| (l[i], h[i]));
+        pg = pg.max(((x[i] - g[i]).clamp(lo, hi) - x[i]).abs());
+        let s = x[i].abs().max(1.0);
+        let at_lo = (x[i] - lo).abs() <= 1e-10 * s || (x[i] - lo <= 1e-6 * s && g[i] > 0.0);
+        let at_hi = (hi - x[i]).abs() <= 1e-10 * s || (hi - x[i] <= 1e-6 * s && g[i] < 0.0);
+        free[i] = !(at_lo || at_hi);
+    }
+    if pg > G_TOL {
+        return Err(format!("projected gradient {pg:e} > {G_TOL:e} at {x:?}"));
+    }
+    let d = f.hessian(x).map_err(|e| e.to_string())?;
+    let h = [
+        [d.hessian[(0, 0)], d.hessian[(0, 1)]],
+        [d.hessian[(1, 0)], d.hessian[(1, 1)]],
+    ];
+    let (lmin, scale) = min_eigenvalue(&h, free);
+    if lmin < -1e-6 * scale.max(1e-12) && lmin < -1e-12 {
+        return Err(format!(
+            "negative curvature {lmin:e} (max |λ| {scale:e}) at {x:?}: not a minimum"
+        ));
+    }
+    Ok(())
+}
+
+/// A zeroth-order report's minimum, re-checked by a BFGS polish from its point.
+fn check_polish(f: &Formula, x: &[f64], value: f64) -> std::result::Result<(), String> {
+    let p = Problem::from_formula(f);
+    let options = Options::default().with_max_evals(5_000).unwrap();
+    let polished = minimize(&p, x, &Method::from_name("bfgs").unwrap(), &options)
+        .map_err(|e| e.to_string())?;
+    if polished.value < value - 1e-6 * value.abs().max(1.0) {
+        return Err(format!(
+            "BFGS from the converged point {x:?} (f = {value:e}) reaches f = {:e}",
+            polished.value
+        ));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(common::config(24))]
+
+    /// Every minimizer, random smooth formulas in two variables, random starts: each converged
+    /// report satisfies its certificate, re-checked here.
+    #[test]
+    fn every_converged_report_is_certified(src in common::formula(), x in -3.0f64..3.0, y in -3.0f64..3.0) {
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let p = Problem::from_formula(&f);
+        let options = Options::default().with_max_iter(300).unwrap().with_max_evals(3000).unwrap();
+        for name in METHOD_NAMES.iter().filter(|m| !["brent", "lbfgsb"].contains(m)) {
+            let Ok(r) = minimize(&p, &[x, y], &Method::from_name(name).unwrap(), &options) else {
+                continue;
+            };
+            if !r.converged {
+                continue;
+            }
+            prop_assert!(r.termination.certifies(), "{name}: {}", r.termination);
+            let check = if ["nelder-mead", "sann"].contains(name) {
+                check_polish(&f, &r.x, r.value)
+            } else {
+                check_gradient_certificate(&f, &r.x, None)
+            };
+            prop_assert!(check.is_ok(), "{name} on {src} from ({x}, {y}): {} ({})", check.unwrap_err(), r.termination);
+        }
+    }
+
+    /// L-BFGS-B with random boxes: the projected-gradient and reduced second-order certificates.
+    #[test]
+    fn bounded_converged_reports_are_certified(
+        src in common::formula(),
+        lo in prop::array::uniform2(-3.0f64..0.0),
+        width in prop::array::uniform2(0.1f64..4.0),
+        t in prop::array::uniform2(0.0f64..1.0),
+    ) {
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let hi = [lo[0] + width[0], lo[1] + width[1]];
+        let p = Problem::from_formula(&f).with_bounds(lo.to_vec(), hi.to_vec()).unwrap();
+        let x0 = [lo[0] + t[0] * width[0], lo[1] + t[1] * width[1]];
+        let options = Options::default().with_max_iter(300).unwrap().with_max_evals(3000).unwrap();
+        if let Ok(r) = minimize(&p, &x0, &Method::from_name("lbfgsb").unwrap(), &options) {
+            if r.converged {
+                let check = check_gradient_certificate(&f, &r.x, Some((lo, hi)));
+                prop_assert!(check.is_ok(), "lbfgsb on {src} in {lo:?}..{hi:?}: {}", check.unwrap_err());
+            }
+        }
+    }
+
+    /// Brent on random one-variable functions and intervals: a converged report is not beaten
+    /// by probes around its point, nor by a fine grid near it.
+    #[test]
+    fn brent_converged_reports_are_local_minima(src in common::formula(), y in -3.0f64..3.0, a in -3.0f64..0.0, w in 0.1f64..4.0) {
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let g = |x: &[f64]| f.value(&[x[0], y]).unwrap_or(f64::NAN);
+        let p = Problem::new(1, g).with_bounds(vec![a], vec![a + w]).unwrap();
+        if let Ok(r) = minimize(&p, &[a + 0.5 * w], &Method::from_name("brent").unwrap(), &Options::default()) {
+            if r.converged {
+                let x = r.x[0];
+                for k in 1..=20 {
+                    let h = 1e-7 * (k as f64) * x.abs().max(1.0);
+                    for probe in [(x - h).max(a), (x + h).min(a + w)] {
+                        let fp = g(&[probe]);
+                        prop_assert!(fp >= r.value - 1e-9 * r.value.abs().max(1.0), "f({probe}) = {fp} < f({x}) = {}", r.value);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn run(src: &str, vars: &[&str], x0: &[f64], method: &str) -> hessopt::solve::Report {
+    let f = Formula::parse_with_vars(src, vars).unwrap();
+    let p = Problem::from_formula(&f);
+    let m = if method == "default" {
+        Method::default_for(&p)
+    } else {
+        Method::from_name(method).unwrap()
+    };
+    minimize(&p, x0, &m, &Options::default()).unwrap()
+}
+
+#[test]
+fn nelder_mead_one_variable_quadratics_end_at_the_minimum() {
+    // The simplex used to straddle the minimum with equal values and stop there ((x − 1)² from
+    // 10 ended at x = 0, "simplex_converged"): 40 quadratics a(x − c)² + d of that kind.
+    let r = run("(x - 1)^2", &["x"], &[10.0], "nelder-mead");
+    assert!(r.converged && (r.x[0] - 1.0).abs() < 1e-4, "{r}");
+    for k in 0..40 {
+        let kf = k as f64;
+        let (a, c, d) = (
+            0.5 + (kf * 0.37) % 4.0,
+            -5.0 + (kf * 1.7) % 10.0,
+            (kf * 0.3) % 2.0 - 1.0,
+        );
+        let x0 = c + [9.0, -7.0, 3.5, -0.25, 20.0][k % 5];
+        let src = format!("{a}*(x - ({c}))^2 + ({d})");
+        let r = run(&src, &["x"], &[x0], "nelder-mead");
+        assert!(
+            r.converged && (r.x[0] - c).abs() <= 1e-3 * c.abs().max(1.0),
+            "{src} from {x0}: {r}"
+        );
+    }
+}
+
+#[test]
+fn nelder_mead_with_a_free_variable_and_on_a_kink() {
+    let r = run("x^2 + 0*y", &["x", "y"], &[1.0, 1.0], "nelder-mead");
+    assert!(r.converged && r.x[0].abs() < 1e-4, "{r}");
+    // Used to stop at (0.15, 0.05).
+    let r = run("abs(x) + abs(y)", &["x", "y"], &[1.0, 1.0], "nelder-mead");
+    assert!(
+        r.converged && r.x[0].abs() < 1e-6 && r.x[1].abs() < 1e-6,
+        "{r}"
+    );
+}
+
+#[test]
+fn stationary_points_that_are_not_minima_are_not_converged() {
+    // A maximum after 0 iterations and a saddle used to "converge". Second-order methods step
+    // off along the negative curvature and find f unbounded below.
+    for method in ["default", "newton", "sr1"] {
+        let r = run("-x^2", &["x"], &[0.0], method);
+        assert!(
+            !r.converged && r.termination == Termination::Unbounded,
+            "{method}: {r}"
+        );
+        let r = run("x^2 - y^2", &["x", "y"], &[1.0, 0.0], method);
+        assert!(
+            !r.converged && r.termination == Termination::Unbounded,
+            "{method}: {r}"
+        );
+    }
+    // First-order methods have no curvature of their own; the exact Hessian names the point.
+    for method in ["bfgs", "lbfgs", "cg", "gradient-descent"] {
+        let r = run("-x^2", &["x"], &[0.0], method);
+        assert!(
+            !r.converged && r.termination == Termination::Maximum,
+            "{method}: {r}"
+        );
+        let r = run("x^2 - y^2", &["x", "y"], &[1.0, 0.0], method);
+        assert!(
+            !r.converged && r.termination == Termination::Saddle,
+            "{method}: {r}"
+        );
+    }
+    // A second-order method that steps off a saddle goes on to the minimum beyond it.
+    let r = run(
+        "x^2 + y^4/4 - y^2/2",
+        &["x", "y"],
+        &[1.0, 0.0],
+        "trust-region",
+    );
+    assert!(r.converged && (r.x[1].abs() - 1.0).abs() < 1e-6, "{r}");
+}
+
+#[test]
+fn small_step_and_f_change_tests_are_stalls_unless_certified() {
+    let f = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"]).unwrap();
+    let p = Problem::from_formula(&f);
+    // A loose f-change test stops early: that is not convergence.
+    let loose = Options::default().with_f_tol(0.1).unwrap();
+    let r = minimize(
+        &p,
+        &[-1.2, 1.0],
+        &Method::from_name("bfgs").unwrap(),
+        &loose,
+    )
+    .unwrap();
+    assert!(
+        !r.converged && r.termination == Termination::SmallFChange,
+        "{r}"
+    );
+    // Rejected trials (trust region, SR1, Nelder–Mead) do not move x; the x-change test used to
+    // fire on them ("small_step" after the first rejection).
+    let tight = Options::default().with_x_tol(1e-12).unwrap();
+    for name in ["trust-region", "sr1", "nelder-mead"] {
+        let r = minimize(&p, &[-1.2, 1.0], &Method::from_name(name).unwrap(), &tight).unwrap();
+        assert!(
+            r.converged && (r.x[0] - 1.0).abs() < 1e-3,
+            "{name} with x_tol: {r}"
+        );
+    }
+}
+
+#[test]
+fn nelder_mead_certificate_restarts_until_no_improvement() {
+    // Wood's function: the first simplex cycle stalls at f ≈ 1.6; restarts at the best point go
+    // on until a fresh simplex finds nothing better.
+    let wood = "100*(x2 - x1^2)^2 + (1 - x1)^2 + 90*(x4 - x3^2)^2 + (1 - x3)^2 + 10*(x2 + x4 - 2)^2 + (x2 - x4)^2/10";
+    let f = Formula::parse_with_vars(wood, &["x1", "x2", "x3", "x4"]).unwrap();
+    let p = Problem::from_formula(&f);
+    let r = minimize(
+        &p,
+        &[-3.0, -1.0, -3.0, -1.0],
+        &Method::NelderMead(NelderMead::default()),
+        &Options::default().with_max_evals(20_000).unwrap(),
+    )
+    .unwrap();
+    if r.converged {
+        let polish = check_polish(&f, &r.x, r.value);
+        assert!(polish.is_ok(), "{r}: {polish:?}");
+    } else {
+        assert_eq!(r.termination, Termination::MaxEvaluations, "{r}");
+    }
+}
+
+#[test]
+fn curvature_at_agrees_with_the_solver_and_computes_a_missing_gradient() {
+    use hessopt::solve::{curvature_at, curvature_at_tol};
+    // BFGS's certificate and curvature_at's stationarity are one rule: a point certified with a
+    // tolerance is stationary for curvature_at with that tolerance (Brown badly scaled, where a
+    // rule relative to |x| = 1e6 used to disagree).
+    let f =
+        Formula::parse_with_vars("(x - 1e6)^2 + (y - 2e-6)^2 + (x*y - 2)^2", &["x", "y"]).unwrap();
+    let p = Problem::from_formula(&f);
+    let o = Options::default().with_g_tol(1e-6).unwrap();
+    let r = minimize(&p, &[1.0, 1.0], &Method::from_name("bfgs").unwrap(), &o).unwrap();
+    if r.converged {
+        let c = curvature_at_tol(&p, &r.x, o.g_tol).unwrap();
+        assert!(c.analysis.stationary, "{r}\n{:?}", c.analysis);
+    }
+    // A Hessian without a gradient: the gradient is computed, not taken as zero.
+    let q = Problem::new(1, |x: &[f64]| (x[0] - 1.0).powi(2)).with_hessian(|_x, h| h[(0, 0)] = 2.0);
+    let c = curvature_at(&q, &[0.0]).unwrap();
+    assert!(!c.analysis.stationary, "{:?}", c.analysis);
+}
