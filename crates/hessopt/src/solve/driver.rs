@@ -6,8 +6,8 @@
 //! driver does that check at the end of a run: the first-order test of [`super::certificate`] at the
 //! returned x for every gradient method, whatever test stopped it (an f/x-change test or a
 //! line-search failure at a stationary point becomes `gradient_norm`; elsewhere it stays a named
-//! stall); then, where curvature is at hand (an exact Hessian, or a second-order method),
-//! the second-order test. At a saddle or maximum a second-order method steps off along the
+//! stall); then, where curvature is at hand (an exact Hessian, or a second-order method) and
+//! n ≤ [`SECOND_ORDER_MAX_DIM`], the second-order test. At a saddle or maximum a second-order method steps off along the
 //! direction of negative curvature and goes on; other methods report `saddle` / `maximum`.
 //! Zeroth-order methods certify themselves (Nelder–Mead's restart test, Brent's bracket).
 //!
@@ -51,6 +51,9 @@ use crate::problem::{Evaluator, Problem};
 const UNBOUNDED_F: f64 = -1e300;
 /// ‖x‖∞ above this means the iterates run away to infinity.
 const UNBOUNDED_X: f64 = 1e150;
+/// Largest dimension for the dense second-order check at the returned point (a Hessian and its
+/// eigenvalues, O(n³)); beyond it the certificate is first order only.
+pub const SECOND_ORDER_MAX_DIM: usize = 200;
 
 /// The current point as the driver and the methods share it.
 #[derive(Debug, Clone)]
@@ -377,10 +380,10 @@ fn certify(
         other => return Ok(Verdict::Stop(other)),
     };
     let exact = problem.has_hessian();
-    if !(exact || solver.second_order()) {
+    let n = it.x.len();
+    if !(exact || solver.second_order()) || n > SECOND_ORDER_MAX_DIM {
         return Ok(Verdict::Stop(stop));
     }
-    let n = it.x.len();
     let mut h = DMatrix::zeros(n, n);
     ev.hessian(&it.x, &mut h)?;
     if h.iter().any(|v| !v.is_finite()) {

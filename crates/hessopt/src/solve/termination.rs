@@ -19,7 +19,7 @@ pub enum Termination {
     // ---- certificates: the only variants with `converged = true` ----
     /// **Certifies.** First order at the returned x: ‖P(x − ∇f) − x‖∞ ≤ g_tol (P the projection
     /// on the bounds; ‖∇f‖∞ without bounds, [`crate::solve::certificate::is_stationary`]);
-    /// second order too where curvature is at hand (no eigenvalue of the Hessian on the free
+    /// second order too where curvature is at hand and n ≤ 200 (no eigenvalue of the Hessian on the free
     /// variables below −tol·max|λ|, [`crate::solve::certificate::negative_curvature`]).
     GradientNorm,
     /// **Certifies.** Second-order methods: the model's predicted further decrease
