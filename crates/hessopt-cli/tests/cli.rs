@@ -1220,7 +1220,9 @@ fn sparse_hessian_of_an_indexed_sum_from_a_point_file() {
     std::fs::create_dir_all(&dir).unwrap();
     let at = dir.join("x.txt");
     let n = 200;
-    let x: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
+    let x: Vec<f64> = (0..n)
+        .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
+        .collect();
     let text: Vec<String> = x.iter().map(|v| format!("{v}")).collect();
     std::fs::write(&at, format!("# start\n{}\n", text.join("\n"))).unwrap();
     let at_arg = format!("--at=@{}", at.display());
@@ -1242,12 +1244,18 @@ fn sparse_hessian_of_an_indexed_sum_from_a_point_file() {
         assert!(close(&[*val], &[want], 1e-14), "({r}, {c}) {val} vs {want}");
     }
     let text = succeeds(&["hessian", src, &at_arg, "--sparse"]);
-    assert!(text.contains("200 × 200, 400 stored entries, 2 colors"), "{text}");
+    assert!(
+        text.contains("200 × 200, 400 stored entries, 2 colors"),
+        "{text}"
+    );
     let x0 = format!("--x0=@{}", at.display());
     let m = json(&["minimize", src, &x0, "--method=newton", "--json"]);
     assert_eq!(m["converged"], true);
     assert!(floats(&m["x"]).iter().all(|v| (v - 1.0).abs() < 1e-6));
-    fails_with(&["hessian", src, "--at=@/nonexistent/x.txt", "--sparse"], "nonexistent");
+    fails_with(
+        &["hessian", src, "--at=@/nonexistent/x.txt", "--sparse"],
+        "nonexistent",
+    );
     std::fs::write(&at, "1, 2, zwei").unwrap();
     fails_with(&["hessian", src, &at_arg], "'zwei' is not a finite number");
     std::fs::remove_dir_all(&dir).ok();

@@ -55,7 +55,11 @@ impl<R: Output> Counted<'_, R> {
         }
         self.count.set(self.count.get() + todo.len());
         let values = (self.f)(&todo);
-        Error::check_dim("values returned for a batch of points", todo.len(), values.len())?;
+        Error::check_dim(
+            "values returned for a batch of points",
+            todo.len(),
+            values.len(),
+        )?;
         for (k, v) in index.into_iter().zip(values) {
             let width = *self.width.get().get_or_insert(v.entries().len());
             if v.entries().len() != width {

@@ -32,7 +32,15 @@ impl NumDiff {
         let mut ladders: Vec<_> = (0..n)
             .map(|i| {
                 let scale = self.scale(x, i);
-                LineSampler::new(self, x, &f0, Dir::Axis(i), scale, self.max_levels, Order::First)
+                LineSampler::new(
+                    self,
+                    x,
+                    &f0,
+                    Dir::Axis(i),
+                    scale,
+                    self.max_levels,
+                    Order::First,
+                )
             })
             .collect();
         run(self, &ev, &mut ladders)?;
@@ -68,7 +76,15 @@ impl NumDiff {
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let t = self.direction_scale(x, v);
-        let line = self.line(&ev, x, &f0, Dir::Vector(v), t, self.max_levels, Order::First)?;
+        let line = self.line(
+            &ev,
+            x,
+            &f0,
+            Dir::Vector(v),
+            t,
+            self.max_levels,
+            Order::First,
+        )?;
         let d = self.extrapolate_line(&line, &f0, 0, Order::First);
         Ok((d.value, d.error, ev.count()))
     }

@@ -30,7 +30,10 @@ impl NumDiff {
         x: &[f64],
     ) -> Result<HessianEstimate> {
         use rayon::prelude::*;
-        self.hessian_batched(&|points: &[Vec<f64>]| points.par_iter().map(|p| f(p)).collect(), x)
+        self.hessian_batched(
+            &|points: &[Vec<f64>]| points.par_iter().map(|p| f(p)).collect(),
+            x,
+        )
     }
 
     /// [`NumDiff::hessian`] for a black box that evaluates many points per call: `f` gets the

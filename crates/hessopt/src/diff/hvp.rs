@@ -46,7 +46,15 @@ impl NumDiff {
         if !t.is_finite() {
             return Ok((vec![0.0; g0.len()], vec![0.0; g0.len()], ev.count()));
         }
-        let line = self.line(&ev, x, &g0, Dir::Vector(v), t, self.max_levels, Order::First)?;
+        let line = self.line(
+            &ev,
+            x,
+            &g0,
+            Dir::Vector(v),
+            t,
+            self.max_levels,
+            Order::First,
+        )?;
         let (hv, err) = (0..g0.len())
             .map(|e| {
                 let d = self.extrapolate_line(&line, &g0, e, Order::First);

@@ -29,7 +29,15 @@ impl NumDiff {
         let mut ladders: Vec<_> = (0..n)
             .map(|i| {
                 let scale = self.scale(x, i);
-                LineSampler::new(self, x, &f0, Dir::Axis(i), scale, self.max_levels, Order::First)
+                LineSampler::new(
+                    self,
+                    x,
+                    &f0,
+                    Dir::Axis(i),
+                    scale,
+                    self.max_levels,
+                    Order::First,
+                )
             })
             .collect();
         run(self, &ev, &mut ladders)?;
