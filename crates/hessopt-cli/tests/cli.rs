@@ -874,6 +874,37 @@ fn constrained_maximum_is_not_converged() {
     );
 }
 
+/// Issue 11: a likelihood without a finite maximum is `unbounded`, not converged (exit 1), and the
+/// table has no standard errors.
+#[test]
+fn fit_without_finite_mle_is_unbounded() {
+    let dir = std::env::temp_dir().join(format!("hessopt-unbounded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("separated.csv");
+    std::fs::write(&csv, "x,y\n-2,0\n-1,0\n-0.5,0\n0.5,1\n1,1\n2,1\n").unwrap();
+    let csv = csv.display().to_string();
+    for (nll, params, start) in [
+        ("logsumexp(0, a + b*x) - y*(a + b*x)", "a,b", "0,0"),
+        ("-log(a)", "a", "1"),
+    ] {
+        let args = [
+            "fit", &csv, "--nll", nll, "--params", params, "--start", start,
+        ];
+        let v = json(&[&args[..], &["--json"]].concat());
+        assert_eq!(
+            (v["converged"].clone(), v["termination"].as_str()),
+            (serde_json::json!(false), Some("unbounded")),
+            "{v}"
+        );
+        assert!(v["standard_errors"].is_null(), "{v}");
+        let out = hessopt(&args);
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("NOT converged, unbounded"), "{text}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn svg_paths(path: &std::path::Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");

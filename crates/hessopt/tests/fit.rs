@@ -187,3 +187,92 @@ fn bad_models_are_clear_errors() {
     .unwrap();
     assert!(s.standard_errors.is_none() && !s.warnings.is_empty());
 }
+
+const LOGISTIC: &str = "logsumexp(0, a + b*x) - y*(a + b*x)";
+
+/// Issue 11's fit traps: perfectly separated logistic data and `-log(a)` have no finite MLE; the
+/// gradient test held far out on the ray (b = 43, a = 6e10) and standard errors were printed.
+#[test]
+fn likelihoods_without_a_finite_maximum_are_unbounded() {
+    let sep = Data::parse_csv("x,y\n-2,0\n-1,0\n-0.5,0\n0.5,1\n1,1\n2,1\n", "separated").unwrap();
+    for (nll, params, start) in [
+        (LOGISTIC, &["a", "b"][..], &[0.0, 0.0][..]),
+        ("-log(a)", &["a"][..], &[1.0][..]),
+    ] {
+        let s = fit(&sep, &Objective::NegLogLik(nll.into()), params, start).unwrap();
+        assert_eq!(
+            (s.converged, s.termination),
+            (false, hessopt::solve::Termination::Unbounded),
+            "{nll}: {s:?}"
+        );
+        assert!(s.standard_errors.is_none() && s.covariance.is_none() && s.p_values.is_none());
+    }
+    // One overlapping pair makes the MLE finite again.
+    let overlap = Data::parse_csv("x,y\n-2,0\n-1,0\n0.5,0\n-0.5,1\n1,1\n2,1\n", "overlap").unwrap();
+    let s = fit(
+        &overlap,
+        &Objective::NegLogLik(LOGISTIC.into()),
+        &["a", "b"],
+        &[0.0, 0.0],
+    )
+    .unwrap();
+    assert!(s.converged && s.standard_errors.is_some(), "{s:?}");
+}
+
+use proptest::prelude::*;
+
+/// The logistic negative log-likelihood's gradient and Hessian in closed form (independent of
+/// the tape): g = Σ (p − y)(1, x), H = Σ p(1 − p)(1, x)(1, x)ᵀ.
+fn logistic_derivatives(rows: &[(f64, f64)], a: f64, b: f64) -> ([f64; 2], [[f64; 2]; 2]) {
+    let (mut g, mut h) = ([0.0; 2], [[0.0; 2]; 2]);
+    for &(x, y) in rows {
+        let p = 1.0 / (1.0 + (-(a + b * x)).exp());
+        let w = p * (1.0 - p);
+        g[0] += p - y;
+        g[1] += (p - y) * x;
+        h[0][0] += w;
+        h[0][1] += w * x;
+        h[1][1] += w * x * x;
+    }
+    h[1][0] = h[0][1];
+    (g, h)
+}
+
+proptest! {
+    #![proptest_config(common::config(24))]
+
+    /// Random one-predictor logistic data (4–30 rows, slopes up to 20 so that many draws are
+    /// separated). Whether a finite MLE exists is decided here from the data alone: it does
+    /// exactly when the two classes overlap on x (max x of one class above min x of the other,
+    /// both ways). Separated data must never be converged; overlapping data must be, and
+    /// a converged estimate must have a closed-form gradient ≈ 0 and a positive definite
+    /// closed-form Hessian.
+    #[test]
+    fn logistic_fits_converge_exactly_when_the_mle_exists(
+        xs in prop::collection::vec(-3.0f64..3.0, 4..30),
+        us in prop::collection::vec(0.0f64..1.0, 30),
+        a in -2.0f64..2.0, b in -20.0f64..20.0,
+    ) {
+        let rows: Vec<(f64, f64)> = xs.iter().zip(&us).map(|(&x, &u)| {
+            let p = 1.0 / (1.0 + (-(a + b * x)).exp());
+            (x, if u < p { 1.0 } else { 0.0 })
+        }).collect();
+        let class = |y: f64| rows.iter().filter(move |r| r.1 == y).map(|r| r.0);
+        let (max0, min0) = (class(0.0).fold(f64::MIN, f64::max), class(0.0).fold(f64::MAX, f64::min));
+        let (max1, min1) = (class(1.0).fold(f64::MIN, f64::max), class(1.0).fold(f64::MAX, f64::min));
+        let finite_mle = max0 > min1 && max1 > min0;
+        let csv: String = std::iter::once("x,y\n".to_string())
+            .chain(rows.iter().map(|(x, y)| format!("{x},{y}\n")))
+            .collect();
+        let d = Data::parse_csv(&csv, "random").unwrap();
+        let s = fit(&d, &Objective::NegLogLik(LOGISTIC.into()), &["a", "b"], &[0.0, 0.0]).unwrap();
+        prop_assert_eq!(s.converged, finite_mle, "{:?}", s);
+        if s.converged {
+            let (g, h) = logistic_derivatives(&rows, s.estimates[0], s.estimates[1]);
+            prop_assert!(g[0].abs().max(g[1].abs()) <= 1e-6, "gradient {:?}", g);
+            prop_assert!(h[0][0] > 0.0 && h[0][0] * h[1][1] - h[0][1] * h[1][0] > 0.0, "{:?}", h);
+        } else {
+            prop_assert!(s.standard_errors.is_none());
+        }
+    }
+}

@@ -5,7 +5,9 @@
 //! - [`Objective::NegLogLik`]: maximum likelihood. The formula is one row's negative
 //!   log-likelihood; standard errors from the observed information, the inverse Hessian of the
 //!   summed negative log-likelihood; z statistics, normal p-values and Wald 95% intervals;
-//!   AIC = 2·value + 2p (constants left out of the formula shift it).
+//!   AIC = 2·value + 2p (constants left out of the formula shift it). A likelihood without a
+//!   finite maximum (perfectly separated logistic data, `-log(a)`) is reported as
+//!   [`Termination::Unbounded`], not converged, without standard errors (`finite.rs`).
 //! - [`Objective::Residual`]: nonlinear least squares as R's `nls`, solved by Levenberg–Marquardt.
 //!   The formula is one row's residual; σ² = RSS / (n − p), covariance σ² (JᵀJ)⁻¹ (as `nls`),
 //!   t statistics with n − p degrees of freedom; AIC as R's `AIC(nls)`:
@@ -20,6 +22,7 @@
 //! ```
 
 mod csv;
+mod finite;
 
 pub use csv::Data;
 
@@ -33,6 +36,7 @@ use crate::solve::{
     LeastSquares, LevenbergMarquardt, Method, Options, Termination, curvature_at, minimize,
 };
 use crate::special;
+use finite::descent_to_infinity;
 
 /// What is minimized.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +76,9 @@ pub struct FitSummary {
     pub df: usize,
     /// Akaike's information criterion.
     pub aic: f64,
-    /// Whether the minimizer converged.
+    /// Whether the minimizer's certificate held at the estimate and the estimate is finite (no ray
+    /// from it along which the objective keeps falling; otherwise [`Termination::Unbounded`],
+    /// and no standard errors).
     pub converged: bool,
     /// Why it stopped.
     pub termination: Termination,
@@ -300,14 +306,42 @@ pub fn fit(
                     &options,
                 )?;
                 let c = curvature_at(&problem, &report.x)?;
-                warnings.extend(c.warnings);
+                let (mut converged, mut termination) = (report.converged, report.termination);
+                let mut covariance = c.covariance;
+                // The certificate also needs a finite estimate: no ray from it along which the
+                // negative log-likelihood keeps falling.
+                let mut g = vec![0.0; p];
+                problem.gradient_into(&report.x, &mut g);
+                let steepest: Vec<f64> = g.iter().map(|v| -v).collect();
+                let mut directions = Vec::new();
+                if let Some(cov) = &covariance {
+                    let newton = cov * nalgebra::DVector::from_column_slice(&steepest);
+                    directions.push(newton.iter().copied().collect());
+                }
+                directions.extend([steepest, report.x.clone()]);
+                let value = |t: &[f64]| problem.value(t);
+                if termination == Termination::Unbounded
+                    || descent_to_infinity(&value, &report.x, &directions).is_some()
+                {
+                    converged = false;
+                    termination = Termination::Unbounded;
+                    covariance = None;
+                    warnings.push(
+                        "the likelihood keeps increasing along a ray from the estimate: no finite \
+                         maximum-likelihood estimate (e.g. perfectly separated data), no standard \
+                         errors"
+                            .into(),
+                    );
+                } else {
+                    warnings.extend(c.warnings);
+                }
                 (
                     report.x,
                     report.value,
-                    report.converged,
-                    report.termination,
+                    converged,
+                    termination,
                     report.iterations,
-                    c.covariance,
+                    covariance,
                     None,
                     None,
                 )
