@@ -1274,6 +1274,26 @@ fn sparse_hessian_of_an_indexed_sum_from_a_point_file() {
         };
         assert!(close(&[*val], &[want], 1e-14), "({r}, {c}) {val} vs {want}");
     }
+    // The formula as a black box on the same pattern: within the error estimates.
+    let num = json(&[
+        "hessian",
+        src,
+        &at_arg,
+        "--sparse",
+        "--method=numeric",
+        "--json",
+    ]);
+    assert_eq!(num["hessian"]["rows"], v["hessian"]["rows"]);
+    let (got, est) = (
+        floats(&num["hessian"]["values"]),
+        floats(&num["error_estimate"]),
+    );
+    for ((g, e), w) in got.iter().zip(&est).zip(&values) {
+        assert!(
+            (g - w).abs() <= 10.0 * e + 1e-9,
+            "{g} vs {w} (estimate {e})"
+        );
+    }
     let text = succeeds(&["hessian", src, &at_arg, "--sparse"]);
     assert!(
         text.contains("200 × 200, 400 stored entries, 2 colors"),

@@ -4,10 +4,13 @@
 //! `bench/jax_hessian.py` (run it beside this bench, same machine).
 //!
 //! Figures to read: `sparse/1000` against JAX's n = 1 000 time (goal: 3× faster),
-//! `sparse/100000` (goal < 0.2 s) and `compile/100000` (goal < 5 s).
+//! `sparse/100000` (goal < 0.2 s) and `compile/100000` (goal < 5 s); `numeric_from_gradient/1000`
+//! is the numerical Hessian with the pattern (its evaluations and worst error are printed first;
+//! goal ≤ 200 evaluations, error < 1e-7).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hessopt::Formula;
+use hessopt::diff::NumDiff;
 use hessopt::expr::{SparseHessian, SparseWorkspace};
 use std::hint::black_box;
 
@@ -49,6 +52,30 @@ fn bench(c: &mut Criterion) {
     g.bench_with_input(BenchmarkId::new("dense", n), &n, |b, _| {
         b.iter(|| {
             f.hessian_with(black_box(&x), &mut ws, &mut grad, &mut h)
+                .unwrap()
+        })
+    });
+    let plan = compile(n);
+    let pattern = plan.pattern().clone();
+    let exact = plan.hessian(&x).unwrap().hessian;
+    let grad = |p: &[f64]| f.gradient(p).map_or_else(|_| vec![f64::NAN; n], |(_, g)| g);
+    let nd = NumDiff::new();
+    let h = nd
+        .sparse_hessian_from_gradient(&grad, &x, &pattern)
+        .unwrap();
+    let worst = h
+        .jacobian
+        .values()
+        .iter()
+        .zip(exact.values())
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    eprintln!(
+        "numerical sparse Hessian, n = {n}: {} gradient evaluations, {} colors, max error {worst:.2e}",
+        h.evaluations, h.groups
+    );
+    g.bench_with_input(BenchmarkId::new("numeric_from_gradient", n), &n, |b, _| {
+        b.iter(|| {
+            nd.sparse_hessian_from_gradient(&grad, black_box(&x), &pattern)
                 .unwrap()
         })
     });

@@ -45,10 +45,12 @@ mod lockstep;
 mod noise;
 pub mod richardson;
 mod settings;
+mod sparse;
 
 pub(crate) use central::central_differences;
 pub use estimate::{GradientEstimate, HessianEstimate, JacobianEstimate};
 pub use settings::NumDiff;
+pub use sparse::{SparseHessianEstimate, SparseJacobianEstimate};
 
 use crate::error::Result;
 
