@@ -1,14 +1,22 @@
-//! L-BFGS at scale: extended Rosenbrock with n = 10⁴ and 10⁶ from the standard start, hessopt's
-//! L-BFGS against argmin's L-BFGS (Moré–Thuente line search, memory 10) on the same closures in
-//! the same run, both stopped at ‖∇f‖ ≤ 1e-6 (hessopt: largest entry; argmin: Euclidean norm,
-//! which is stricter). Iterations and evaluations are printed once per n.
+//! Limited-memory methods at scale on extended Rosenbrock from the standard start (memory 10):
+//! - `lbfgs_ext_rosenbrock`: n = 10⁴ and 10⁶, hessopt's L-BFGS against argmin's L-BFGS
+//!   (Moré–Thuente) on the same closures in the same run, both stopped at ‖∇f‖ ≤ 1e-6 (hessopt:
+//!   largest entry; argmin: Euclidean norm, which is stricter).
+//! - `iterations_n1e5`: 20 iterations at n = 10⁵ (no stopping test) of L-BFGS, of L-BFGS-B
+//!   without bounds and of L-BFGS-B in the box [−2, 2]ⁿ, i.e. the cost
+//!   per iteration including the line search's evaluations (printed once).
+//! - `lbfgsb_box_n1e6`: L-BFGS-B in that box at n = 10⁶ to scipy's default stopping rules
+//!   (projected gradient 1e-5, factr 1e7); bench/scipy_lbfgsb_scale.py runs scipy's L-BFGS-B on
+//!   the same problem written in numpy.
+//!
+//! Iterations and evaluations are printed once per case.
 
 use argmin::core::{CostFunction, Error, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hessopt::Problem;
-use hessopt::solve::{Lbfgs, Method, Options, minimize};
+use hessopt::solve::{Lbfgs, Lbfgsb, Method, Options, Report, minimize};
 
 fn value(x: &[f64]) -> f64 {
     (0..x.len() / 2)
@@ -50,14 +58,21 @@ impl Gradient for ExtRosenbrock {
     }
 }
 
+fn run(n: usize, method: &Method, bounds: bool, options: &Options) -> Report {
+    let mut p = Problem::new(n, value).with_gradient(gradient);
+    if bounds {
+        p = p.with_bounds(vec![-2.0; n], vec![2.0; n]).unwrap();
+    }
+    minimize(&p, &start(n), method, options).unwrap()
+}
+
 fn run_hessopt(n: usize) -> (f64, usize, usize) {
-    let p = Problem::new(n, value).with_gradient(gradient);
     let options = Options::default()
         .with_g_tol(1e-6)
         .unwrap()
         .with_max_iter(1000)
         .unwrap();
-    let r = minimize(&p, &start(n), &Method::Lbfgs(Lbfgs::default()), &options).unwrap();
+    let r = run(n, &Method::Lbfgs(Lbfgs::default()), false, &options);
     (
         r.value,
         r.iterations,
@@ -81,7 +96,7 @@ fn run_argmin(n: usize) -> (f64, u64, u64) {
     (res.state.get_best_cost(), res.state.get_iter(), evals)
 }
 
-fn bench(c: &mut Criterion) {
+fn bench_lbfgs(c: &mut Criterion) {
     let mut group = c.benchmark_group("lbfgs_ext_rosenbrock");
     for n in [10_000usize, 1_000_000] {
         let (f, it, ev) = run_hessopt(n);
@@ -99,12 +114,55 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+fn summary(name: &str, r: &Report) {
+    println!(
+        "{name}: f {:.3e}, |pg| {:.1e}, {} iterations, {} f+g, {} ({:.1?})",
+        r.value,
+        r.gradient_norm,
+        r.iterations,
+        r.evaluations.f + r.evaluations.gradient,
+        r.termination,
+        r.elapsed
+    );
+}
+
+fn bench_iterations(c: &mut Criterion) {
+    let n = 100_000;
+    let options = Options::default()
+        .with_g_tol(0.0)
+        .unwrap()
+        .with_max_iter(20)
+        .unwrap();
+    let no_factr = Method::Lbfgsb(Lbfgsb::default().with_factr(0.0).unwrap());
+    let cases = [
+        ("lbfgs", Method::Lbfgs(Lbfgs::default()), false),
+        ("lbfgsb", no_factr.clone(), false),
+        ("lbfgsb_box", no_factr, true),
+    ];
+    let mut group = c.benchmark_group("iterations_n1e5");
+    for (name, method, bounds) in &cases {
+        summary(name, &run(n, method, *bounds, &options));
+        group.bench_function(*name, |b| b.iter(|| run(n, method, *bounds, &options)));
+    }
+    group.finish();
+}
+
+fn bench_box(c: &mut Criterion) {
+    let n = 1_000_000;
+    let options = Options::default().with_g_tol(1e-5).unwrap();
+    let method = Method::Lbfgsb(Lbfgsb::default());
+    summary("lbfgsb_box n = 1e6", &run(n, &method, true, &options));
+    let mut group = c.benchmark_group("lbfgsb_box_n1e6");
+    group.bench_function("hessopt", |b| b.iter(|| run(n, &method, true, &options)));
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(10)
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(3));
-    targets = bench
+    targets = bench_lbfgs, bench_iterations, bench_box
 }
 criterion_main!(benches);

@@ -240,7 +240,7 @@ pub fn minimize_with_callback(
         Method::Dfp(c) => Box::new(c.solver()),
         Method::Sr1(c) => Box::new(c.solver()),
         Method::Lbfgs(c) => Box::new(c.solver()),
-        Method::Lbfgsb(c) => Box::new(c.solver(problem.bounds(), problem.dim())),
+        Method::Lbfgsb(c) => Box::new(c.solver(problem.bounds(), problem.dim(), options.g_tol)),
         Method::Cg(c) => Box::new(c.solver()),
         Method::Newton(c) => Box::new(c.solver()),
         Method::TrustRegion(c) => Box::new(c.solver()),

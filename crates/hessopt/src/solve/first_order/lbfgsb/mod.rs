@@ -22,7 +22,8 @@
 //! Stopping: the driver's projected-gradient test ‖P(x − ∇f) − x‖∞ ≤ g_tol (the certificate), and
 //! L-BFGS-B's relative-reduction test (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ factr·ε,
 //! factr = 1e7 by default as in scipy, reported as [`Termination::SmallFChange`] — a stall, not
-//! a certificate. Needs gradients.
+//! a certificate (when the projected gradient is below g_tol there, the driver certifies the
+//! point instead). Needs gradients.
 
 mod cauchy;
 mod compact;
@@ -35,7 +36,7 @@ use subspace::Subspace;
 use super::{dot, is_descent, move_along, start_with_gradient};
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
-use crate::solve::driver::{Iterate, Solver};
+use crate::solve::driver::{Iterate, Solver, gradient_norm};
 use crate::solve::linesearch::{LineBuffers, LineSearch, Reach};
 use crate::solve::report::Termination;
 
@@ -58,7 +59,7 @@ impl Default for Lbfgsb {
 }
 
 impl Lbfgsb {
-    /// Sets the memory (1 to 1000).
+    /// Sets the memory (1 to 1000); storage is 2(m + 1)·n numbers plus 12m².
     pub fn with_memory(mut self, m: usize) -> Result<Self> {
         if !(1..=1000).contains(&m) {
             return Err(Error::invalid("memory", format!("{m} is not in 1..=1000")));
@@ -76,7 +77,15 @@ impl Lbfgsb {
         Ok(self)
     }
 
-    pub(crate) fn solver(&self, bounds: Option<(&[f64], &[f64])>, n: usize) -> LbfgsbState {
+    /// The state of a run; `g_tol` is the driver's projected-gradient tolerance (a factr stop
+    /// where it holds is left to the driver's certificate).
+    pub(crate) fn solver(
+        &self,
+        bounds: Option<(&[f64], &[f64])>,
+        n: usize,
+        g_tol: f64,
+    ) -> LbfgsbState {
+        let m = self.memory;
         let (lower, upper) = match bounds {
             Some((l, u)) => (l.to_vec(), u.to_vec()),
             None => (vec![f64::NEG_INFINITY; n], vec![f64::INFINITY; n]),
@@ -90,9 +99,10 @@ impl Lbfgsb {
             constrained,
             boxed,
             iteration: 0,
-            compact: Compact::new(n, self.memory),
-            cauchy: Cauchy::new(n, self.memory),
-            subspace: Subspace::new(n, self.memory),
+            g_tol,
+            compact: Compact::new(n, m),
+            cauchy: Cauchy::new(n, m),
+            subspace: Subspace::new(n, m),
             xbar: vec![0.0; n],
             d: vec![0.0; n],
             buf: LineBuffers::default(),
@@ -108,6 +118,7 @@ pub(crate) struct LbfgsbState {
     /// Some bound is finite / every bound is finite.
     constrained: bool,
     boxed: bool,
+    g_tol: f64,
     iteration: usize,
     compact: Compact,
     cauchy: Cauchy,
@@ -214,7 +225,10 @@ impl Solver for LbfgsbState {
             self.compact.push();
         }
         let scale = f_prev.abs().max(it.f.abs()).max(1.0);
-        if self.config.factr > 0.0 && (f_prev - it.f) <= self.config.factr * f64::EPSILON * scale {
+        if self.config.factr > 0.0
+            && (f_prev - it.f) <= self.config.factr * f64::EPSILON * scale
+            && gradient_norm(&it.x, &it.g, Some((&self.lower, &self.upper))) > self.g_tol
+        {
             return Ok(Some(Termination::SmallFChange));
         }
         Ok(None)
@@ -332,7 +346,10 @@ mod tests {
         let (n, m) = (9, 5);
         for seed in 10..15 {
             let (compact, ring, rho, _) = random_pairs(n, 8, m, seed);
-            let mut state = Lbfgsb::default().with_memory(m).unwrap().solver(None, n);
+            let mut state = Lbfgsb::default()
+                .with_memory(m)
+                .unwrap()
+                .solver(None, n, 0.0);
             state.compact = compact;
             let mut rng = Rng::new(seed + 100);
             let x: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
@@ -358,7 +375,7 @@ mod tests {
         let (n, m) = (6, 3);
         let (compact, ring, rho, _) = random_pairs(n, 5, m, 7);
         let (lo, hi) = (vec![-1e9; n], vec![1e9; n]);
-        let mut state = Lbfgsb::default().solver(Some((&lo, &hi)), n);
+        let mut state = Lbfgsb::default().solver(Some((&lo, &hi)), n, 0.0);
         state.compact = compact;
         state.cauchy = Cauchy::new(n, m);
         state.subspace = Subspace::new(n, m);
@@ -391,10 +408,11 @@ mod tests {
                 lo[i] = 0.0;
                 g[i] = g[i].abs() + 1.0;
             }
-            let mut state = Lbfgsb::default()
-                .with_memory(m)
-                .unwrap()
-                .solver(Some((&lo, &hi)), n);
+            let mut state =
+                Lbfgsb::default()
+                    .with_memory(m)
+                    .unwrap()
+                    .solver(Some((&lo, &hi)), n, 0.0);
             state.compact = compact;
             assert!(state.direction(&x, &g));
             let free = state.cauchy.free.clone();
@@ -413,6 +431,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn more_pairs_than_variables() {
+        // m = 1000 on two variables: the pairs are linearly dependent, yet K stays nonsingular
+        // while every sᵀy > 0 (Byrd, Nocedal & Schnabel 1994, Theorem 2.3), as in the reference.
+        let f = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"]).unwrap();
+        let p = Problem::from_formula(&f);
+        let m = Lbfgsb::default().with_memory(1000).unwrap();
+        let m = Method::Lbfgsb(m.with_factr(0.0).unwrap());
+        let r = minimize(&p, &[-1.2, 1.0], &m, &Options::default()).unwrap();
+        assert!(r.converged && r.value < 1e-14, "{r}");
     }
 
     #[test]
