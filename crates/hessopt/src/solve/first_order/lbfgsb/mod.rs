@@ -36,7 +36,8 @@ use subspace::Subspace;
 use super::{dot, is_descent, move_along, start_with_gradient};
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
-use crate::solve::driver::{Iterate, Solver, gradient_norm};
+use crate::solve::certificate::projected_gradient_norm;
+use crate::solve::driver::{Iterate, Solver};
 use crate::solve::linesearch::{LineBuffers, LineSearch, Reach};
 use crate::solve::report::Termination;
 
@@ -227,7 +228,7 @@ impl Solver for LbfgsbState {
         let scale = f_prev.abs().max(it.f.abs()).max(1.0);
         if self.config.factr > 0.0
             && (f_prev - it.f) <= self.config.factr * f64::EPSILON * scale
-            && gradient_norm(&it.x, &it.g, Some((&self.lower, &self.upper))) > self.g_tol
+            && projected_gradient_norm(&it.x, &it.g, Some((&self.lower, &self.upper))) > self.g_tol
         {
             return Ok(Some(Termination::SmallFChange));
         }
