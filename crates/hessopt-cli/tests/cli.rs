@@ -1311,3 +1311,108 @@ fn sparse_hessian_of_an_indexed_sum_from_a_point_file() {
     fails_with(&["hessian", src, &at_arg], "'zwei' is not a finite number");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn maximize_and_reltol() {
+    // max 5 − (x − 1)² − 2(y + 1)² + xy at (4/7, −6/7), f = 30/7; −∇²f = [[2, −1], [−1, 4]],
+    // whose inverse (1/7)[[4, 1], [1, 2]] is the covariance.
+    let f = "5 - (x - 1)^2 - 2*(y + 1)^2 + x*y";
+    let v = json(&[
+        "minimize",
+        f,
+        "--x0=0,0",
+        "--maximize",
+        "--hessian",
+        "--json",
+    ]);
+    assert!(
+        close(&floats(&v["x"]), &[4.0 / 7.0, -6.0 / 7.0], 1e-10),
+        "{v}"
+    );
+    assert!(
+        (v["value"].as_f64().unwrap() - 30.0 / 7.0).abs() < 1e-12,
+        "{v}"
+    );
+    assert_eq!(v["classification"], "maximum");
+    assert_eq!(floats(&v["hessian"]), [-2.0, 1.0, 1.0, -4.0]);
+    assert!(
+        close(
+            &floats(&v["covariance"]),
+            &[4.0 / 7.0, 1.0 / 7.0, 1.0 / 7.0, 2.0 / 7.0],
+            1e-10
+        ),
+        "{v}"
+    );
+    // Without --hessian the maximum is still classified.
+    let m = json(&["minimize", "-(x^2)", "--x0=1", "--maximize", "--json"]);
+    assert_eq!(
+        (m["value"].as_f64(), m["classification"].clone()),
+        (Some(0.0), "maximum".into())
+    );
+    let t = succeeds(&["minimize", f, "--x0=0,0", "--maximize"]);
+    assert!(
+        t.contains("local maximum") && t.contains("maximized"),
+        "{t}"
+    );
+    // --reltol: R's reltol for Nelder–Mead; a tighter one gets closer to (1, 1).
+    let rosen = "100*(y - x^2)^2 + (1 - x)^2";
+    let err = |reltol: &str| {
+        let v = json(&[
+            "minimize",
+            rosen,
+            "--x0=-1.2,1",
+            "--method",
+            "Nelder-Mead",
+            "--reltol",
+            reltol,
+            "--json",
+        ]);
+        floats(&v["x"])
+            .iter()
+            .map(|x| (x - 1.0).abs())
+            .fold(0.0, f64::max)
+    };
+    assert!(
+        err("1e-14") < err("1e-4"),
+        "{} vs {}",
+        err("1e-14"),
+        err("1e-4")
+    );
+    // For a gradient method it is the f-change stop, which is not a certificate (exit code 1).
+    let b = json(&[
+        "minimize",
+        rosen,
+        "--x0=-1.2,1",
+        "--method",
+        "gradient-descent",
+        "--reltol",
+        "1e-3",
+        "--json",
+    ]);
+    assert_eq!(
+        (b["converged"].clone(), b["termination"].clone()),
+        (false.into(), "small_f_change".into())
+    );
+    fails_with(
+        &[
+            "minimize",
+            "x^2",
+            "--lower=0",
+            "--upper=1",
+            "--reltol",
+            "1e-6",
+        ],
+        "brent has no test on f",
+    );
+    fails_with(
+        &[
+            "minimize", "x^2", "--x0=1", "--method", "sann", "--reltol", "1e-6",
+        ],
+        "sann has no test on f",
+    );
+    let help = succeeds(&["minimize", "--help"]);
+    assert!(
+        help.contains("10 000 for nelder-mead (R: 500)") && help.contains("R's fnscale"),
+        "{help}"
+    );
+}

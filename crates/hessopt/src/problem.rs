@@ -126,6 +126,49 @@ impl<'a> Problem<'a> {
         p
     }
 
+    /// −f with −∇f and −∇²f, same bounds: maximizing f is minimizing this (R's `fnscale = -1`).
+    /// A report's `value` is then −max f.
+    ///
+    /// ```
+    /// use hessopt::{Problem, solve::{minimize, Method, Options}};
+    /// // Maximize the log-likelihood-like f(x) = −(x − 3)² + 5.
+    /// let f = |x: &[f64]| 5.0 - (x[0] - 3.0).powi(2);
+    /// let r = minimize(&Problem::new(1, f).negated(), &[0.0], &Method::from_name("bfgs")?,
+    ///     &Options::default())?;
+    /// assert!((r.x[0] - 3.0).abs() < 1e-6 && (-r.value - 5.0).abs() < 1e-12);
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
+    pub fn negated(self) -> Self {
+        let Problem {
+            dim,
+            value,
+            gradient,
+            hessian,
+            lower,
+            upper,
+            exact,
+        } = self;
+        Problem {
+            dim,
+            value: Box::new(move |x: &[f64]| -value(x)),
+            gradient: gradient.map(|g| -> GradientFn<'a> {
+                Box::new(move |x: &[f64], out: &mut [f64]| {
+                    g(x, out);
+                    out.iter_mut().for_each(|v| *v = -*v);
+                })
+            }),
+            hessian: hessian.map(|h| -> HessianFn<'a> {
+                Box::new(move |x: &[f64], out: &mut DMatrix<f64>| {
+                    h(x, out);
+                    out.neg_mut();
+                })
+            }),
+            lower,
+            upper,
+            exact,
+        }
+    }
+
     /// Number of variables.
     pub fn dim(&self) -> usize {
         self.dim

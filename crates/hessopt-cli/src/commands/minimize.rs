@@ -36,13 +36,29 @@ pub struct MinimizeArgs {
     /// bounded variable, lbfgsb with bounds, trust-region with n ≤ 500, bfgs to 1000, lbfgs beyond.
     #[arg(long)]
     pub method: Option<String>,
-    /// Iteration limit.
+    /// Iteration limit. Default per method for n variables: 200·n and at least 1000 for the
+    /// gradient and Newton methods and brent (scipy's rule for BFGS; R's maxit = 100 is too few
+    /// for chained Rosenbrock at n = 400, which lbfgs solves in about 2000), 200·n and at least
+    /// 10 000 for cg, 10 000 for nelder-mead (R: 500), sann (as R) and sgd, 100 000 for
+    /// gradient-descent.
     #[arg(long, allow_negative_numbers = true)]
     pub max_iter: Option<usize>,
     /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it (with
-    /// --constraint: the same for the gradient of the Lagrangian).
+    /// --constraint: the same for the gradient of the Lagrangian). Not used by nelder-mead, sann
+    /// and brent, which use no gradient.
     #[arg(long, default_value_t = 1e-8, allow_negative_numbers = true)]
     pub tol: f64,
+    /// Relative tolerance on f, as R's reltol: for nelder-mead the simplex test (spread of values
+    /// ≤ reltol·(|f| + reltol); default √ε ≈ 1.49e-8 as in R); for the gradient methods a stop
+    /// when one iteration reduces f by less than reltol·|f| (off by default; reported as
+    /// small_f_change, which is not a convergence certificate). brent's test is on x (its
+    /// tolerance √ε), sann runs its iterations: --reltol is an error for both.
+    #[arg(long, allow_negative_numbers = true)]
+    pub reltol: Option<f64>,
+    /// Maximize instead (R's fnscale = -1): the run minimizes −f; the report gives the maximum of f
+    /// under value and classifies the point from f's Hessian; --hessian's covariance is (−∇²f)⁻¹.
+    #[arg(long)]
+    pub maximize: bool,
     /// Seed for stochastic methods (sgd, sann).
     #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     pub seed: u64,
@@ -76,11 +92,16 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         .map(|t| parse_numbers("x0", t))
         .transpose()?;
     let f = parse_formula(&text, &args.vars, given_x0.as_ref().map(Vec::len))?;
-    let problem = with_bounds(
-        Problem::from_formula(&f),
-        args.lower.as_deref(),
-        args.upper.as_deref(),
-    )?;
+    fn bounded<'a>(p: Problem<'a>, args: &MinimizeArgs) -> Result<Problem<'a>> {
+        with_bounds(p, args.lower.as_deref(), args.upper.as_deref())
+    }
+    // The objective the solver minimizes: f, or −f with --maximize.
+    let sign = if args.maximize { -1.0 } else { 1.0 };
+    let problem = if args.maximize {
+        bounded(Problem::from_formula(&f).negated(), args)?
+    } else {
+        bounded(Problem::from_formula(&f), args)?
+    };
     let method = match &args.method {
         Some(name) => Method::from_name(name)?,
         None => Method::default_for(&problem),
@@ -114,8 +135,36 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
             .map_err(super::rename_option("--max-iter"))?;
     }
     if !args.constraint.is_empty() {
+        if args.reltol.is_some() {
+            return Err(Error::invalid(
+                "--reltol",
+                "not available with --constraint (its tests are the KKT conditions, --tol)",
+            ));
+        }
         return constrained(args, &f, &problem, &x0, &options);
     }
+    let method = match (args.reltol, method) {
+        (None, m) => m,
+        (Some(r), Method::NelderMead(nm)) => Method::NelderMead(nm.with_f_tol(r)?),
+        (Some(_), m @ (Method::Brent(_) | Method::Sann(_))) => {
+            return Err(Error::invalid(
+                "--reltol",
+                format!(
+                    "{} has no test on f ({})",
+                    m.name(),
+                    if matches!(m, Method::Brent(_)) {
+                        "its test is the interval width"
+                    } else {
+                        "it runs --max-iter iterations"
+                    }
+                ),
+            ));
+        }
+        (Some(r), m) => {
+            options = options.with_f_tol(r)?;
+            m
+        }
+    };
     let json_mode = args.json;
     // A progress line for people watching a terminal; nothing for pipes, JSON or --trace.
     let spinner = (!json_mode && !args.trace && std::io::stdout().is_terminal()).then(|| {
@@ -129,7 +178,7 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
                 s.set_message(format!(
                     "iteration {}  f {}",
                     i.iteration,
-                    num_short(i.value)
+                    num_short(sign * i.value)
                 ));
             }
             return Control::Continue;
@@ -137,7 +186,7 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         let line = format!(
             "iter {:>5}  f {:<14}  |g| {:<10}  evals {:>6}  x {}",
             i.iteration,
-            num_short(i.value),
+            num_short(sign * i.value),
             num_short(i.gradient_norm),
             i.evaluations,
             vec_text(&i.x)
@@ -163,7 +212,14 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
     out.outcome(&r.method, r.converged, r.termination.as_str());
     out.field("vars", f.vars().join(", "), json!(f.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
-    out.field("value", num(r.value), json!(r.value));
+    if args.maximize {
+        out.field(
+            "maximized",
+            "yes (value is the maximum of f; the run minimized -f)".into(),
+            json!(true),
+        );
+    }
+    out.field("value", num(sign * r.value), json!(sign * r.value));
     let gn = if r.gradient_norm.is_nan() {
         None
     } else {
@@ -177,13 +233,40 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
     for note in &r.notes {
         out.field("note", note.clone(), json!(r.notes));
     }
-    if args.hessian {
-        let c = curvature_at_tol(&problem, &r.x, options.g_tol)?;
-        out.field("hessian", matrix_text(&c.hessian), matrix_json(&c.hessian));
+    // f's own curvature (with --maximize the solver's problem is −f): Hessian, eigenvalues and
+    // the classification of the point. Covariance, standard errors and their warnings come from
+    // the minimized objective, −f with --maximize, positive definite at a maximum.
+    let own = if args.hessian || args.maximize {
+        Some(curvature_at_tol(
+            &bounded(Problem::from_formula(&f), args)?,
+            &r.x,
+            options.g_tol,
+        )?)
+    } else {
+        None
+    };
+    if let (Some(own), false) = (&own, args.hessian) {
+        out.field(
+            "classification",
+            own.analysis.classification.explain().into(),
+            json!(own.analysis.classification.as_str()),
+        );
+    }
+    if let (Some(own), true) = (own, args.hessian) {
+        let c = if args.maximize {
+            curvature_at_tol(&problem, &r.x, options.g_tol)?
+        } else {
+            own.clone()
+        };
+        out.field(
+            "hessian",
+            matrix_text(&own.hessian),
+            matrix_json(&own.hessian),
+        );
         if let Some(e) = &c.error {
             out.field("hessian_error_estimate", matrix_short(e), matrix_json(e));
         }
-        let a = &c.analysis;
+        let a = &own.analysis;
         out.field(
             "eigenvalues",
             format!("{}  (ascending)", vec_short(&a.eigenvalues)),
@@ -291,7 +374,13 @@ fn constrained(
     out.outcome("augmented-lagrangian", r.converged, r.termination.as_str());
     out.field("vars", f.vars().join(", "), json!(f.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
-    out.field("value", num(r.value), json!(r.value));
+    let sign = if args.maximize {
+        notes.push("maximized: value is the maximum of f; the multipliers are those of -f".into());
+        -1.0
+    } else {
+        1.0
+    };
+    out.field("value", num(sign * r.value), json!(sign * r.value));
     out.field(
         "multipliers",
         vec_text(&r.multipliers),

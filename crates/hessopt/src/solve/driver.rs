@@ -87,9 +87,11 @@ pub(crate) trait Solver {
     /// trial leaves `it.x` unchanged (the driver's f/x-change tests then do not apply).
     fn step(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate)
     -> Result<Option<Termination>>;
-    /// Default iteration limit when the user gives none.
-    fn default_max_iter(&self) -> usize {
-        1000
+    /// Default iteration limit for `n` variables when the user gives none: 200·n, at least 1000
+    /// (scipy's rule for BFGS; R's `maxit = 100` stops L-BFGS short on chained Rosenbrock at
+    /// n = 400, which needs about 2000 iterations).
+    fn default_max_iter(&self, n: usize) -> usize {
+        1000.max(200 * n)
     }
 }
 
@@ -206,7 +208,7 @@ pub(crate) fn run(
     options: &Options,
     callback: Option<Callback<'_>>,
 ) -> Result<Report> {
-    let mut mon = Monitor::new(options, solver.default_max_iter(), callback);
+    let mut mon = Monitor::new(options, solver.default_max_iter(problem.dim()), callback);
     Error::check_dim("x0", problem.dim(), x0.len())?;
     if problem.dim() == 0 {
         return Err(Error::invalid("problem", "it has no variables"));

@@ -20,7 +20,11 @@ pub struct Options {
     /// Converged only if the first-order test holds there (else
     /// [`crate::solve::Termination::SmallStep`]).
     pub x_tol: f64,
-    /// Iteration limit. Default 1000 (10 000 for derivative-free methods, see the method docs).
+    /// Iteration limit. Default by method, for n variables: 200·n and at least 1000 for BFGS,
+    /// DFP, SR1, L-BFGS, L-BFGS-B, Newton, trust region and Brent (scipy's BFGS rule; R's
+    /// `maxit = 100` is too few for chained Rosenbrock at n = 400, which L-BFGS solves in about
+    /// 2000); 200·n and at least 10 000 for CG; 10 000 for Nelder–Mead (R: 500; its own
+    /// tolerance normally stops it long before), SANN (as R) and SGD; 100 000 for gradient descent.
     pub max_iter: Option<usize>,
     /// Limit on f + gradient evaluations. Default none.
     pub max_evals: Option<usize>,

@@ -126,7 +126,7 @@ impl Solver for CgState {
         Ok(None)
     }
 
-    fn default_max_iter(&self) -> usize {
-        10_000
+    fn default_max_iter(&self, n: usize) -> usize {
+        10_000.max(200 * n)
     }
 }

@@ -70,7 +70,7 @@ impl Solver for GradientDescentState {
         }
     }
 
-    fn default_max_iter(&self) -> usize {
+    fn default_max_iter(&self, _n: usize) -> usize {
         100_000
     }
 }

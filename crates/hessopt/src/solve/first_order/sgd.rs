@@ -129,7 +129,7 @@ impl Solver for SgdState<'_> {
         Ok(None)
     }
 
-    fn default_max_iter(&self) -> usize {
+    fn default_max_iter(&self, _n: usize) -> usize {
         10_000
     }
 }

@@ -211,7 +211,7 @@ impl Solver for NelderMeadState {
         Ok(None)
     }
 
-    fn default_max_iter(&self) -> usize {
+    fn default_max_iter(&self, _n: usize) -> usize {
         10_000
     }
 }

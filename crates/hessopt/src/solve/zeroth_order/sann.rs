@@ -103,7 +103,7 @@ impl Solver for SannState {
         Ok(None)
     }
 
-    fn default_max_iter(&self) -> usize {
+    fn default_max_iter(&self, _n: usize) -> usize {
         10_000
     }
 }
