@@ -301,6 +301,36 @@ fn limits_stop_root_finders() {
     )
     .unwrap();
     assert_eq!(r.termination, Termination::TimeLimit);
+    // The minimizers' Monitor: a trace of every iteration, a callback that stops the run.
+    let traced = RootOptions {
+        keep_trace: true,
+        ..RootOptions::default()
+    };
+    let r = solve_system(&sys, &[10.0, 0.0], SystemMethod::Newton, &traced).unwrap();
+    assert!(r.converged && r.trace.len() == r.iterations, "{r:?}");
+    assert_eq!(r.trace.last().map(|i| i.value), Some(r.residual_norm));
+    let mut seen = 0;
+    let mut stop_at_two = |_: &hessopt::solve::IterationInfo| {
+        seen += 1;
+        if seen == 2 {
+            hessopt::solve::Control::Stop
+        } else {
+            hessopt::solve::Control::Continue
+        }
+    };
+    let r = hessopt::root::solve_scalar_with_callback(
+        &eq,
+        0.0,
+        Some((-3.0, 0.0)),
+        ScalarMethod::Brent,
+        &traced,
+        Some(&mut stop_at_two),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.termination, r.iterations, r.trace.len()),
+        (Termination::Callback, 2, 2)
+    );
 }
 
 mod common;

@@ -24,12 +24,13 @@
 //! on a bracket narrower than 4ε|x| + `xtol` around which |f| grows (a pole closes a sign change
 //! too and is a `discontinuity`). A stationary point of ‖F‖² that is not a root (‖JᵀF‖ ≈ 0 with
 //! F ≠ 0) is `not_a_root`; a singular Jacobian with no decrease is `singular_jacobian`. Limits
-//! (`max_iter`, `max_evals`, `time_limit`) end a run as the minimizers' do.
+//! (`max_iter`, `max_evals`, `time_limit`), the trace and callbacks go through the minimizers'
+//! [`Monitor`](crate::solve::Monitor).
 
 mod report;
 mod scalar;
 mod systems;
 
 pub use report::{RootOptions, RootReport};
-pub use scalar::{Scalar, ScalarMethod, solve_scalar};
-pub use systems::{JacobianFn, System, SystemMethod, solve_system};
+pub use scalar::{Scalar, ScalarMethod, solve_scalar, solve_scalar_with_callback};
+pub use systems::{JacobianFn, System, SystemMethod, solve_system, solve_system_with_callback};

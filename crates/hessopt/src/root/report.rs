@@ -1,9 +1,9 @@
 //! What a root finder returns and the settings it takes: [`RootReport`], [`RootOptions`], and the
 //! limits every root finder checks once per iteration.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::solve::Termination;
+use crate::solve::{Callback, IterationInfo, Monitor, Options, Termination};
 
 /// Result of a root finder.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +26,8 @@ pub struct RootReport {
     /// [`Termination::SingularJacobian`], [`Termination::NoProgress`],
     /// [`Termination::NoBracket`], [`Termination::ObjectiveNotFinite`] or a limit.
     pub termination: Termination,
+    /// Every iteration (value = ‖F‖∞), when [`RootOptions::keep_trace`] asked for it.
+    pub trace: Vec<IterationInfo>,
     /// True only when the root certificate held at the returned x: ‖F(x)‖∞ ≤ ftol, or (one
     /// equation) a sign change on a bracket of rounding width around x whose |f| grows away
     /// from x (so a pole is not a root).
@@ -45,6 +47,8 @@ pub struct RootOptions {
     pub max_evals: Option<usize>,
     /// Wall-clock limit; none by default.
     pub time_limit: Option<Duration>,
+    /// Keep every iteration in [`RootReport::trace`].
+    pub keep_trace: bool,
 }
 
 impl Default for RootOptions {
@@ -55,38 +59,40 @@ impl Default for RootOptions {
             max_iter: 200,
             max_evals: None,
             time_limit: None,
+            keep_trace: false,
         }
     }
 }
 
-/// The limits of one run, checked before each iteration.
-pub(super) struct Limits {
-    start: Instant,
-    opts: RootOptions,
+/// The shared [`Monitor`] for a root finder's run: the limits of `opts`, its trace switch, and
+/// the callback.
+pub(super) fn monitor<'c>(opts: &RootOptions, callback: Option<Callback<'c>>) -> Monitor<'c> {
+    let options = Options {
+        max_iter: Some(opts.max_iter),
+        max_evals: opts.max_evals,
+        time_limit: opts.time_limit,
+        keep_trace: opts.keep_trace,
+        ..Options::default()
+    };
+    Monitor::new(&options, opts.max_iter, callback)
 }
 
-impl Limits {
-    pub(super) fn new(opts: &RootOptions) -> Self {
-        Limits {
-            start: Instant::now(),
-            opts: *opts,
-        }
+/// One iteration as the monitor records it: value = ‖F(x)‖∞, no gradient.
+pub(super) fn record(
+    mon: &mut Monitor<'_>,
+    iteration: usize,
+    x: &[f64],
+    residual_norm: f64,
+    evaluations: usize,
+) -> Option<Termination> {
+    if !mon.wants_records() {
+        return None;
     }
-
-    /// The limit reached after `iterations` iterations and `evaluations` evaluations, if any.
-    pub(super) fn reached(&self, iterations: usize, evaluations: usize) -> Option<Termination> {
-        if iterations >= self.opts.max_iter {
-            Some(Termination::MaxIterations)
-        } else if self.opts.max_evals.is_some_and(|m| evaluations >= m) {
-            Some(Termination::MaxEvaluations)
-        } else if self
-            .opts
-            .time_limit
-            .is_some_and(|t| self.start.elapsed() >= t)
-        {
-            Some(Termination::TimeLimit)
-        } else {
-            None
-        }
-    }
+    mon.record(IterationInfo {
+        iteration,
+        x: x.to_vec(),
+        value: residual_norm,
+        gradient_norm: f64::NAN,
+        evaluations,
+    })
 }

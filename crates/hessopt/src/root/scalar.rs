@@ -7,10 +7,10 @@
 //! sign change closes too, is a maximum of |f| ([`Termination::Discontinuity`]); a point where
 //! |f| ≤ ftol only because f decays towards an asymptote is [`Termination::NotARoot`].
 
-use super::report::Limits;
+use super::report::{monitor, record};
 use super::{RootOptions, RootReport};
 use crate::error::{Error, Result};
-use crate::solve::Termination;
+use crate::solve::{Callback, Monitor, Termination};
 
 /// Scalar methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,7 @@ fn scalar_report(
         iterations,
         evaluations: c.f,
         jacobian_evaluations: c.df,
+        trace: Vec::new(),
         converged: termination == Termination::RootFound,
         termination,
     }
@@ -144,6 +145,33 @@ pub fn solve_scalar(
     method: ScalarMethod,
     opts: &RootOptions,
 ) -> Result<RootReport> {
+    solve_scalar_with_callback(eq, x0, bracket, method, opts, None)
+}
+
+/// [`solve_scalar`] with a callback called after every iteration (value = |f(x)|); it stops the
+/// run ([`Termination::Callback`]) by returning [`crate::solve::Control::Stop`].
+pub fn solve_scalar_with_callback(
+    eq: &Scalar<'_>,
+    x0: f64,
+    bracket: Option<(f64, f64)>,
+    method: ScalarMethod,
+    opts: &RootOptions,
+    callback: Option<Callback<'_>>,
+) -> Result<RootReport> {
+    let mut mon = monitor(opts, callback);
+    let mut report = scalar_run(eq, x0, bracket, method, opts, &mut mon)?;
+    report.trace = mon.into_trace();
+    Ok(report)
+}
+
+fn scalar_run(
+    eq: &Scalar<'_>,
+    x0: f64,
+    bracket: Option<(f64, f64)>,
+    method: ScalarMethod,
+    opts: &RootOptions,
+    mon: &mut Monitor<'_>,
+) -> Result<RootReport> {
     if !x0.is_finite() {
         return Err(Error::invalid("x0", format!("{x0} is not finite")));
     }
@@ -187,12 +215,12 @@ pub fn solve_scalar(
                     Termination::NoBracket,
                 ));
             };
-            Ok(brent(&mut c, (a, fa), (b, fb), opts))
+            Ok(brent(&mut c, (a, fa), (b, fb), opts, mon))
         }
         ScalarMethod::Newton if eq.df.is_none() => {
             Err(Error::invalid("method newton", "needs the derivative"))
         }
-        ScalarMethod::Newton | ScalarMethod::Secant => safeguarded(&mut c, x0, method, opts),
+        ScalarMethod::Newton | ScalarMethod::Secant => safeguarded(&mut c, x0, method, opts, mon),
     }
 }
 
@@ -202,13 +230,13 @@ fn safeguarded(
     x0: f64,
     method: ScalarMethod,
     opts: &RootOptions,
+    mon: &mut Monitor<'_>,
 ) -> Result<RootReport> {
     let name = if method == ScalarMethod::Newton {
         "newton"
     } else {
         "secant"
     };
-    let limits = Limits::new(opts);
     let mut x = x0;
     let mut fx = c.f(x);
     if !fx.is_finite() {
@@ -237,7 +265,7 @@ fn safeguarded(
             let t = certify(c, best, (b - a).abs(), seen.1 - seen.0, opts);
             return Ok(scalar_report(name, best.0, best.1, k, c, t));
         }
-        if let Some(t) = limits.reached(k, c.f) {
+        if let Some(t) = mon.limit(k, c.f) {
             return Ok(scalar_report(name, x, fx, k, c, t));
         }
         let slope = match (method, prev) {
@@ -300,6 +328,9 @@ fn safeguarded(
         }
         prev = Some((x, fx));
         (x, fx) = (xt, ft);
+        if let Some(t) = record(mon, k, &[x], fx.abs(), c.f) {
+            return Ok(scalar_report(name, x, fx, k, c, t));
+        }
     }
 }
 
@@ -311,12 +342,12 @@ fn brent(
     (mut a, mut fa): (f64, f64),
     (mut b, mut fb): (f64, f64),
     opts: &RootOptions,
+    mon: &mut Monitor<'_>,
 ) -> RootReport {
     let span = (b - a).abs();
     if fa == 0.0 {
         return scalar_report("brent", a, fa, 0, c, Termination::RootFound);
     }
-    let limits = Limits::new(opts);
     let (mut cc, mut fc) = (a, fa);
     let (mut d, mut e) = (b - a, b - a);
     let mut k = 0;
@@ -339,7 +370,7 @@ fn brent(
             let t = certify(c, (b, fb), width, span, opts);
             return scalar_report("brent", b, fb, k, c, t);
         }
-        if let Some(t) = limits.reached(k, c.f) {
+        if let Some(t) = mon.limit(k, c.f) {
             return scalar_report("brent", b, fb, k, c, t);
         }
         if e.abs() >= tol && fa.abs() > fb.abs() {
@@ -373,5 +404,8 @@ fn brent(
         b += if d.abs() > tol { d } else { tol.copysign(m) };
         fb = c.f(b);
         k += 1;
+        if let Some(t) = record(mon, k, &[b], fb.abs(), c.f) {
+            return scalar_report("brent", b, fb, k, c, t);
+        }
     }
 }

@@ -2,11 +2,11 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::report::Limits;
+use super::report::{monitor, record};
 use super::{RootOptions, RootReport};
 use crate::error::{Error, Result};
 use crate::linalg;
-use crate::solve::Termination;
+use crate::solve::{Callback, Termination};
 
 /// System methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,18 @@ pub fn solve_system(
     method: SystemMethod,
     opts: &RootOptions,
 ) -> Result<RootReport> {
+    solve_system_with_callback(sys, x0, method, opts, None)
+}
+
+/// [`solve_system`] with a callback called after every iteration (value = ‖F(x)‖∞); it stops the
+/// run ([`Termination::Callback`]) by returning [`crate::solve::Control::Stop`].
+pub fn solve_system_with_callback(
+    sys: &System<'_>,
+    x0: &[f64],
+    method: SystemMethod,
+    opts: &RootOptions,
+    callback: Option<Callback<'_>>,
+) -> Result<RootReport> {
     let n = sys.n;
     Error::check_dim("x0", n, x0.len())?;
     if n == 0 {
@@ -105,6 +117,7 @@ pub fn solve_system(
             iterations: k,
             evaluations: c.f,
             jacobian_evaluations: c.j,
+            trace: Vec::new(),
             // The certificate, checked on F at the returned x.
             converged: t == Termination::RootFound && inf_norm(fx) <= opts.ftol,
             termination: t,
@@ -117,17 +130,17 @@ pub fn solve_system(
     }
     let mut j = c.jac(&x, &fx);
     let mut fresh = true;
-    let limits = Limits::new(opts);
+    let mut mon = monitor(opts, callback);
     let mut k = 0;
-    loop {
+    let mut r = loop {
         if inf_norm(&fx) <= opts.ftol {
-            return Ok(report(x, &fx, k, &c, Termination::RootFound));
+            break report(x, &fx, k, &c, Termination::RootFound);
         }
-        if let Some(t) = limits.reached(k, c.f) {
-            return Ok(report(x, &fx, k, &c, t));
+        if let Some(t) = mon.limit(k, c.f) {
+            break report(x, &fx, k, &c, t);
         }
         if j.iter().any(|v| !v.is_finite()) {
-            return Ok(report(x, &fx, k, &c, Termination::ObjectiveNotFinite));
+            break report(x, &fx, k, &c, Termination::ObjectiveNotFinite);
         }
         let neg_f: Vec<f64> = fx.iter().map(|v| -v).collect();
         let (p, singular) = match j.clone().lu().solve(&DVector::from_column_slice(&neg_f)) {
@@ -203,13 +216,16 @@ pub fn solve_system(
             } else {
                 Termination::NoProgress
             };
-            return Ok(report(x, &fx, k, &c, t));
+            break report(x, &fx, k, &c, t);
         };
         k += 1;
         let s: Vec<f64> = xt.iter().zip(&x).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = ft.iter().zip(&fx).map(|(a, b)| a - b).collect();
         x = xt;
         fx = ft;
+        if let Some(t) = record(&mut mon, k, &x, inf_norm(&fx), c.f) {
+            break report(x, &fx, k, &c, t);
+        }
         match method {
             SystemMethod::Newton => j = c.jac(&x, &fx),
             SystemMethod::Broyden => {
@@ -222,5 +238,7 @@ pub fn solve_system(
                 fresh = false;
             }
         }
-    }
+    };
+    r.trace = mon.into_trace();
+    Ok(r)
 }
