@@ -43,9 +43,14 @@ pub fn run(args: &HessianArgs) -> Result<Output> {
             (d, Some(e))
         }
     };
-    let error_norm = numeric.as_ref().map_or(0.0, |e| e.error.norm());
-    let stationary = is_stationary(&x, &d.gradient, None, GRAD_TOL);
-    let a = HessianAnalysis::with_error(&d.hessian, stationary, error_norm);
+    let a = match &numeric {
+        Some(e) => HessianAnalysis::from(e),
+        None => HessianAnalysis::with_error(
+            &d.hessian,
+            is_stationary(&x, &d.gradient, None, GRAD_TOL),
+            0.0,
+        ),
+    };
     r.field("value", num(d.value), json!(d.value));
     r.field("gradient", vec_text(&d.gradient), json!(d.gradient));
     r.field("hessian", matrix_text(&d.hessian), matrix_json(&d.hessian));

@@ -201,6 +201,27 @@ impl HessianAnalysis {
     }
 }
 
+/// The analysis of a numerical Hessian in one call: the zero-eigenvalue tolerance from the
+/// estimate's error ([`HessianAnalysis::with_error`]) and the stationarity test on its gradient.
+///
+/// ```
+/// use hessopt::{analysis::{Classification, HessianAnalysis}, diff};
+/// let f = |x: &[f64]| x[0].powi(2) - x[1].powi(2);
+/// let estimate = diff::hessian(&f, &[0.0, 0.0])?;
+/// let a = HessianAnalysis::from(&estimate);
+/// assert_eq!(a.classification, Classification::Saddle);
+/// # Ok::<(), hessopt::Error>(())
+/// ```
+impl From<&crate::diff::HessianEstimate> for HessianAnalysis {
+    fn from(e: &crate::diff::HessianEstimate) -> Self {
+        Self::with_error(
+            &e.hessian,
+            stationary(&e.gradient, GRAD_TOL),
+            e.error.norm(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
