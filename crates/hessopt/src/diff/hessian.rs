@@ -52,7 +52,7 @@ impl NumDiff {
     /// };
     /// let a = NumDiff::new().hessian_batched(&batch, &[1.0, 0.5])?;
     /// assert_eq!(a, NumDiff::new().hessian(&f, &[1.0, 0.5])?);
-    /// assert!(calls.get() < 20 && a.evaluations > 20);
+    /// assert!(calls.get() < a.evaluations / 2); // 7 calls carry 19 points here
     /// # Ok::<(), hessopt::Error>(())
     /// ```
     pub fn hessian_batched<B: Fn(&[Vec<f64>]) -> Vec<f64> + ?Sized>(
