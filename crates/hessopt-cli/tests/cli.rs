@@ -1416,3 +1416,46 @@ fn maximize_and_reltol() {
         "{help}"
     );
 }
+
+#[test]
+fn minimize_traps_name_their_termination() {
+    // Issue 11: each used to print converged: true at a wrong point.
+    let cases: [(&[&str], bool, &str); 5] = [
+        (&["-x^2", "--x0=0"], false, "unbounded"),
+        (&["-x^2", "--x0=0", "--method=bfgs"], false, "maximum"),
+        (
+            &["x^2 - y^2", "--vars", "x,y", "--x0=1,0", "--method=bfgs"],
+            false,
+            "saddle",
+        ),
+        (
+            &["x^2 - y^2", "--vars", "x,y", "--x0=1,0"],
+            false,
+            "unbounded",
+        ),
+        (
+            &["(x - 1)^2", "--x0=10", "--method=nelder-mead"],
+            true,
+            "simplex_converged",
+        ),
+    ];
+    for (args, converged, termination) in cases {
+        let mut all = vec!["minimize"];
+        all.extend_from_slice(args);
+        all.push("--json");
+        let v = json(&all);
+        assert_eq!(
+            (v["converged"].as_bool(), v["termination"].as_str()),
+            (Some(converged), Some(termination)),
+            "{args:?}: {v}"
+        );
+    }
+    let v = json(&[
+        "minimize",
+        "(x - 1)^2",
+        "--x0=10",
+        "--method=nelder-mead",
+        "--json",
+    ]);
+    assert!(close(&floats(&v["x"]), &[1.0], 1e-6), "{v}");
+}

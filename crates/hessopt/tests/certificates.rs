@@ -4,7 +4,8 @@
 //!
 //! The re-checks: first order with the formula's exact gradient, cross-checked against this
 //! file's own central differences; second order with this file's own closed-form eigenvalues of
-//! the 2 × 2 Hessian on the free variables; for the zeroth-order methods (no gradient, so no
+//! the 2 × 2 Hessian on the free variables (negative curvature along which f decreases by more
+//! than 1e-8·max(1, |f|) fails the check); for the zeroth-order methods (no gradient, so no
 //! first-order test of their own), that a BFGS polish from the returned point does not improve f
 //! beyond the simplex's tolerance.
 
@@ -16,11 +17,11 @@ use proptest::prelude::*;
 
 const G_TOL: f64 = 1e-8;
 
-/// Own central differences (h = 1e-5·max(1, |xᵢ|)).
+/// Own central differences (h = 1e-7·max(1, |xᵢ|)).
 fn central_gradient(f: &Formula, x: &[f64]) -> Vec<f64> {
     (0..x.len())
         .map(|i| {
-            let h = 1e-5 * x[i].abs().max(1.0);
+            let h = 1e-7 * x[i].abs().max(1.0);
             let (mut a, mut b) = (x.to_vec(), x.to_vec());
             a[i] += h;
             b[i] -= h;
@@ -79,12 +80,49 @@ fn check_gradient_certificate(
         [d.hessian[(1, 0)], d.hessian[(1, 1)]],
     ];
     let (lmin, scale) = min_eigenvalue(&h, free);
-    if lmin < -1e-6 * scale.max(1e-12) && lmin < -1e-12 {
-        return Err(format!(
-            "negative curvature {lmin:e} (max |λ| {scale:e}) at {x:?}: not a minimum"
-        ));
+    if lmin < -1e-9 * scale {
+        // Negative curvature: a minimum only if f cannot be decreased along it by more than
+        // 1e-8·max(1, |f|) (the driver's significance), probed here on our own.
+        let v = eigenvector(&h, free, lmin);
+        let target = value - 1e-8 * value.abs().max(1.0);
+        let lo = bounds.map_or([f64::NEG_INFINITY; 2], |b| b.0);
+        let hi = bounds.map_or([f64::INFINITY; 2], |b| b.1);
+        let mut alpha = x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        for _ in 0..60 {
+            for sign in [1.0, -1.0] {
+                let p: Vec<f64> = (0..2)
+                    .map(|i| (x[i] + sign * alpha * v[i]).clamp(lo[i], hi[i]))
+                    .collect();
+                let fp = f.value(&p).unwrap_or(f64::NAN);
+                if fp < target {
+                    return Err(format!(
+                        "negative curvature {lmin:e} at {x:?}: f({p:?}) = {fp:e} < f = {value:e}"
+                    ));
+                }
+            }
+            alpha *= 0.5;
+        }
     }
     Ok(())
+}
+
+/// Unit eigenvector of the free part of the 2 × 2 symmetric `h` for its eigenvalue `lambda`.
+fn eigenvector(h: &[[f64; 2]; 2], free: [bool; 2], lambda: f64) -> [f64; 2] {
+    let (a, b, c) = (h[0][0], h[0][1], h[1][1]);
+    let v = match free {
+        [true, true] if b != 0.0 => {
+            if (lambda - a).abs() >= (lambda - c).abs() {
+                [b, lambda - a]
+            } else {
+                [lambda - c, b]
+            }
+        }
+        [true, true] if a <= c => [1.0, 0.0],
+        [true, false] => [1.0, 0.0],
+        _ => [0.0, 1.0],
+    };
+    let n = v[0].hypot(v[1]);
+    [v[0] / n, v[1] / n]
 }
 
 /// A zeroth-order report's minimum, re-checked by a BFGS polish from its point.

@@ -7,8 +7,11 @@
 //! returned x for every gradient method, whatever test stopped it (an f/x-change test or a
 //! line-search failure at a stationary point becomes `gradient_norm`; elsewhere it stays a named
 //! stall); then, where curvature is at hand (an exact Hessian, or a second-order method) and
-//! n ≤ [`SECOND_ORDER_MAX_DIM`], the second-order test. At a saddle or maximum a second-order method steps off along the
-//! direction of negative curvature and goes on; other methods report `saddle` / `maximum`.
+//! n ≤ [`SECOND_ORDER_MAX_DIM`], the second-order test: a negative eigenvalue of the Hessian on
+//! the free variables along whose eigenvector f decreases by more than 1e-8·max(1, |f|) makes
+//! the point a saddle or maximum (negative curvature without such a decrease is rounding, e.g.
+//! near a degenerate set of minima). There a second-order method steps off along that direction
+//! and goes on; other methods report `saddle` / `maximum`.
 //! Zeroth-order methods certify themselves (Nelder–Mead's restart test, Brent's bracket).
 //!
 //! # For the other families: [`Monitor`]
@@ -400,13 +403,14 @@ fn certify(
     let Some(neg) = negative_curvature(&h, &free, rtol) else {
         return Ok(Verdict::Stop(stop));
     };
-    if !solver.second_order() {
-        return Ok(Verdict::Stop(neg.kind));
-    }
-    step_off(ev, it, &neg.direction).map(|moved| match moved {
-        StepOff::Moved => Verdict::SteppedOff,
-        StepOff::Unbounded => Verdict::Stop(Termination::Unbounded),
-        StepOff::Stuck => Verdict::Stop(neg.kind),
+    let mover = solver.second_order();
+    step_off(ev, it, &neg.direction, mover).map(|moved| match moved {
+        StepOff::Moved if mover => Verdict::SteppedOff,
+        StepOff::Unbounded if mover => Verdict::Stop(Termination::Unbounded),
+        StepOff::Moved | StepOff::Unbounded => Verdict::Stop(neg.kind),
+        // No significant decrease along the negative curvature: it is rounding-level (e.g. the
+        // residual terms of a zero-residual problem near a degenerate set of minima).
+        StepOff::Stuck => Verdict::Stop(stop),
     })
 }
 
@@ -414,15 +418,22 @@ enum StepOff {
     Moved,
     /// f still decreased after 64 doublings of the step along the ray.
     Unbounded,
-    /// No decrease along ±v (negative curvature at rounding level).
+    /// No decrease by more than 1e-8·max(1, |f|) along ±v (negative curvature at rounding
+    /// level).
     Stuck,
 }
 
 /// Steps from a saddle or maximum along the direction of negative curvature `v`, signed not to
-/// increase f to first order: α = max(1, ‖x‖∞), halved (up to 60 times) until f decreases, then
-/// doubled while f keeps decreasing. f decreasing over 64 doublings (a step 1.8e19 times the
-/// first) is reported as unbounded below. Bounds are respected by projection.
-fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<StepOff> {
+/// increase f to first order: α = max(1, ‖x‖∞), halved (up to 60 times) until f decreases by
+/// more than 1e-8·max(1, |f|), then doubled while f keeps decreasing. f decreasing over 64
+/// doublings (a step 1.8e19 times the first) is reported as unbounded below. Bounds are
+/// respected by projection. With `mover` false it only probes (the iterate stays).
+fn step_off(
+    ev: &mut Evaluator<'_, '_>,
+    it: &mut Iterate,
+    v: &[f64],
+    mover: bool,
+) -> Result<StepOff> {
     let slope: f64 = it.g.iter().zip(v).map(|(a, b)| a * b).sum();
     let sign = if slope > 0.0 { -1.0 } else { 1.0 };
     let problem = ev.problem;
@@ -437,10 +448,11 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<S
     };
     let lower = |f: f64, than: f64| f.is_finite() && f < than;
     let mut alpha = it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    let significant = it.f - 1e-8 * it.f.abs().max(1.0);
     let mut found = None;
     for _ in 0..60 {
         let f = ev.value(&point(alpha))?;
-        if lower(f, it.f) {
+        if lower(f, significant) {
             found = Some(f);
             break;
         }
@@ -449,6 +461,9 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<S
     let Some(mut f) = found else {
         return Ok(StepOff::Stuck);
     };
+    if !mover {
+        return Ok(StepOff::Moved);
+    }
     let mut outcome = StepOff::Unbounded;
     for _ in 0..64 {
         let f2 = ev.value(&point(2.0 * alpha))?;

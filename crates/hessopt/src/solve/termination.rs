@@ -20,7 +20,8 @@ pub enum Termination {
     /// **Certifies.** First order at the returned x: ‖P(x − ∇f) − x‖∞ ≤ g_tol (P the projection
     /// on the bounds; ‖∇f‖∞ without bounds, [`crate::solve::certificate::is_stationary`]);
     /// second order too where curvature is at hand and n ≤ 200 (no eigenvalue of the Hessian on the free
-    /// variables below −tol·max|λ|, [`crate::solve::certificate::negative_curvature`]).
+    /// variables below −tol·max|λ| along which f decreases by more than 1e-8·max(1, |f|),
+    /// [`crate::solve::certificate::negative_curvature`]).
     GradientNorm,
     /// **Certifies.** Second-order methods: the model's predicted further decrease
     /// ½ gᵀB⁻¹g (B positive definite) is at most 4ε|f| — f is minimal to rounding, a
