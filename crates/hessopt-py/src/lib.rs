@@ -11,7 +11,9 @@ mod analysis;
 mod blackbox;
 mod convert;
 mod derivatives;
+mod fit;
 mod formula;
+mod least_squares;
 mod optimize;
 
 pyo3::create_exception!(
@@ -38,5 +40,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     analysis::register(m)?;
     formula::register(m)?;
     optimize::register(m)?;
+    least_squares::register(m)?;
+    fit::register(m)?;
     Ok(())
 }

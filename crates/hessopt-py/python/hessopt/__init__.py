@@ -15,15 +15,21 @@ from ._derivatives import gradient, hessian, hvp, jacobian
 from ._analysis import analyze
 from ._core import Formula
 from ._optimize import minimize
+from ._solvers import least_squares, root
+from ._fit import FitResult, fit
 
 __all__ = [
+    "FitResult",
     "Formula",
     "HessoptError",
     "Result",
     "analyze",
+    "fit",
     "gradient",
     "hessian",
     "hvp",
     "jacobian",
+    "least_squares",
     "minimize",
+    "root",
 ]

@@ -82,3 +82,32 @@ def minimize(
     callback: Optional[Callable[..., Any]] = None,
     vars: Optional[Sequence[str]] = None,
 ) -> Result: ...
+class FitResult(Result): ...
+
+def least_squares(
+    residuals: Callable[..., ArrayLike],
+    x0: ArrayLike,
+    *,
+    jac: Optional[Callable[..., ArrayLike]] = None,
+    args: Tuple[Any, ...] = (),
+    max_nfev: Optional[int] = None,
+) -> Result: ...
+def root(
+    f: Callable[..., Any],
+    x0: Union[float, ArrayLike, None] = None,
+    *,
+    args: Tuple[Any, ...] = (),
+    jac: Optional[Callable[..., Any]] = None,
+    bracket: Optional[Tuple[float, float]] = None,
+    method: Optional[str] = None,
+    tol: Optional[float] = None,
+    maxiter: Optional[int] = None,
+) -> Result: ...
+def fit(
+    data: Mapping[str, ArrayLike],
+    *,
+    nll: Optional[str] = None,
+    residual: Optional[str] = None,
+    params: Union[str, Sequence[str]],
+    start: ArrayLike,
+) -> FitResult: ...
