@@ -1,9 +1,11 @@
 //! The 27 NIST StRD nonlinear regression problems (../shared/nist), fitted by Levenberg–Marquardt
-//! through `fit` with `--residual` semantics from NIST's first starting point, scored by the log
-//! relative error (LRE, number of correct significant digits) of each estimate and standard
-//! deviation against the certified values. Goal: ≥ 8 digits on estimates and ≥ 6 on standard
-//! errors for every problem of lower and average difficulty, and for the higher ones we can.
-//! Run with `--nocapture` for the table.
+//! with default settings through `fit` with `--residual` semantics from both of NIST's starting
+//! points, scored by the log relative error (LRE, number of correct significant digits) of each
+//! estimate and standard deviation against the certified values. Every problem from every start
+//! must end converged (its certificate held) with ≥ 6 digits on every estimate and ≥ 4 on every
+//! standard deviation; no problem is excused. The witness `bench/scipy_nist.py` runs scipy's
+//! least_squares ('lm' = MINPACK, 'trf') on the same problems and starts. Run with `--nocapture`
+//! for the table.
 
 use hessopt::fit::{Data, Objective, fit};
 
@@ -91,11 +93,6 @@ const MODELS: &[(&str, &str, &str)] = &[
     ("Bennett5", "higher", "y - b1*(b2 + x)^(-1/b3)"),
 ];
 
-/// Higher-difficulty problems not solved to the goal from the first start (expected): BoxBOD,
-/// MGH09 and MGH10 end on plateaus far from the solution (as R's `nls` does from these starts),
-/// Thurber stops at 7.6 digits on one estimate.
-const HIGHER_EXPECTED_SHORT: &[&str] = &["MGH09", "Thurber", "BoxBOD", "MGH10"];
-
 /// Problems whose certified standard deviations cannot be reached in double precision: Lanczos1's
 /// certified RSS is 1.4e-25, so σ depends on residuals of 8e-14 that an error of 1e-11 in the
 /// (11-digit) estimates already changes; its estimates themselves reach 10.6 digits.
@@ -103,6 +100,7 @@ const SD_PRECISION_LIMITED: &[&str] = &["Lanczos1"];
 
 struct Certified {
     start1: Vec<f64>,
+    start2: Vec<f64>,
     values: Vec<f64>,
     sd: Vec<f64>,
     data: Data,
@@ -111,7 +109,8 @@ struct Certified {
 fn read(name: &str) -> Option<Certified> {
     let path = hessopt::cases::shared_file(&format!("nist/{name}.dat")).unwrap()?;
     let text = std::fs::read_to_string(&path).unwrap();
-    let (mut start1, mut values, mut sd) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut start1, mut start2, mut values, mut sd) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let lines: Vec<&str> = text.lines().collect();
     for l in &lines {
         let t = l.trim_start();
@@ -127,6 +126,7 @@ fn read(name: &str) -> Option<Certified> {
                 .map(|v| v.parse().unwrap())
                 .collect();
             start1.push(nums[0]);
+            start2.push(nums[1]);
             values.push(nums[nums.len() - 2]);
             sd.push(nums[nums.len() - 1]);
         }
@@ -148,6 +148,7 @@ fn read(name: &str) -> Option<Certified> {
     }
     Some(Certified {
         start1,
+        start2,
         values,
         sd,
         data: Data::parse_csv(&csv, name).unwrap(),
@@ -168,10 +169,10 @@ fn lre(got: f64, want: f64) -> f64 {
 fn nist_strd_nonlinear_regression() {
     let mut failures = Vec::new();
     println!(
-        "{:<10} {:<8} {:>8} {:>8} {:>6}",
-        "problem", "level", "est LRE", "sd LRE", "iters"
+        "{:<10} {:>5} {:<8} {:>8} {:>8} {:>6}  termination",
+        "problem", "start", "level", "est LRE", "sd LRE", "iters"
     );
-    for (name, level, residual) in MODELS {
+    for ((name, level, residual), start) in MODELS.iter().flat_map(|m| [(m, 1), (m, 2)]) {
         let Some(c) = read(name) else { return };
         let k = c.values.len();
         let params: Vec<String> = (1..=k).map(|i| format!("b{i}")).collect();
@@ -180,7 +181,7 @@ fn nist_strd_nonlinear_regression() {
             &c.data,
             &Objective::Residual(residual.to_string()),
             &params,
-            &c.start1,
+            if start == 1 { &c.start1 } else { &c.start2 },
         )
         .unwrap();
         let est = (0..k)
@@ -190,20 +191,20 @@ fn nist_strd_nonlinear_regression() {
             (0..k).map(|i| lre(se[i], c.sd[i])).fold(15.0f64, f64::min)
         });
         println!(
-            "{name:<10} {level:<8} {est:>8.1} {sd:>8.1} {:>6}",
-            s.iterations
+            "{name:<10} {start:>5} {level:<8} {est:>8.1} {sd:>8.1} {:>6}  {}",
+            s.iterations, s.termination
         );
-        let short = est < 8.0 || (sd < 6.0 && !SD_PRECISION_LIMITED.contains(name));
-        if short && !(*level == "higher" && HIGHER_EXPECTED_SHORT.contains(name)) {
+        let short = est < 6.0 || (sd < 4.0 && !SD_PRECISION_LIMITED.contains(name));
+        if short || !s.converged {
             failures.push(format!(
-                "{name}: estimates {est:.1} digits, sd {sd:.1} digits ({})",
+                "{name} from start {start}: estimates {est:.1} digits, sd {sd:.1} digits ({})",
                 s.termination
             ));
         }
     }
     assert!(
         failures.is_empty(),
-        "below 8 / 6 digits:\n{}",
+        "below 6 / 4 digits or not converged:\n{}",
         failures.join("\n")
     );
 }

@@ -564,6 +564,25 @@ impl FormulaSet {
         }
     }
 
+    /// Σᵢ wᵢ∇²fᵢ(x) into the n × n matrix `h` (exact; all NaN when it cannot be computed): the
+    /// curvature term of the Hessian of ½‖F‖² when w = F(x).
+    pub fn weighted_hessian_into(&self, x: &[f64], w: &[f64], h: &mut DMatrix<f64>) {
+        let n = self.dim();
+        if x.len() != n || w.len() != self.len() || h.shape() != (n, n) {
+            h.fill(f64::NAN);
+            return;
+        }
+        let mut ws = Workspace::default();
+        let (mut g, mut hi) = (vec![0.0; n], vec![0.0; n * n]);
+        h.fill(0.0);
+        for (t, wi) in self.tapes.iter().zip(w) {
+            t.hessian(x, &mut ws, &mut g, &mut hi);
+            for (k, v) in hi.iter().enumerate() {
+                h[(k / n, k % n)] += wi * v;
+            }
+        }
+    }
+
     /// Values and the exact `m × n` Jacobian (one reverse sweep per formula).
     pub fn jacobian(&self, x: &[f64]) -> Result<(Vec<f64>, DMatrix<f64>)> {
         let n = self.dim();

@@ -98,6 +98,38 @@ struct RowModel<'d> {
 }
 
 impl<'d> RowModel<'d> {
+    /// Σ over rows of wᵣ·∇²(row formula) in the parameters (w = 1 without weights), exact; all
+    /// NaN when a row's Hessian cannot be computed.
+    fn weighted_hessian(
+        &self,
+        theta: &[f64],
+        weights: Option<&[f64]>,
+        s: &mut Scratch,
+        h: &mut DMatrix<f64>,
+    ) {
+        let (p, n) = (self.p, self.formula.dim());
+        s.g.resize(n, 0.0);
+        s.cols.resize(n * p, 0.0);
+        h.fill(0.0);
+        for r in 0..self.data.rows() {
+            self.point(theta, r, &mut s.x);
+            if self
+                .formula
+                .hessian_columns_with(&s.x, p, &mut s.ws, &mut s.g, &mut s.cols)
+                .is_err()
+            {
+                h.fill(f64::NAN);
+                return;
+            }
+            let w = weights.map_or(1.0, |w| w[r]);
+            for j in 0..p {
+                for i in 0..p {
+                    h[(i, j)] += w * s.cols[j * n + i];
+                }
+            }
+        }
+    }
+
     fn new(text: &str, params: &[&str], data: &'d Data) -> Result<Self> {
         let free = Formula::parse(text)?;
         let mut names: Vec<&str> = params.to_vec();
@@ -184,35 +216,17 @@ fn summed<'a>(model: &'a RowModel<'_>) -> Problem<'a> {
         }
     })
     .with_hessian(move |theta: &[f64], h: &mut DMatrix<f64>| {
-        let s = &mut *s_hess.borrow_mut();
-        s.g.resize(n, 0.0);
-        s.cols.resize(n * p, 0.0);
-        h.fill(0.0);
-        for r in 0..rows {
-            model.point(theta, r, &mut s.x);
-            if model
-                .formula
-                .hessian_columns_with(&s.x, p, &mut s.ws, &mut s.g, &mut s.cols)
-                .is_err()
-            {
-                h.fill(f64::NAN);
-                return;
-            }
-            for j in 0..p {
-                for i in 0..p {
-                    h[(i, j)] += s.cols[j * n + i];
-                }
-            }
-        }
+        model.weighted_hessian(theta, None, &mut s_hess.borrow_mut(), h);
     })
 }
 
 /// The residual of every row as a [`LeastSquares`] problem in the parameters (exact Jacobian rows
-/// from the tape).
+/// and residual Hessians from the tape).
 fn residual_problem<'a>(model: &'a RowModel<'_>) -> LeastSquares<'a> {
     let (p, rows, n) = (model.p, model.data.rows(), model.formula.dim());
     let s_r = RefCell::new(Scratch::default());
     let s_j = RefCell::new(Scratch::default());
+    let s_h = RefCell::new(Scratch::default());
     LeastSquares::new(rows, p, move |theta: &[f64], r: &mut [f64]| {
         let s = &mut *s_r.borrow_mut();
         for (row, ri) in r.iter_mut().enumerate() {
@@ -239,6 +253,9 @@ fn residual_problem<'a>(model: &'a RowModel<'_>) -> LeastSquares<'a> {
                 j[(row, c)] = s.g[c];
             }
         }
+    })
+    .with_residual_hessians(move |theta: &[f64], w: &[f64], h: &mut DMatrix<f64>| {
+        model.weighted_hessian(theta, Some(w), &mut s_h.borrow_mut(), h);
     })
 }
 

@@ -1,96 +1,62 @@
 //! Levenberg–Marquardt for nonlinear least squares min ½‖r(x)‖², r: Rⁿ → Rᵐ (Moré, "The
-//! Levenberg–Marquardt algorithm: implementation and theory", 1978; MINPACK `lmder`):
+//! Levenberg–Marquardt algorithm: implementation and theory", 1978; MINPACK `lmder`), with
+//! geodesic acceleration (Transtrum & Sethna, "Improvements to the Levenberg–Marquardt algorithm
+//! for nonlinear least-squares minimization", 2012):
 //!
-//! - scaling D_j = max over iterations of the Jacobian's column norms ‖J_j‖, so the method is
-//!   invariant to the units of each parameter;
-//! - trust-region control of the damping: each step solves min ‖Jp + r‖ subject to ‖Dp‖ ≤ Δ,
-//!   through the SVD of J D⁻¹ and the secular equation for the Levenberg parameter λ;
-//! - Δ₀ = 100‖D x0‖ (100 when x0 = 0); Δ halves when the reduction ratio ρ < ¼ and becomes 2‖Dp‖
-//!   when ρ > ¾ or the step is the Gauss–Newton step; steps with ρ ≥ 1e-4 are accepted.
+//! - scaling D_j = max(‖J_j‖, 0.8·D_j) at each new Jacobian: Moré's running maximum of the column
+//!   norms (invariance to the units of each parameter), but forgetting, so that a parameter whose
+//!   column was once huge is not frozen (NIST MGH10 from its first start walks b1 down forty
+//!   orders of magnitude and back);
+//! - trust-region control of the damping: the velocity v solves min ‖Jv + r‖ subject to
+//!   ‖Dv‖ ≤ Δ, through the SVD of J D⁻¹ and the secular equation for the Levenberg parameter λ;
+//! - geodesic acceleration: with r''_v ≈ (2/h)((r(x + hv) − r(x))/h − Jv), h = 0.1, the
+//!   acceleration a solves the same damped system with r''_v in place of r; the step is v + a/2,
+//!   predicted by the model r + J(v + a/2) + ½r''_v, and refused (as a failed step) when
+//!   2‖Da‖ > α‖Dv‖, α = 0.75 (the paper's value): the quadratic term would dominate, so the model
+//!   is not to be trusted that far. This keeps the iteration out of the plateaus that stop MINPACK
+//!   on BoxBOD and MGH09 (NIST, first start). A second-order part within 10× the residuals'
+//!   rounding level is noise, and no acceleration is added;
+//! - Δ₀ = 100‖D x0‖ (100 when x0 = 0); on a poor step (ρ < ¼) Δ shrinks by MINPACK's factor
+//!   (½, or the minimizer of the quadratic through the actual change when f increased, at least
+//!   1/10) applied to min(Δ, ‖Dp‖); on a good one (ρ > ¾, or the Gauss–Newton step) it becomes
+//!   2‖Dp‖; steps with ρ ≥ 1e-4 are accepted;
+//! - the polish: where the predicted and actual changes of f are both within its rounding noise
+//!   (from the residuals' rounding levels ε(|rᵢ| + Σⱼ|Jᵢⱼxⱼ|)), f cannot tell a better point, and a
+//!   step the ratio test refuses is accepted when it reduces the scaled gradient ‖D⁻¹Jᵀr‖ instead; this is what gives the
+//!   NIST accuracy and solves Jᵀr = 0 where Gauss–Newton converges slowly (large residuals).
 //!
-//! Stops: [`Termination::SmallStep`] when Δ ≤ `xtol`‖Dx‖ or a Gauss–Newton step is that small
-//! (`xtol` = 1e-14) — reported as [`Termination::GradientNorm`] (converged) only when r is
-//! orthogonal to J's columns to a cosine of 1e-8 there, else a stall; [`Termination::GradientNorm`] when every column of J is orthogonal to r
-//! within `gtol` = 1e-15 (cosine); [`Termination::SmallFChange`] when actual and predicted relative
-//! reductions of ‖r‖² are below `ftol` (off by default: near the solution ‖r‖² stops changing
-//! long before the parameters stop, and the last Gauss–Newton steps, accepted when their predicted
-//! and actual changes are at rounding level, are what gives NIST StRD accuracy). The covariance
-//! σ²(JᵀJ)⁻¹ with σ² = ‖r‖²/(m − n) comes with the result.
+//! The loop stops when Δ ≤ `xtol`‖Dx‖ (a run of rejected steps: `no_progress`), when an accepted
+//! step is that small or five iterations in the noise regime do not reduce the best scaled gradient
+//! fourfold (`small_step`), when every column of J is orthogonal to r within `gtol` (cosine), or on
+//! a limit. Whatever the reason, the report is converged only when the certificate holds at the
+//! returned point ([`super::certificate`]): ‖r‖ at rounding level (`zero_residual`), or first
+//! order plus, where residual Hessians are given, second order (`gradient_norm`); a stationary
+//! point with negative curvature is `saddle` / `maximum`, one with a rank-deficient J and no
+//! positive curvature to make up for it `singular_jacobian`. The covariance σ²(JᵀJ)⁻¹ with
+//! σ² = ‖r‖²/(m − n) comes with the result.
 
 use nalgebra::{DMatrix, DVector};
 
+use super::certificate::{self, Certificate};
+use super::problem::{Counted, LeastSquares};
 use crate::error::{Error, Result};
-use crate::expr::FormulaSet;
 use crate::linalg;
 use crate::solve::Termination;
-
-type ResidualFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
-type JacobianFn<'a> = Box<dyn Fn(&[f64], &mut DMatrix<f64>) + 'a>;
-
-/// A least-squares problem: m residuals in n parameters, with an optional Jacobian.
-pub struct LeastSquares<'a> {
-    m: usize,
-    n: usize,
-    residuals: ResidualFn<'a>,
-    jacobian: Option<JacobianFn<'a>>,
-}
-
-impl std::fmt::Debug for LeastSquares<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "LeastSquares {{ m: {}, n: {}, jacobian: {} }}",
-            self.m,
-            self.n,
-            self.jacobian.is_some()
-        )
-    }
-}
-
-impl<'a> LeastSquares<'a> {
-    /// `m` residuals r(x) written into the output slice, `n` parameters.
-    pub fn new(m: usize, n: usize, residuals: impl Fn(&[f64], &mut [f64]) + 'a) -> Self {
-        LeastSquares {
-            m,
-            n,
-            residuals: Box::new(residuals),
-            jacobian: None,
-        }
-    }
-
-    /// Adds the m × n Jacobian (otherwise central differences are used).
-    pub fn with_jacobian(mut self, j: impl Fn(&[f64], &mut DMatrix<f64>) + 'a) -> Self {
-        self.jacobian = Some(Box::new(j));
-        self
-    }
-
-    /// Residual formulas with their exact Jacobian.
-    pub fn from_formulas(set: &'a FormulaSet) -> Self {
-        let (m, n) = (set.len(), set.dim());
-        LeastSquares::new(m, n, move |x: &[f64], r: &mut [f64]| set.values_into(x, r))
-            .with_jacobian(move |x: &[f64], j: &mut DMatrix<f64>| set.jacobian_into(x, j))
-    }
-
-    /// Number of residuals.
-    pub fn residual_count(&self) -> usize {
-        self.m
-    }
-
-    /// Number of parameters.
-    pub fn dim(&self) -> usize {
-        self.n
-    }
-}
 
 /// Settings of Levenberg–Marquardt (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LevenbergMarquardt {
     /// Relative reduction tolerance on ‖r‖² (0: off).
     pub ftol: f64,
-    /// Relative tolerance on the scaled step.
+    /// Relative tolerance on the scaled step (the loop's stall and small-step tests).
     pub xtol: f64,
-    /// Orthogonality tolerance between r and the columns of J.
+    /// Orthogonality tolerance between r and the columns of J (stops the loop).
     pub gtol: f64,
+    /// First-order certificate: the Gauss–Newton step is at most this times ‖Dx‖, or every
+    /// column of J is orthogonal to r within this cosine.
+    pub certify_tol: f64,
+    /// Geodesic acceleration (Transtrum & Sethna 2012): one more residual evaluation per step.
+    pub geodesic_acceleration: bool,
     /// Limit on residual evaluations.
     pub max_evals: usize,
 }
@@ -101,6 +67,8 @@ impl Default for LevenbergMarquardt {
             ftol: 0.0,
             xtol: 1e-14,
             gtol: 1e-15,
+            certify_tol: 1e-8,
+            geodesic_acceleration: true,
             max_evals: 10_000,
         }
     }
@@ -119,73 +87,196 @@ pub struct LsqReport {
     pub covariance: Option<DMatrix<f64>>,
     /// √diag of the covariance.
     pub standard_errors: Option<Vec<f64>>,
-    /// Iterations (Jacobian evaluations minus one).
+    /// Iterations (accepted steps).
     pub iterations: usize,
     /// Residual evaluations.
     pub residual_evaluations: usize,
     /// Jacobian evaluations (numerical ones counted in residual evaluations too).
     pub jacobian_evaluations: usize,
-    /// Why it stopped.
+    /// Why it stopped: a certificate when `converged`, else the named stop.
     pub termination: Termination,
-    /// Whether the termination is a certificate checked at x ([`Termination::certifies`]).
+    /// True only when the certificate held at `x`.
     pub converged: bool,
-}
-
-struct Counter<'p, 'a> {
-    p: &'p LeastSquares<'a>,
-    r_evals: usize,
-    j_evals: usize,
-}
-
-impl Counter<'_, '_> {
-    fn residuals(&mut self, x: &[f64]) -> Vec<f64> {
-        self.r_evals += 1;
-        let mut r = vec![0.0; self.p.m];
-        (self.p.residuals)(x, &mut r);
-        r
-    }
-
-    fn jacobian(&mut self, x: &[f64], r0: &[f64]) -> DMatrix<f64> {
-        self.j_evals += 1;
-        let mut j = DMatrix::zeros(self.p.m, self.p.n);
-        match &self.p.jacobian {
-            Some(jac) => jac(x, &mut j),
-            None => {
-                crate::diff::central_differences(
-                    x,
-                    r0,
-                    |p, out| (self.p.residuals)(p, out),
-                    j.as_mut_slice(),
-                );
-                self.r_evals += 2 * self.p.n;
-            }
-        }
-        j
-    }
-}
-
-/// Cosine bound of first order at the end of a run that stopped on a small step or f change.
-const STALL_GTOL: f64 = 1e-8;
-
-/// max_c |J_cᵀr| / (‖J_c‖‖r‖): the orthogonality of r to the columns of J (lmder's gnorm; 0 when
-/// r = 0).
-fn gradient_cosine(j: &DMatrix<f64>, r: &[f64]) -> f64 {
-    let rn = norm2(r).sqrt();
-    let rv = DVector::from_column_slice(r);
-    (0..j.ncols())
-        .map(|c| {
-            let cn = j.column(c).norm();
-            if cn == 0.0 || rn == 0.0 {
-                0.0
-            } else {
-                (j.column(c).dot(&rv) / (cn * rn)).abs()
-            }
-        })
-        .fold(0.0f64, f64::max)
 }
 
 fn norm2(v: &[f64]) -> f64 {
     v.iter().map(|a| a * a).sum()
+}
+
+/// ‖D⁻¹Jᵀr‖ (squared).
+fn scaled_gradient(j: &DMatrix<f64>, r: &[f64], d: &[f64]) -> f64 {
+    let r = DVector::from_column_slice(r);
+    j.column_iter()
+        .zip(d)
+        .map(|(c, dc)| (c.dot(&r) / dc).powi(2))
+        .sum()
+}
+
+/// J D⁻¹ = U Σ Vᵀ at the current point, with the scales D: solves the damped least-squares
+/// systems min ‖J p + c‖² + λ‖D p‖² for any right-hand side c.
+pub(super) struct ScaledSvd {
+    u: DMatrix<f64>,
+    pub(super) sigma: Vec<f64>,
+    v: DMatrix<f64>,
+    pub(super) d: Vec<f64>,
+    /// Singular values at or below this count as zero (the Gauss–Newton step ignores them).
+    pub(super) cut: f64,
+}
+
+impl ScaledSvd {
+    pub(super) fn new(j: &DMatrix<f64>, d: &[f64]) -> Self {
+        let (m, n) = j.shape();
+        let js = DMatrix::from_fn(m, n, |i, c| j[(i, c)] / d[c]);
+        let (u, sigma, v) = linalg::svd(&js);
+        let cut = sigma.first().copied().unwrap_or(0.0) * f64::EPSILON * (m.max(n) as f64);
+        ScaledSvd {
+            u,
+            sigma,
+            v,
+            d: d.to_vec(),
+            cut,
+        }
+    }
+
+    /// J with its columns scaled to unit norm (a zero column left as it is): the units-free
+    /// form in which rank and covariance are judged.
+    pub(super) fn columns(j: &DMatrix<f64>) -> Self {
+        let d: Vec<f64> = j
+            .column_iter()
+            .map(|c| c.norm())
+            .map(|v| if v > 0.0 { v } else { 1.0 })
+            .collect();
+        ScaledSvd::new(j, &d)
+    }
+
+    /// A singular value at or below ε·max(m, n)·σ_max (or fewer rows than columns).
+    pub(super) fn rank_deficient(&self) -> bool {
+        self.sigma.len() < self.d.len() || self.sigma.iter().any(|&s| s <= self.cut)
+    }
+
+    /// ‖Dp‖.
+    pub(super) fn scaled_norm(&self, p: &[f64]) -> f64 {
+        norm2(
+            &p.iter()
+                .zip(&self.d)
+                .map(|(a, s)| a * s)
+                .collect::<Vec<f64>>(),
+        )
+        .sqrt()
+    }
+
+    /// Uᵀc.
+    pub(super) fn project(&self, c: &[f64]) -> Vec<f64> {
+        let c = DVector::from_column_slice(c);
+        (0..self.sigma.len())
+            .map(|k| self.u.column(k).dot(&c))
+            .collect()
+    }
+
+    /// The scaled solution coefficients −σb/(σ² + λ) (for λ = 0: −b/σ above the cut, 0 below).
+    fn coefficients(&self, b: &[f64], lambda: f64) -> Vec<f64> {
+        self.sigma
+            .iter()
+            .zip(b)
+            .map(|(&s, &bi)| {
+                if lambda > 0.0 {
+                    -s * bi / (s * s + lambda)
+                } else if s > self.cut {
+                    -bi / s
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    /// The step p (in x units) and ‖Dp‖ for coefficients in the V basis.
+    fn unscale(&self, coef: &[f64]) -> (Vec<f64>, f64) {
+        let n = self.d.len();
+        let ps: Vec<f64> = (0..n)
+            .map(|row| (0..coef.len()).map(|k| self.v[(row, k)] * coef[k]).sum())
+            .collect();
+        let norm = norm2(&ps).sqrt();
+        (ps.iter().zip(&self.d).map(|(a, s)| a / s).collect(), norm)
+    }
+
+    /// min ‖J p + c‖² + λ‖D p‖² given b = Uᵀc: (p, ‖Dp‖).
+    pub(super) fn solve(&self, b: &[f64], lambda: f64) -> (Vec<f64>, f64) {
+        self.unscale(&self.coefficients(b, lambda))
+    }
+
+    /// The trust-region step for ‖Dp‖ ≤ Δ: (p, ‖Dp‖, λ), λ = 0 for the Gauss–Newton step.
+    fn trust_step(&self, b: &[f64], gn_norm: f64, delta: f64) -> (Vec<f64>, f64, f64) {
+        if gn_norm <= 1.1 * delta {
+            let (p, pn) = self.solve(b, 0.0);
+            return (p, pn, 0.0);
+        }
+        let neg_b: Vec<f64> = b.iter().map(|v| -v).collect();
+        let lambda = linalg::secular_lambda(&self.sigma, &neg_b, delta);
+        let (p, pn) = self.solve(b, lambda);
+        (p, pn, lambda)
+    }
+}
+
+/// Moré's scaling with forgetting: D_j = max(‖J_j‖, 0.8·D_j) at each new Jacobian.
+const SCALE_MEMORY: f64 = 0.8;
+/// Geodesic acceleration: finite-difference step h along v, and the largest 2‖Da‖/‖Dv‖.
+const ACCEL_H: f64 = 0.1;
+const ACCEL_RATIO: f64 = 0.75;
+
+/// One trial step: p, its scaled length ‖Dp‖, the velocity's ‖Dv‖, the Levenberg parameter, Jp,
+/// and the model of r at x + p: r + Jp (+ ½r''_v with the acceleration).
+struct Trial {
+    p: Vec<f64>,
+    pnorm: f64,
+    vnorm: f64,
+    lambda: f64,
+    jp: DVector<f64>,
+    model: Vec<f64>,
+}
+
+/// The iterate: x, r(x), f = ‖r‖², J(x) and the scales.
+struct Iterate {
+    x: Vec<f64>,
+    r: Vec<f64>,
+    f: f64,
+    j: DMatrix<f64>,
+    d: Vec<f64>,
+}
+
+impl Iterate {
+    fn rescale(&mut self) {
+        for (c, dc) in self.d.iter_mut().enumerate() {
+            *dc = self.j.column(c).norm().max(SCALE_MEMORY * *dc);
+        }
+    }
+
+    fn scales(&self) -> Vec<f64> {
+        self.d
+            .iter()
+            .map(|&v| if v > 0.0 { v } else { 1.0 })
+            .collect()
+    }
+
+    /// ‖Dx‖.
+    fn dx_norm(&self) -> f64 {
+        self.scales()
+            .iter()
+            .zip(&self.x)
+            .map(|(a, b)| (a * b).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    }
+
+    /// f's rounding noise: 4(2Σ|rᵢ|τᵢ + ‖τ‖²) with τ the residuals' rounding levels.
+    fn f_noise(&self, tau: &[f64]) -> f64 {
+        4.0 * self
+            .r
+            .iter()
+            .zip(tau)
+            .map(|(ri, t)| 2.0 * ri.abs() * t + t * t)
+            .sum::<f64>()
+    }
 }
 
 impl LevenbergMarquardt {
@@ -205,177 +296,246 @@ impl LevenbergMarquardt {
                 format!("x0[{i}] = {} is not finite", x0[i]),
             ));
         }
-        let mut ev = Counter {
-            p: problem,
-            r_evals: 0,
-            j_evals: 0,
-        };
-        let mut x = x0.to_vec();
-        let mut r = ev.residuals(&x);
-        let mut f = norm2(&r);
+        let mut ev = Counted::new(problem);
+        let r = ev.residuals(x0);
+        let f = norm2(&r);
         if !f.is_finite() {
             return Err(Error::NonFinite {
                 what: "residuals at x0".into(),
-                at: x,
+                at: x0.to_vec(),
             });
         }
-        let mut j = ev.jacobian(&x, &r);
-        let mut d = vec![0.0; n];
-        let update_scale = |d: &mut Vec<f64>, j: &DMatrix<f64>| {
-            for (c, dc) in d.iter_mut().enumerate() {
-                *dc = dc.max(j.column(c).norm());
-            }
+        let j = ev.jacobian(x0, &r);
+        let mut it = Iterate {
+            x: x0.to_vec(),
+            r,
+            f,
+            j,
+            d: vec![0.0; n],
         };
-        update_scale(&mut d, &j);
-        let dfloor =
-            |d: &[f64]| -> Vec<f64> { d.iter().map(|&v| if v > 0.0 { v } else { 1.0 }).collect() };
-        let dx_norm = |d: &[f64], x: &[f64]| {
-            dfloor(d)
-                .iter()
-                .zip(x)
-                .map(|(a, b)| (a * b).powi(2))
-                .sum::<f64>()
-                .sqrt()
+        it.rescale();
+        let stop = self.iterate(&mut ev, &mut it);
+        let termination = match certificate::check(&ev, &it.x, &it.r, &it.j, self.certify_tol) {
+            Certificate::Stationary(t) => t,
+            Certificate::NotStationary if stop.certifies() => Termination::SmallStep,
+            Certificate::NotStationary => stop,
         };
-        let mut delta = {
-            let s = dx_norm(&d, &x);
-            if s > 0.0 { 100.0 * s } else { 100.0 }
-        };
-        let mut iterations = 0;
-        let termination = loop {
-            if ev.r_evals >= self.max_evals {
-                break Termination::MaxEvaluations;
-            }
-            if !j.iter().all(|v| v.is_finite()) {
-                break Termination::ObjectiveNotFinite;
-            }
-            if gradient_cosine(&j, &r) <= self.gtol {
-                break Termination::GradientNorm;
-            }
-            let ds = dfloor(&d);
-            let js = DMatrix::from_fn(m, n, |i, c| j[(i, c)] / ds[c]);
-            let (u, sigma, v) = linalg::svd(&js);
-            let b: Vec<f64> = (0..sigma.len())
-                .map(|k| u.column(k).dot(&DVector::from_column_slice(&r)))
-                .collect();
-            let cut = sigma.first().copied().unwrap_or(0.0) * f64::EPSILON * (m.max(n) as f64);
-            let gn: Vec<f64> = sigma
-                .iter()
-                .zip(&b)
-                .map(|(s, bi)| if *s > cut { -bi / s } else { 0.0 })
-                .collect();
-            let gn_norm = gn.iter().map(|a| a * a).sum::<f64>().sqrt();
-            let (coef, lambda) = if gn_norm <= 1.1 * delta {
-                (gn, 0.0)
-            } else {
-                let neg_b: Vec<f64> = b.iter().map(|v| -v).collect();
-                let lam = linalg::secular_lambda(&sigma, &neg_b, delta);
-                (
-                    sigma
-                        .iter()
-                        .zip(&b)
-                        .map(|(s, bi)| -s * bi / (s * s + lam))
-                        .collect(),
-                    lam,
-                )
-            };
-            let ps: Vec<f64> = (0..n)
-                .map(|row| (0..coef.len()).map(|k| v[(row, k)] * coef[k]).sum())
-                .collect();
-            let pnorm = ps.iter().map(|a| a * a).sum::<f64>().sqrt();
-            let p: Vec<f64> = ps.iter().zip(&ds).map(|(a, s)| a / s).collect();
-            let xt: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + b).collect();
-            let rt = ev.residuals(&xt);
-            let ft = norm2(&rt);
-            let jp = &j * DVector::from_column_slice(&p);
-            let lin: f64 = r.iter().zip(jp.iter()).map(|(a, b)| (a + b).powi(2)).sum();
-            let predicted = f - lin;
-            let actual = f - ft;
-            if !ft.is_finite() {
-                delta = 0.25 * pnorm;
-                continue;
-            }
-            let rho = if predicted > 0.0 {
-                actual / predicted
-            } else {
-                0.0
-            };
-            if rho < 0.25 {
-                delta = 0.5 * delta.min(10.0 * pnorm);
-            } else if rho > 0.75 || lambda == 0.0 {
-                delta = 2.0 * pnorm;
-            }
-            // Also accept a step whose predicted and actual changes are both at rounding level:
-            // the Gauss–Newton polish that solves Jᵀr = 0 to the data's precision.
-            let at_rounding =
-                predicted <= 64.0 * f64::EPSILON * f && actual >= -64.0 * f64::EPSILON * f;
-            if rho >= 1e-4 || (at_rounding && lambda == 0.0) {
-                x = xt;
-                r = rt;
-                f = ft;
-                j = ev.jacobian(&x, &r);
-                update_scale(&mut d, &j);
-                iterations += 1;
-            }
-            let fscale = f.max(f64::MIN_POSITIVE);
-            if self.ftol > 0.0
-                && actual.abs() <= self.ftol * fscale
-                && predicted <= self.ftol * fscale
-                && rho <= 2.0
-            {
-                break Termination::SmallFChange;
-            }
-            let xs = dx_norm(&d, &x);
-            if delta <= self.xtol * xs || (lambda == 0.0 && pnorm <= self.xtol * xs) {
-                break Termination::SmallStep;
-            }
-        };
-        // A small step or f change is a stall unless first order holds at x: r orthogonal to
-        // the columns of J to STALL_GTOL (cosine), or r zero.
-        let termination = match termination {
-            Termination::SmallStep | Termination::SmallFChange
-                if gradient_cosine(&j, &r) <= STALL_GTOL =>
-            {
-                Termination::GradientNorm
-            }
-            t => t,
-        };
-        let (covariance, standard_errors) = covariance(&j, f, m, n);
+        let (covariance, standard_errors) = covariance(&it.j, it.f, m, n);
         Ok(LsqReport {
-            x,
-            residuals: r,
-            rss: f,
+            x: it.x,
+            residuals: it.r,
+            rss: it.f,
             covariance,
             standard_errors,
-            iterations,
+            iterations: ev.j_evals - 1,
             residual_evaluations: ev.r_evals,
             jacobian_evaluations: ev.j_evals,
             converged: termination.certifies(),
             termination,
         })
     }
+
+    /// The trust-region step for radius Δ, with the geodesic acceleration when enabled
+    /// (`Err(‖Dv‖)` when the acceleration dominates the velocity v).
+    fn trial(
+        &self,
+        ev: &mut Counted<'_, '_>,
+        it: &Iterate,
+        svd: &ScaledSvd,
+        delta: f64,
+    ) -> std::result::Result<Trial, f64> {
+        let b = svd.project(&it.r);
+        let (_, gn_norm) = svd.solve(&b, 0.0);
+        let (v, vnorm, lambda) = svd.trust_step(&b, gn_norm, delta);
+        let jv = &it.j * DVector::from_column_slice(&v);
+        let mut model: Vec<f64> = it.r.iter().zip(jv.iter()).map(|(a, b)| a + b).collect();
+        // r''_v ≈ (2/h)((r(x + hv) − r(x))/h − Jv); a second-order part within 10× the
+        // residuals' rounding level is noise, not curvature (the polish steps near a solution).
+        let rvv = (self.geodesic_acceleration && vnorm > 0.0)
+            .then(|| {
+                let xh: Vec<f64> = it.x.iter().zip(&v).map(|(a, b)| a + ACCEL_H * b).collect();
+                let rh = ev.residuals(&xh);
+                let second: Vec<f64> = (0..it.r.len())
+                    .map(|i| rh[i] - it.r[i] - ACCEL_H * jv[i])
+                    .collect();
+                let tau = certificate::rounding_level(&it.j, &it.x, &it.r);
+                (norm2(&second) > 100.0 * norm2(&tau)).then(|| {
+                    second
+                        .iter()
+                        .map(|s| 2.0 * s / (ACCEL_H * ACCEL_H))
+                        .collect::<Vec<f64>>()
+                })
+            })
+            .flatten();
+        let Some(rvv) = rvv else {
+            return Ok(Trial {
+                p: v,
+                pnorm: vnorm,
+                vnorm,
+                lambda,
+                jp: jv,
+                model,
+            });
+        };
+        let (a, anorm) = svd.solve(&svd.project(&rvv), lambda);
+        let dominated = 2.0 * anorm > ACCEL_RATIO * vnorm || anorm.is_nan();
+        if dominated {
+            return Err(vnorm);
+        }
+        let p: Vec<f64> = v.iter().zip(&a).map(|(vi, ai)| vi + 0.5 * ai).collect();
+        let jp = &it.j * DVector::from_column_slice(&p);
+        for (i, mi) in model.iter_mut().enumerate() {
+            *mi = it.r[i] + jp[i] + 0.5 * rvv[i];
+        }
+        let pnorm = svd.scaled_norm(&p);
+        Ok(Trial {
+            p,
+            pnorm,
+            vnorm,
+            lambda,
+            jp,
+            model,
+        })
+    }
+
+    /// The iteration, until a stop; `it` ends at the last accepted point.
+    fn iterate(&self, ev: &mut Counted<'_, '_>, it: &mut Iterate) -> Termination {
+        let mut delta = {
+            let s = it.dx_norm();
+            if s > 0.0 { 100.0 * s } else { 100.0 }
+        };
+        let mut noise_run = 0;
+        let mut best_gradient = scaled_gradient(&it.j, &it.r, &it.scales());
+        loop {
+            if ev.r_evals >= self.max_evals {
+                return Termination::MaxEvaluations;
+            }
+            if !it.j.iter().all(|v| v.is_finite()) {
+                return Termination::ObjectiveNotFinite;
+            }
+            if certificate::orthogonality(&it.j, &it.r) <= self.gtol {
+                return Termination::GradientNorm;
+            }
+            let svd = ScaledSvd::new(&it.j, &it.scales());
+            let t = match self.trial(ev, it, &svd, delta) {
+                Ok(t) => t,
+                Err(vnorm) => {
+                    // The acceleration refused the step: a failed step.
+                    delta = 0.5 * delta.min(vnorm);
+                    if delta <= self.xtol * it.dx_norm() {
+                        return Termination::NoProgress;
+                    }
+                    continue;
+                }
+            };
+            let xt: Vec<f64> = it.x.iter().zip(&t.p).map(|(a, b)| a + b).collect();
+            let rt = ev.residuals(&xt);
+            let ft = norm2(&rt);
+            let predicted = it.f - norm2(&t.model);
+            let actual = it.f - ft;
+            let rho = if predicted > 0.0 && ft.is_finite() {
+                actual / predicted
+            } else {
+                0.0
+            };
+            // Where the predicted and actual changes are both within f's rounding noise, f can
+            // no longer tell a better point: a step that the ratio test refuses is accepted when
+            // it reduces the scaled gradient ‖D⁻¹Jᵀr‖ instead (the polish that gives NIST
+            // accuracy and solves Jᵀr = 0 for large residuals), without shrinking Δ.
+            let f_noise = it.f_noise(&certificate::rounding_level(&it.j, &it.x, &it.r));
+            let noisy = ft.is_finite() && predicted.abs() <= f_noise && actual.abs() <= f_noise;
+            let ordinary = ft.is_finite() && rho >= 1e-4;
+            let mut j_trial = None;
+            let polish = !ordinary && noisy && {
+                let jt = ev.jacobian(&xt, &rt);
+                let scales = it.scales();
+                let better =
+                    scaled_gradient(&jt, &rt, &scales) < scaled_gradient(&it.j, &it.r, &scales);
+                j_trial = Some(jt);
+                better
+            };
+            if !ft.is_finite() || (noisy && !ordinary && !polish) {
+                delta = 0.25 * delta.min(t.pnorm);
+            } else if polish {
+                delta = delta.max(2.0 * t.pnorm);
+            } else if rho < 0.25 {
+                // MINPACK: halve, or the minimizer of the quadratic through f, f'(0) and the
+                // actual value when f increased; never below a tenth.
+                let dirder = -2.0 * (norm2(t.jp.as_slice()) + t.lambda * t.vnorm * t.vnorm);
+                let mut temp = if actual >= 0.0 {
+                    0.5
+                } else {
+                    0.5 * dirder / (dirder + 0.5 * actual)
+                };
+                if ft >= 100.0 * it.f || temp.is_nan() || temp < 0.1 {
+                    temp = 0.1;
+                }
+                delta = temp * delta.min(t.pnorm);
+            } else if rho > 0.75 || t.lambda == 0.0 {
+                delta = 2.0 * t.pnorm;
+            }
+            // In the noise regime (actual change within f's noise, predicted one near it) progress
+            // is measured by the scaled gradient: five iterations in a row there without
+            // reducing its best value fourfold end the loop.
+            if actual.abs() <= f_noise && predicted <= 16.0 * f_noise {
+                noise_run += 1;
+            } else {
+                noise_run = 0;
+            }
+            let accepted = ordinary || polish;
+            if accepted {
+                it.j = match j_trial {
+                    Some(jt) => jt,
+                    None => ev.jacobian(&xt, &rt),
+                };
+                it.x = xt;
+                it.r = rt;
+                it.f = ft;
+                it.rescale();
+                let g = scaled_gradient(&it.j, &it.r, &it.scales());
+                if g < 0.25 * best_gradient {
+                    best_gradient = g;
+                    noise_run = 0;
+                }
+            }
+            let fscale = it.f.max(f64::MIN_POSITIVE);
+            if self.ftol > 0.0
+                && actual.abs() <= self.ftol * fscale
+                && predicted <= self.ftol * fscale
+                && rho <= 2.0
+            {
+                return Termination::SmallFChange;
+            }
+            let xs = it.dx_norm();
+            if delta <= self.xtol * xs {
+                return Termination::NoProgress;
+            }
+            if noise_run >= 5 || (accepted && t.pnorm <= self.xtol * xs) {
+                return Termination::SmallStep;
+            }
+        }
+    }
 }
 
-/// σ²(JᵀJ)⁻¹ = σ² V Σ⁻² Vᵀ from the SVD of J (None when J is rank deficient or m ≤ n).
+/// σ²(JᵀJ)⁻¹ = σ² D⁻¹V Σ⁻² VᵀD⁻¹ from the SVD of the column-scaled J D⁻¹ (None when it is rank
+/// deficient or m ≤ n).
 fn covariance(
     j: &DMatrix<f64>,
     rss: f64,
     m: usize,
     n: usize,
 ) -> (Option<DMatrix<f64>>, Option<Vec<f64>>) {
-    if m <= n {
-        return (None, None);
-    }
-    let (_, sigma, v) = linalg::svd(j);
-    let cut = sigma.first().copied().unwrap_or(0.0) * f64::EPSILON * (m as f64);
-    if sigma.iter().any(|s| *s <= cut) {
+    let svd = ScaledSvd::columns(j);
+    if m <= n || svd.rank_deficient() {
         return (None, None);
     }
     let s2 = rss / (m - n) as f64;
+    let (sigma, v, d) = (&svd.sigma, &svd.v, &svd.d);
     let cov = DMatrix::from_fn(n, n, |a, b| {
         s2 * (0..n)
             .map(|k| v[(a, k)] * v[(b, k)] / (sigma[k] * sigma[k]))
             .sum::<f64>()
+            / (d[a] * d[b])
     });
     let se = (0..n).map(|i| cov[(i, i)].sqrt()).collect();
     (Some(cov), Some(se))

@@ -1,0 +1,140 @@
+//! A nonlinear least-squares problem min ½‖r(x)‖², r: Rⁿ → Rᵐ: the residuals, an optional
+//! Jacobian (central differences otherwise) and optional residual curvature Σ wᵢ∇²rᵢ (for the
+//! second-order part of the certificate), with the evaluation counts the solver reports.
+
+use nalgebra::DMatrix;
+
+use crate::expr::FormulaSet;
+
+type ResidualFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
+type JacobianFn<'a> = Box<dyn Fn(&[f64], &mut DMatrix<f64>) + 'a>;
+type CurvatureFn<'a> = Box<dyn Fn(&[f64], &[f64], &mut DMatrix<f64>) + 'a>;
+
+/// A least-squares problem: m residuals in n parameters, with an optional Jacobian and optional
+/// residual Hessians.
+pub struct LeastSquares<'a> {
+    pub(super) m: usize,
+    pub(super) n: usize,
+    residuals: ResidualFn<'a>,
+    jacobian: Option<JacobianFn<'a>>,
+    curvature: Option<CurvatureFn<'a>>,
+}
+
+impl std::fmt::Debug for LeastSquares<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "LeastSquares {{ m: {}, n: {}, jacobian: {}, residual_hessians: {} }}",
+            self.m,
+            self.n,
+            self.jacobian.is_some(),
+            self.curvature.is_some()
+        )
+    }
+}
+
+impl<'a> LeastSquares<'a> {
+    /// `m` residuals r(x) written into the output slice, `n` parameters.
+    pub fn new(m: usize, n: usize, residuals: impl Fn(&[f64], &mut [f64]) + 'a) -> Self {
+        LeastSquares {
+            m,
+            n,
+            residuals: Box::new(residuals),
+            jacobian: None,
+            curvature: None,
+        }
+    }
+
+    /// Adds the m × n Jacobian (otherwise central differences are used).
+    pub fn with_jacobian(mut self, j: impl Fn(&[f64], &mut DMatrix<f64>) + 'a) -> Self {
+        self.jacobian = Some(Box::new(j));
+        self
+    }
+
+    /// Adds the residual curvature: `h(x, w, out)` writes the n × n matrix Σᵢ wᵢ∇²rᵢ(x) (NaN
+    /// when it cannot be computed). With it the Hessian of ½‖r‖², JᵀJ + Σ rᵢ∇²rᵢ, is exact and
+    /// a stationary point with negative curvature is reported as a saddle or maximum.
+    pub fn with_residual_hessians(
+        mut self,
+        h: impl Fn(&[f64], &[f64], &mut DMatrix<f64>) + 'a,
+    ) -> Self {
+        self.curvature = Some(Box::new(h));
+        self
+    }
+
+    /// Residual formulas with their exact Jacobian and residual Hessians.
+    pub fn from_formulas(set: &'a FormulaSet) -> Self {
+        let (m, n) = (set.len(), set.dim());
+        LeastSquares::new(m, n, move |x: &[f64], r: &mut [f64]| set.values_into(x, r))
+            .with_jacobian(move |x: &[f64], j: &mut DMatrix<f64>| set.jacobian_into(x, j))
+            .with_residual_hessians(move |x: &[f64], w: &[f64], h: &mut DMatrix<f64>| {
+                set.weighted_hessian_into(x, w, h)
+            })
+    }
+
+    /// Number of residuals.
+    pub fn residual_count(&self) -> usize {
+        self.m
+    }
+
+    /// Number of parameters.
+    pub fn dim(&self) -> usize {
+        self.n
+    }
+
+    /// Whether residual Hessians were given (see [`LeastSquares::with_residual_hessians`]).
+    pub fn has_residual_hessians(&self) -> bool {
+        self.curvature.is_some()
+    }
+}
+
+/// The problem with its evaluation counts.
+pub(super) struct Counted<'p, 'a> {
+    pub(super) p: &'p LeastSquares<'a>,
+    pub(super) r_evals: usize,
+    pub(super) j_evals: usize,
+}
+
+impl<'p, 'a> Counted<'p, 'a> {
+    pub(super) fn new(p: &'p LeastSquares<'a>) -> Self {
+        Counted {
+            p,
+            r_evals: 0,
+            j_evals: 0,
+        }
+    }
+
+    pub(super) fn residuals(&mut self, x: &[f64]) -> Vec<f64> {
+        self.r_evals += 1;
+        let mut r = vec![0.0; self.p.m];
+        (self.p.residuals)(x, &mut r);
+        r
+    }
+
+    /// The Jacobian at x (`r0` = r(x), used by the central differences).
+    pub(super) fn jacobian(&mut self, x: &[f64], r0: &[f64]) -> DMatrix<f64> {
+        self.j_evals += 1;
+        let mut j = DMatrix::zeros(self.p.m, self.p.n);
+        match &self.p.jacobian {
+            Some(jac) => jac(x, &mut j),
+            None => {
+                crate::diff::central_differences(
+                    x,
+                    r0,
+                    |p, out| (self.p.residuals)(p, out),
+                    j.as_mut_slice(),
+                );
+                self.r_evals += 2 * self.p.n;
+            }
+        }
+        j
+    }
+
+    /// Σ rᵢ∇²rᵢ(x), when the problem has residual Hessians and they are finite.
+    pub(super) fn curvature(&self, x: &[f64], r: &[f64]) -> Option<DMatrix<f64>> {
+        let h = self.p.curvature.as_ref()?;
+        let mut out = DMatrix::zeros(self.p.n, self.p.n);
+        h(x, r, &mut out);
+        out.iter().all(|v| v.is_finite()).then_some(out)
+    }
+}
