@@ -72,12 +72,16 @@ impl<'py> PyFunction<'py> {
     fn call(&self, x: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
         let mut all = vec![x.clone()];
         all.extend(self.args.iter());
-        let at = describe(x);
-        self.call_with(all, &at)
+        self.call_with(all, || describe(x))
     }
 
     /// Calls f with these arguments, checking Ctrl-C first; None once an exception is pending.
-    fn call_with(&self, args: Vec<Bound<'py, PyAny>>, at: &str) -> Option<Bound<'py, PyAny>> {
+    /// `at` describes the point for the note, made only when the call raised.
+    fn call_with(
+        &self,
+        args: Vec<Bound<'py, PyAny>>,
+        at: impl FnOnce() -> String,
+    ) -> Option<Bound<'py, PyAny>> {
         if self.failed() {
             return None;
         }
@@ -89,7 +93,7 @@ impl<'py> PyFunction<'py> {
         match PyTuple::new(self.py(), args).and_then(|t| self.f.call1(t)) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.keep(e, at);
+                self.keep(e, &at());
                 None
             }
         }
@@ -108,7 +112,7 @@ impl<'py> PyFunction<'py> {
         let Ok(args) = args else {
             return true;
         };
-        match self.call_with(args, "the callback") {
+        match self.call_with(args, || "the callback".into()) {
             Some(v) => v.is_truthy().unwrap_or(true),
             None => true,
         }
