@@ -29,7 +29,7 @@
 //! step is that small or five iterations in the noise regime do not reduce the best scaled gradient
 //! fourfold (`small_step`), when every column of J is orthogonal to r within `gtol` (cosine), or on
 //! a limit. Whatever the reason, the report is converged only when the certificate holds at the
-//! returned point ([`super::certificate`]): ‖r‖ at rounding level (`zero_residual`), or first
+//! returned point (`least_squares/certificate.rs`): ‖r‖ at rounding level (`zero_residual`), or first
 //! order plus, where residual Hessians are given, second order (`gradient_norm`); a stationary
 //! point with negative curvature is `saddle` / `maximum`, one with a rank-deficient J and no
 //! positive curvature to make up for it `singular_jacobian`. The covariance σ²(JᵀJ)⁻¹ with
