@@ -46,7 +46,12 @@ pub fn run(args: &FitArgs) -> Result<Output> {
     let params: Vec<&str> = args.params.split(',').map(str::trim).collect();
     let start = parse_numbers("start", &args.start)?;
     let data = Data::read_csv(&args.data)?;
-    let s = fit(&data, &objective, &params, &start)?;
+    let s = fit(&data, &objective, &params, &start).map_err(|e| match e {
+        Error::InvalidArgument { name, message } if name == "start" || name == "params" => {
+            Error::invalid(format!("--{name}"), message)
+        }
+        other => other,
+    })?;
     let stat_name = if s.kind == "nls" { "t" } else { "z" };
     if args.json {
         let mut v = json!({
@@ -139,7 +144,7 @@ pub fn run(args: &FitArgs) -> Result<Output> {
     out.push_str(&format!(
         "\nminimized {what}: {}   AIC: {}\n",
         num_sig(s.value, 10),
-        num_sig(s.aic, 8)
+        s.aic.map_or("-".into(), |a| num_sig(a, 8))
     ));
     if let Some(s2) = s.sigma2 {
         out.push_str(&format!(

@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 
 use clap::Args;
 use hessopt::solve::{
-    AugmentedLagrangian, Constraint, Control, IterationInfo, Method, Options, curvature_at_tol,
-    minimize_constrained, minimize_with_callback, parse_constraint,
+    AugmentedLagrangian, Constraint, Control, IterationInfo, Method, OptimumCurvature, Options,
+    curvature_at_tol, minimize_constrained, minimize_with_callback, parse_constraint,
 };
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
@@ -253,60 +253,90 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         );
     }
     if let (Some(own), true) = (own, args.hessian) {
+        // f's own Hessian and its analysis; covariance and warnings from the minimized objective.
         let c = if args.maximize {
-            curvature_at_tol(&problem, &r.x, options.g_tol)?
+            let mut c = curvature_at_tol(&problem, &r.x, options.g_tol)?;
+            c.hessian = own.hessian;
+            c.reduced = own.reduced;
+            c.error = own.error;
+            c.analysis = own.analysis;
+            c
         } else {
-            own.clone()
+            own
         };
-        out.field(
-            "hessian",
-            matrix_text(&own.hessian),
-            matrix_json(&own.hessian),
-        );
-        if let Some(e) = &c.error {
-            out.field("hessian_error_estimate", matrix_short(e), matrix_json(e));
-        }
-        let a = &own.analysis;
-        out.field(
-            "eigenvalues",
-            format!("{}  (ascending)", vec_short(&a.eigenvalues)),
-            json!(a.eigenvalues),
-        );
-        out.field(
-            "classification",
-            a.classification.explain().into(),
-            json!(a.classification.as_str()),
-        );
-        out.field(
-            "condition_number",
-            num_short(a.condition_number),
-            json!(a.condition_number),
-        );
-        match (&c.covariance, &c.standard_errors) {
-            (Some(cov), Some(se)) => {
-                out.field("covariance", matrix_short(cov), matrix_json(cov));
-                out.field("standard_errors", vec_short(se), json!(se));
-            }
-            _ => {
-                out.field("covariance", "-".into(), serde_json::Value::Null);
-                out.field("standard_errors", "-".into(), serde_json::Value::Null);
-            }
-        }
-        if c.free.iter().any(|f| !f) {
-            let fixed: Vec<&str> = f
-                .vars()
-                .iter()
-                .zip(&c.free)
-                .filter(|(_, fr)| !**fr)
-                .map(|(v, _)| v.as_str())
-                .collect();
-            out.field("fixed_at_bound", fixed.join(", "), json!(fixed));
-        }
+        curvature_fields(&mut out, f.vars(), &c);
         for w in &c.warnings {
             out.field("warning", w.clone(), json!(c.warnings));
         }
     }
     Ok(out.finish())
+}
+
+/// The `--hessian` fields: with variables held at a bound, everything is on the free variables
+/// (the Hessian, its error, eigenvalues, covariance); standard errors line up with all variables,
+/// "-" (null) for fixed ones. With no free variable only the fixed list and the warning remain.
+fn curvature_fields(out: &mut Report, vars: &[String], c: &OptimumCurvature) {
+    let idx: Vec<usize> = (0..vars.len()).filter(|&i| c.free[i]).collect();
+    let fixed: Vec<&str> = (0..vars.len())
+        .filter(|&i| !c.free[i])
+        .map(|i| vars[i].as_str())
+        .collect();
+    if !fixed.is_empty() {
+        let free: Vec<&str> = idx.iter().map(|&i| vars[i].as_str()).collect();
+        let text = if free.is_empty() {
+            "- (every variable is at a bound)".to_string()
+        } else {
+            free.join(", ")
+        };
+        out.field("free_variables", text, json!(free));
+        out.field("fixed_at_bound", fixed.join(", "), json!(fixed));
+    }
+    if idx.is_empty() {
+        return;
+    }
+    out.field("hessian", matrix_text(&c.reduced), matrix_json(&c.reduced));
+    if let Some(e) = &c.error {
+        let e = e.select_rows(&idx).select_columns(&idx);
+        out.field("hessian_error_estimate", matrix_short(&e), matrix_json(&e));
+    }
+    let a = &c.analysis;
+    out.field(
+        "eigenvalues",
+        format!("{}  (ascending)", vec_short(&a.eigenvalues)),
+        json!(a.eigenvalues),
+    );
+    out.field(
+        "classification",
+        a.classification.explain().into(),
+        json!(a.classification.as_str()),
+    );
+    out.field(
+        "condition_number",
+        num_short(a.condition_number),
+        json!(a.condition_number),
+    );
+    match (&c.covariance, &c.standard_errors) {
+        (Some(cov), Some(se)) => {
+            let mut all: Vec<Option<f64>> = vec![None; vars.len()];
+            for (k, &i) in idx.iter().enumerate() {
+                all[i] = Some(se[k]);
+            }
+            let text: Vec<String> = all
+                .iter()
+                .map(|v| v.map_or("-".into(), num_short))
+                .collect();
+            out.field("covariance", matrix_short(cov), matrix_json(cov));
+            out.field(
+                "standard_errors",
+                format!("[{}]", text.join(", ")),
+                json!(all),
+            );
+        }
+        _ => {
+            out.field("covariance", "-".into(), serde_json::Value::Null);
+            out.field("standard_errors", "-".into(), serde_json::Value::Null);
+        }
+    }
 }
 
 /// `minimize` with `--constraint`: the augmented Lagrangian.

@@ -102,6 +102,12 @@ pub(crate) fn tokenize(src: &str, base: usize) -> Result<Vec<(Token, usize)>> {
                     position: pos,
                     message: format!("malformed number '{text}'"),
                 })?;
+                if value.is_infinite() {
+                    return Err(Error::Parse {
+                        position: pos,
+                        message: format!("the number '{text}' overflows (f64 ends at 1.8e308)"),
+                    });
+                }
                 out.push((Token::Number(value), pos));
                 continue;
             }

@@ -31,6 +31,7 @@ mod sparsity;
 mod tape;
 
 use nalgebra::DMatrix;
+pub(crate) use parser::PI_DECLARED;
 use parser::VarTable;
 use std::fmt;
 use tape::{Op, Tape};

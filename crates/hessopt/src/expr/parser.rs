@@ -88,6 +88,9 @@ fn precedence(b: Binary) -> u8 {
 }
 const NEG_PRECEDENCE: u8 = 3;
 
+/// `pi` used where a variable is also named `pi`: never silently one or the other.
+pub(crate) const PI_DECLARED: &str = "'pi' is both the constant π and a declared variable: rename the variable (or write 3.141592653589793 for π)";
+
 /// Builds the tape: a stack of operand slots, constant folding, one slot per variable.
 struct Builder<'v> {
     ops: Vec<Op>,
@@ -261,6 +264,12 @@ pub(crate) fn parse(src: &str, base: usize, vars: &mut VarTable) -> Result<Tape>
                         });
                         i += 1; // the '(' is consumed with the name
                     } else if name == "pi" {
+                        if b.vars.names.iter().any(|v| v == "pi") {
+                            return Err(Error::Parse {
+                                position: pos,
+                                message: PI_DECLARED.into(),
+                            });
+                        }
                         b.push(Op::Const(std::f64::consts::PI), &[]);
                         expect_operand = false;
                     } else if known_function(name) {

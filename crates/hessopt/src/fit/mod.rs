@@ -68,14 +68,15 @@ pub struct FitSummary {
     pub covariance: Option<DMatrix<f64>>,
     /// Minimized value: the negative log-likelihood (mle) or the residual sum of squares (nls).
     pub value: f64,
-    /// σ² = RSS / (n − p) (nls only).
+    /// σ² = RSS / (n − p) (nls with n > p only).
     pub sigma2: Option<f64>,
     /// Number of rows.
     pub observations: usize,
     /// Residual degrees of freedom n − p.
     pub df: usize,
-    /// Akaike's information criterion.
-    pub aic: f64,
+    /// Akaike's information criterion (None for least squares with a zero residual, where the
+    /// Gaussian likelihood is unbounded).
+    pub aic: Option<f64>,
     /// Whether the minimizer's certificate held at the estimate and the estimate is finite (no ray
     /// from it along which the objective keeps falling; otherwise [`Termination::Unbounded`],
     /// and no standard errors).
@@ -152,13 +153,56 @@ impl<'d> RowModel<'d> {
             names.push(v.as_str());
             cols.push(c);
         }
-        let formula = Formula::parse_with_vars(text, &names)?;
+        // A column named like the constant joins the variables, so that `pi` in the formula is
+        // an error naming both rather than silently π.
+        if let Some(c) = data.column("pi").filter(|_| !names.contains(&"pi")) {
+            names.push("pi");
+            cols.push(c);
+        }
+        let formula = Formula::parse_with_vars(text, &names).map_err(|e| match e {
+            Error::Parse { position, message } if message == crate::expr::PI_DECLARED => {
+                let owner = if params.contains(&"pi") {
+                    "a parameter".to_string()
+                } else {
+                    format!("a column of {}", data.source)
+                };
+                Error::Parse {
+                    position,
+                    message: format!(
+                        "'pi' is both the constant π and {owner}: rename it (or write 3.141592653589793 for π)"
+                    ),
+                }
+            }
+            other => other,
+        })?;
         Ok(RowModel {
             formula,
             p: params.len(),
             cols,
             data,
         })
+    }
+
+    /// An error naming the first data row whose `what` is not finite at `start`.
+    fn check_start(&self, start: &[f64], what: &str) -> Result<()> {
+        let (mut ws, mut x) = (Workspace::default(), Vec::new());
+        for r in 0..self.data.rows() {
+            self.point(start, r, &mut x);
+            let v = self.formula.value_with(&x, &mut ws).unwrap_or(f64::NAN);
+            if !v.is_finite() {
+                let values: Vec<String> = x.iter().map(|v| v.to_string()).collect();
+                return Err(Error::invalid(
+                    "start",
+                    format!(
+                        "the {what} of data row {} is {v} there ({} = {})",
+                        r + 1,
+                        self.formula.vars().join(", "),
+                        values.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The full variable vector for row r.
@@ -259,6 +303,18 @@ fn residual_problem<'a>(model: &'a RowModel<'_>) -> LeastSquares<'a> {
     })
 }
 
+/// The residual sum of squares that is zero to rounding: (64ε)² times the sum of squares of the
+/// data the model reads (a residual like y − a·x is exact to about ε·|y|).
+fn rounding_rss(model: &RowModel<'_>) -> f64 {
+    let data: f64 = model
+        .cols
+        .iter()
+        .flat_map(|&c| model.data.values[c].iter())
+        .map(|v| v * v)
+        .sum();
+    (64.0 * f64::EPSILON).powi(2) * data
+}
+
 /// Fits `objective` to `data` over `params` from `start`: maximum likelihood with the
 /// trust-region Newton method (exact Hessians, gradient tolerance 1e-10 · max(1, |f(start)|));
 /// least squares with Levenberg–Marquardt ([`LevenbergMarquardt`] defaults).
@@ -268,7 +324,31 @@ pub fn fit(
     params: &[&str],
     start: &[f64],
 ) -> Result<FitSummary> {
-    Error::check_dim("start", params.len(), start.len())?;
+    if start.len() != params.len() {
+        return Err(Error::invalid(
+            "start",
+            format!(
+                "{} values given for {} parameters ({})",
+                start.len(),
+                params.len(),
+                params.join(", ")
+            ),
+        ));
+    }
+    if let Some((k, p)) = params
+        .iter()
+        .enumerate()
+        .find(|(k, p)| params[..*k].contains(p))
+    {
+        return Err(Error::invalid(
+            "params",
+            format!(
+                "'{p}' appears twice (positions {} and {})",
+                params.iter().position(|q| q == p).unwrap_or(0) + 1,
+                k + 1
+            ),
+        ));
+    }
     if params.is_empty() {
         return Err(Error::invalid("params", "give at least one parameter"));
     }
@@ -281,39 +361,56 @@ pub fn fit(
     let (n, p) = (data.rows(), params.len());
     let df = n.saturating_sub(p);
     let mut warnings = Vec::new();
+    // Least squares with a residual at rounding level: the Gaussian likelihood is unbounded.
+    let mut exact = false;
     let (theta, value, converged, termination, iterations, covariance, sigma2, dist_df) =
         match objective {
             Objective::Residual(text) => {
                 let model = RowModel::new(text, params, data)?;
+                model.check_start(start, "residual")?;
                 let lsq = residual_problem(&model);
                 let r = LevenbergMarquardt::default().solve(&lsq, start)?;
-                if r.covariance.is_none() {
+                let mut covariance = r.covariance;
+                exact = r.rss <= rounding_rss(&model);
+                if df == 0 {
+                    warnings.push(format!(
+                        "zero degrees of freedom (n = p = {p}): the model interpolates the data; no σ², standard errors or tests"
+                    ));
+                    covariance = None;
+                } else if exact {
+                    warnings.push(format!(
+                        "zero residual (RSS {:.3e}, at rounding level): the model fits the data exactly; no standard errors, tests or AIC",
+                        r.rss
+                    ));
+                    covariance = None;
+                } else if covariance.is_none() {
                     warnings.push(
                         "JᵀJ is singular: the parameters are not identifiable, no standard errors"
                             .into(),
                     );
                 }
-                let sigma2 = if df > 0 { r.rss / df as f64 } else { f64::NAN };
+                let sigma2 = (df > 0).then(|| r.rss / df as f64);
                 (
                     r.x,
                     r.rss,
                     r.converged,
                     r.termination,
                     r.iterations,
-                    r.covariance,
-                    Some(sigma2),
+                    covariance,
+                    sigma2,
                     Some(df as f64),
                 )
             }
             Objective::NegLogLik(text) => {
                 let model = RowModel::new(text, params, data)?;
+                model.check_start(start, "negative log-likelihood")?;
                 let problem = summed(&model);
                 let f0 = problem.value(start);
                 if !f0.is_finite() {
-                    return Err(Error::NonFinite {
-                        what: "objective at the start".into(),
-                        at: start.to_vec(),
-                    });
+                    return Err(Error::invalid(
+                        "start",
+                        format!("the summed negative log-likelihood overflows ({f0}) there"),
+                    ));
                 }
                 let options = Options::default().with_g_tol(1e-10 * f0.abs().max(1.0))?;
                 let report = minimize(
@@ -364,7 +461,7 @@ pub fn fit(
                 )
             }
         };
-    let nls = sigma2.is_some();
+    let nls = matches!(objective, Objective::Residual(_));
     let quantile = special::student_t_quantile_two_sided(0.05, dist_df.unwrap_or(f64::INFINITY));
     let standard_errors: Option<Vec<f64>> = covariance
         .as_ref()
@@ -393,6 +490,7 @@ pub fn fit(
     } else {
         2.0 * value + 2.0 * p as f64
     };
+    let aic = (aic.is_finite() && !exact).then_some(aic);
     Ok(FitSummary {
         kind: if nls { "nls" } else { "mle" },
         params: params.iter().map(|s| s.to_string()).collect(),

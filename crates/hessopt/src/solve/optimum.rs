@@ -10,8 +10,10 @@
 //!   certified with the same tolerance. The gradient is exact when the problem has one, else
 //!   numerical — never assumed zero.
 //! - With bounds, variables at a bound (or within 1e-6 relative of it with the gradient pushing
-//!   outwards) are held fixed and the reduced Hessian on the free ones is analysed (their
-//!   standard errors are NaN: a variable on its bound has no symmetric interval).
+//!   outwards) are held fixed and the reduced Hessian on the free ones is analysed; covariance
+//!   and standard errors are those of the free variables (a variable on its bound has no
+//!   symmetric interval). With no free variable there is no curvature to analyse, and a warning
+//!   says so.
 //! - The covariance comes from a Cholesky factorization of the (reduced) Hessian, never from an
 //!   explicit general inverse; when the Hessian is not positive definite no standard errors are
 //!   reported, and a condition number above 1e10 comes with a warning that they are unreliable.
@@ -34,15 +36,17 @@ pub const UNRELIABLE_CONDITION: f64 = 1e10;
 pub struct OptimumCurvature {
     /// The full n × n Hessian.
     pub hessian: DMatrix<f64>,
+    /// The Hessian on the free variables (rows and columns of `hessian` where `free`).
+    pub reduced: DMatrix<f64>,
     /// Its estimated error per entry when it is numerical.
     pub error: Option<DMatrix<f64>>,
     /// Variables not held at a bound.
     pub free: Vec<bool>,
     /// Analysis of the reduced Hessian on the free variables.
     pub analysis: HessianAnalysis,
-    /// H⁻¹ on the free variables (NaN rows/columns for fixed ones), when H is positive definite.
+    /// H⁻¹ of the reduced Hessian (free variables, in order), when it is positive definite.
     pub covariance: Option<DMatrix<f64>>,
-    /// √diag(H⁻¹) (NaN for fixed variables), when H is positive definite.
+    /// √diag(H⁻¹) of the free variables, in order, when the reduced Hessian is positive definite.
     pub standard_errors: Option<Vec<f64>>,
     /// Why standard errors are missing or unreliable.
     pub warnings: Vec<String>,
@@ -99,14 +103,19 @@ pub fn curvature_at_tol(problem: &Problem<'_>, x: &[f64], g_tol: f64) -> Result<
     let stationary = is_stationary(x, &g, problem.bounds(), g_tol);
     let analysis = HessianAnalysis::with_error(&reduced, stationary, error_norm);
     let mut warnings = Vec::new();
-    let inverse = if idx.is_empty() {
-        Some(DMatrix::zeros(0, 0))
+    let covariance = if idx.is_empty() {
+        None
     } else if analysis.definiteness == crate::analysis::Definiteness::PositiveDefinite {
         linalg::cholesky_inverse(&reduced)
     } else {
         None
     };
-    if inverse.is_none() {
+    if idx.is_empty() {
+        warnings.push(
+            "every variable is at a bound: no free variables, so no curvature, covariance or standard errors"
+                .into(),
+        );
+    } else if covariance.is_none() {
         warnings.push(format!(
             "the Hessian is not positive definite ({}; eigenvalues {:?}): no standard errors",
             analysis.definiteness.as_str().replace('_', " "),
@@ -118,23 +127,15 @@ pub fn curvature_at_tol(problem: &Problem<'_>, x: &[f64], g_tol: f64) -> Result<
             analysis.condition_number
         ));
     }
-    if !analysis.stationary {
+    if !analysis.stationary && !idx.is_empty() {
         warnings.push("the gradient is not zero here: this is not an optimum".into());
     }
-    let covariance = inverse.map(|inv| {
-        let mut c = DMatrix::from_element(n, n, f64::NAN);
-        for (a, &i) in idx.iter().enumerate() {
-            for (b, &j) in idx.iter().enumerate() {
-                c[(i, j)] = inv[(a, b)];
-            }
-        }
-        c
-    });
     let standard_errors = covariance
         .as_ref()
-        .map(|c| (0..n).map(|i| c[(i, i)].sqrt()).collect());
+        .map(|c| (0..idx.len()).map(|i| c[(i, i)].sqrt()).collect());
     Ok(OptimumCurvature {
         hessian: h,
+        reduced,
         error,
         free,
         analysis,

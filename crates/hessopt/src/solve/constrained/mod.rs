@@ -14,7 +14,13 @@
 //! Lagrangian (`second_order.rs`) has no negative eigenvalue — a constrained maximum or saddle
 //! satisfies the first-order conditions too; the run steps off it along the negative curvature
 //! and goes on, and reports [`Termination::Maximum`] / [`Termination::Saddle`] if it cannot.
-//! [`Termination::Infeasible`] when ρ reached 1e12 with the violation still above tolerance.
+//! [`Termination::Infeasible`] when ρ reached 1e12 with the violation still above tolerance —
+//! unless the inner solves met points where the objective was not finite, or the constraints may
+//! well be satisfiable: at the penalty limit a phase-one solve minimizes the violation alone from
+//! x; only when it finds no feasible point is the report [`Termination::Infeasible`]; when it
+//! finds one where f is not finite (or the inner solves met such points; `exp(x)` with
+//! `x ≥ 1000`) it is [`Termination::ObjectiveNotFinite`], otherwise [`Termination::NoProgress`]
+//! (the objective grows too fast towards the feasible set for the penalty to win).
 //! The counts cover every call of the objective and its gradient (inner solves, numerical
 //! gradients, KKT and curvature checks).
 
@@ -399,7 +405,13 @@ pub fn minimize_constrained(
             eta = (1.0 / rho.powf(0.1)).max(0.1 * config.feasibility_tol);
             omega = (1.0 / rho).max(0.1 * config.optimality_tol);
             if rho > 1e12 {
-                break Termination::Infeasible;
+                break match feasible_point(problem, constraints, &x, config.feasibility_tol)? {
+                    None => Termination::Infeasible,
+                    Some(p) if !problem.value(&p).is_finite() || non_finite > 0 => {
+                        Termination::ObjectiveNotFinite
+                    }
+                    Some(_) => Termination::NoProgress,
+                };
             }
         }
         if outer >= config.max_outer {
@@ -506,4 +518,54 @@ fn kkt(
         feasibility: feas,
         complementarity: comp,
     }
+}
+
+/// Phase one, run when the penalty reached its limit: minimizes the violation ½Σ vᵢ² alone
+/// (vᵢ = cᵢ for equalities, min(cᵢ, 0) for inequalities; L-BFGS-B within the bounds) from x.
+/// Returns the feasible point it found (violation ≤ `tol`), or None: then the constraints look
+/// infeasible indeed.
+fn feasible_point(
+    problem: &Problem<'_>,
+    constraints: &[Constraint<'_>],
+    x: &[f64],
+    tol: f64,
+) -> Result<Option<Vec<f64>>> {
+    let part = |k: &Constraint<'_>, ci: f64| match k.kind {
+        Kind::Equal => ci,
+        Kind::AtLeastZero => ci.min(0.0),
+    };
+    let value = |p: &[f64]| {
+        0.5 * constraints
+            .iter()
+            .map(|k| part(k, (k.value)(p)).powi(2))
+            .sum::<f64>()
+    };
+    let gradient = |p: &[f64], g: &mut [f64]| {
+        g.fill(0.0);
+        let mut gc = vec![0.0; p.len()];
+        for k in constraints {
+            let v = part(k, (k.value)(p));
+            if v != 0.0 {
+                (k.gradient)(p, &mut gc);
+                for (gj, cj) in g.iter_mut().zip(&gc) {
+                    *gj += v * cj;
+                }
+            }
+        }
+    };
+    let mut phase_one = Problem::new(x.len(), value).with_gradient(gradient);
+    if let Some((lo, hi)) = problem.bounds() {
+        phase_one = phase_one.with_bounds(lo.to_vec(), hi.to_vec())?;
+    }
+    let r = minimize(
+        &phase_one,
+        x,
+        &Method::Lbfgsb(Lbfgsb::default()),
+        &Options::default().with_g_tol(0.0)?.with_max_iter(1000)?,
+    )?;
+    let worst = constraints
+        .iter()
+        .map(|k| part(k, (k.value)(&r.x)).abs())
+        .fold(0.0f64, f64::max);
+    Ok((worst <= tol).then_some(r.x))
 }

@@ -8,6 +8,11 @@
 //! Use it for very large sums where a full gradient per step is too dear; it converges slowly and
 //! its gain needs tuning: defaults a = 0.1, b = 10, α = 0.602 (Spall's practical choice),
 //! batch 32, seeded by the options' seed.
+//!
+//! The steps are noisy and a gain too large for the problem diverges, so the driver's iterate is
+//! the best point seen (full f and ∇f), never a worse or diverged one; the walk continues from its
+//! own point, and a walk whose f stops being finite ends with
+//! [`Termination::ObjectiveNotFinite`] at that best point.
 
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
@@ -77,6 +82,7 @@ impl Sgd {
             sum,
             rng: Rng::new(seed),
             k: 0,
+            walk: None,
         }
     }
 
@@ -91,6 +97,8 @@ pub(crate) struct SgdState<'o> {
     rng: Rng,
     /// Steps taken (the k of the gain).
     k: usize,
+    /// The point the steps move (the driver's iterate is the best point seen).
+    walk: Option<Iterate>,
 }
 
 impl Solver for SgdState<'_> {
@@ -99,11 +107,12 @@ impl Solver for SgdState<'_> {
         ev: &mut Evaluator<'_, '_>,
         it: &mut Iterate,
     ) -> Result<Option<Termination>> {
+        let mut walk = self.walk.take().unwrap_or_else(|| it.clone());
         match self.sum {
             None => {
                 let a = self.config.gain(self.k);
                 self.k += 1;
-                for (xi, gi) in it.x.iter_mut().zip(&it.g) {
+                for (xi, gi) in walk.x.iter_mut().zip(&walk.g) {
                     *xi -= a * gi;
                 }
             }
@@ -114,18 +123,25 @@ impl Solver for SgdState<'_> {
                 for _ in 0..m.div_ceil(batch) {
                     g.fill(0.0);
                     for _ in 0..batch {
-                        obj.term(self.rng.below(m), &it.x, &mut g);
+                        obj.term(self.rng.below(m), &walk.x, &mut g);
                     }
                     ev.counts.gradient += 1;
                     let a = self.config.gain(self.k) * scale;
                     self.k += 1;
-                    for (xi, gi) in it.x.iter_mut().zip(&g) {
+                    for (xi, gi) in walk.x.iter_mut().zip(&g) {
                         *xi -= a * gi;
                     }
                 }
             }
         }
-        it.f = ev.value_grad(&it.x, &mut it.g)?;
+        walk.f = ev.value_grad(&walk.x, &mut walk.g)?;
+        if !walk.f.is_finite() || walk.g.iter().any(|v| !v.is_finite()) {
+            return Ok(Some(Termination::ObjectiveNotFinite));
+        }
+        if walk.f < it.f {
+            it.clone_from(&walk);
+        }
+        self.walk = Some(walk);
         Ok(None)
     }
 

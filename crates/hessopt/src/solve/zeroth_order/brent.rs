@@ -6,6 +6,12 @@
 //! that is [`Termination::IntervalConverged`] only when f at x ± 2·(tol·|x| + 1e-10) (inside
 //! the interval) is not below f(x) — checked at the returned point, so a bracket that closed on
 //! a jump or on noise is a [`Termination::SmallStep`], not a minimum.
+//!
+//! On an interval many orders of magnitude wider than the scale of x (`--lower=-1e300
+//! --upper=1e300`), a golden-section step would land where f overflows and shrink the interval by
+//! only 38% per step; there the step is the geometric mean of the distance to the far end and
+//! max(1, |x|), which halves the interval's width in orders of magnitude each time and keeps the
+//! bracket, until ordinary Brent steps take over.
 
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
@@ -13,6 +19,8 @@ use crate::solve::driver::{Iterate, Solver};
 use crate::solve::report::Termination;
 
 const GOLDEN: f64 = 0.381_966_011_250_105_1; // (3 − √5) / 2
+/// Interval width over max(1, |x|) above which steps are geometric (see the module docs).
+const WIDE: f64 = 1e6;
 
 /// Configuration of Brent's method.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,7 +103,7 @@ impl Solver for BrentState {
         let x = if it.x[0] > self.a && it.x[0] < self.b {
             it.x[0]
         } else {
-            self.a + GOLDEN * (self.b - self.a)
+            self.a + (2.0 * GOLDEN) * (0.5 * self.b - 0.5 * self.a)
         };
         it.x = vec![x];
         it.f = ev.value(&it.x)?;
@@ -109,10 +117,10 @@ impl Solver for BrentState {
         it: &mut Iterate,
     ) -> Result<Option<Termination>> {
         let (x, fx) = (it.x[0], it.f);
-        let m = 0.5 * (self.a + self.b);
+        let m = 0.5 * self.a + 0.5 * self.b;
         let tol1 = self.tol * x.abs() + 1e-10;
         let tol2 = 2.0 * tol1;
-        if (x - m).abs() <= tol2 - 0.5 * (self.b - self.a) {
+        if (x - m).abs() <= tol2 - (0.5 * self.b - 0.5 * self.a) {
             let (lo, hi) = self.interval;
             for side in [(x - tol2).max(lo), (x + tol2).min(hi)] {
                 if side != x && eval(ev, side)? < fx {
@@ -145,7 +153,12 @@ impl Solver for BrentState {
         }
         if golden {
             self.e = if x < m { self.b - x } else { self.a - x };
-            self.d = GOLDEN * self.e;
+            let scale = x.abs().max(1.0);
+            self.d = if self.e.abs() > WIDE * scale {
+                (self.e.abs().sqrt() * scale.sqrt()).copysign(self.e)
+            } else {
+                GOLDEN * self.e
+            };
         }
         let u = if self.d.abs() >= tol1 {
             x + self.d

@@ -1,0 +1,278 @@
+//! Hostile and extreme inputs through the library (issue 12): each case ends with a right, finite
+//! answer or one error naming the problem. The CLI side is `hessopt-cli/tests/hostile.rs`.
+
+use hessopt::fit::{Data, Objective, fit};
+use hessopt::solve::{Method, Options, curvature_at, minimize};
+use hessopt::{Formula, Problem};
+
+#[test]
+fn pi_declared_as_a_variable_is_an_error_naming_both() {
+    let e = Formula::parse_with_vars("pi^2", &["pi"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("'pi' is both the constant π and a declared variable"),
+        "{e}"
+    );
+    // Undeclared, pi is the constant; declared but unused, nothing is mixed.
+    let f = Formula::parse("pi*x").unwrap();
+    assert_eq!(f.vars(), ["x"]);
+    assert!(Formula::parse_with_vars("2*x", &["x", "pi"]).is_ok());
+    // A CSV column named pi: the model `y - a*pi` is refused rather than fitted against π.
+    let data = Data::parse_csv("x,pi,y\n1,2,3\n2,3,5\n3,4,7\n", "pi.csv").unwrap();
+    let e = fit(
+        &data,
+        &Objective::Residual("y - a*pi".into()),
+        &["a"],
+        &[1.0],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("'pi' is both the constant π and a column of pi.csv"),
+        "{e}"
+    );
+    // A model that does not write pi is unaffected by the column.
+    let s = fit(
+        &data,
+        &Objective::Residual("y - a*x".into()),
+        &["a"],
+        &[1.0],
+    )
+    .unwrap();
+    assert!(s.converged, "{s:?}");
+    let e = fit(
+        &data,
+        &Objective::Residual("y - pi*x".into()),
+        &["pi"],
+        &[1.0],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("also a column") || e.contains("a parameter"),
+        "{e}"
+    );
+}
+
+#[test]
+fn fits_on_exact_data_and_with_zero_degrees_of_freedom_print_no_meaningless_statistics() {
+    // y = 2x exactly: a = 2, RSS 0; no standard errors, t values, p-values or AIC (−∞).
+    let data = Data::parse_csv("x,y\n1,2\n2,4\n3,6\n", "exact.csv").unwrap();
+    let s = fit(
+        &data,
+        &Objective::Residual("y - a*x".into()),
+        &["a"],
+        &[1.0],
+    )
+    .unwrap();
+    assert!((s.estimates[0] - 2.0).abs() < 1e-12);
+    assert_eq!(
+        (s.standard_errors.as_ref(), s.statistics.as_ref()),
+        (None, None)
+    );
+    assert_eq!((s.p_values.as_ref(), s.aic), (None, None));
+    assert!(
+        s.warnings.iter().any(|w| w.starts_with("zero residual")),
+        "{s:?}"
+    );
+    // Two parameters fitted to rounding level (RSS ~1e-61 before): still a zero residual.
+    let s = fit(
+        &data,
+        &Objective::Residual("y - a*x - b".into()),
+        &["a", "b"],
+        &[1.0, 0.0],
+    )
+    .unwrap();
+    assert_eq!(s.standard_errors, None, "{s:?}");
+    // n = p: zero degrees of freedom, not "not identifiable".
+    let data = Data::parse_csv("x,y\n1,2\n2,4.5\n", "two.csv").unwrap();
+    let s = fit(
+        &data,
+        &Objective::Residual("y - a*x - b".into()),
+        &["a", "b"],
+        &[1.0, 0.0],
+    )
+    .unwrap();
+    assert_eq!((s.sigma2, s.standard_errors.as_ref()), (None, None));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.starts_with("zero degrees of freedom")),
+        "{s:?}"
+    );
+    assert!(
+        !s.warnings.iter().any(|w| w.contains("identifiable")),
+        "{s:?}"
+    );
+}
+
+#[test]
+fn fit_errors_name_the_start_and_the_row() {
+    let data = Data::parse_csv("x,y\n1,2\n2,4\n3,6\n", "exact.csv").unwrap();
+    let e = fit(
+        &data,
+        &Objective::Residual("y - log(a*x - 2.5)".into()),
+        &["a"],
+        &[1.0],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("invalid start: the residual of data row 1 is NaN there"),
+        "{e}"
+    );
+    let e = fit(
+        &data,
+        &Objective::Residual("y - a*x".into()),
+        &["a"],
+        &[1.0, 2.0],
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(e, "invalid start: 2 values given for 1 parameters (a)");
+    let e = fit(
+        &data,
+        &Objective::Residual("y - a*x".into()),
+        &["a", "a"],
+        &[1.0, 2.0],
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(e, "invalid params: 'a' appears twice (positions 1 and 2)");
+}
+
+#[test]
+fn sgd_returns_the_best_point_not_its_diverged_iterate() {
+    // x⁴ from 10 with the default gain: the first step overshoots to −390 and the walk diverges.
+    let f = Formula::parse("x^4").unwrap();
+    let p = Problem::from_formula(&f);
+    let r = minimize(
+        &p,
+        &[10.0],
+        &Method::from_name("sgd").unwrap(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(r.value.is_finite() && r.x[0].is_finite(), "{r:?}");
+    assert!(
+        r.value <= 1e4,
+        "the best point seen is the start at worst: {r:?}"
+    );
+    assert!(!r.converged);
+    // On a problem it can solve, the best point is where it converges.
+    let f = Formula::parse("(x - 1)^2").unwrap();
+    let p = Problem::from_formula(&f);
+    let options = Options::default().with_g_tol(1e-6).unwrap();
+    let r = minimize(&p, &[3.0], &Method::from_name("sgd").unwrap(), &options).unwrap();
+    assert!(r.converged && (r.x[0] - 1.0).abs() < 1e-6, "{r:?}");
+}
+
+#[test]
+fn brent_moves_on_wide_finite_bounds() {
+    let f = Formula::parse("(x - 3)^2").unwrap();
+    for (lo, hi, x0) in [
+        (-1e300, 1e300, 0.0),
+        (-1.7e308, 1.7e308, 5.0),
+        (2.0, 1e300, 10.0),
+    ] {
+        let p = Problem::from_formula(&f)
+            .with_bounds(vec![lo], vec![hi])
+            .unwrap();
+        let r = minimize(
+            &p,
+            &[x0],
+            &Method::from_name("brent").unwrap(),
+            &Options::default(),
+        )
+        .unwrap();
+        assert!(
+            r.converged && (r.x[0] - 3.0).abs() < 1e-6,
+            "[{lo}, {hi}] from {x0}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn curvature_with_active_bounds_is_on_the_free_variables() {
+    let f = Formula::parse("(x - 3)^2 + (y - 1)^2").unwrap();
+    let p = Problem::from_formula(&f)
+        .with_bounds(vec![f64::NEG_INFINITY; 2], vec![1.0, 5.0])
+        .unwrap();
+    let c = curvature_at(&p, &[1.0, 1.0]).unwrap();
+    assert_eq!(c.free, [false, true]);
+    assert_eq!(c.reduced.shape(), (1, 1));
+    let se = c.standard_errors.unwrap();
+    assert!(
+        se.len() == 1 && (se[0] - 0.5f64.sqrt()).abs() < 1e-15,
+        "{se:?}"
+    );
+    assert!(c.covariance.unwrap().iter().all(|v| v.is_finite()));
+    // Every variable fixed (lower = upper): no curvature, and a warning that says so.
+    let p = Problem::from_formula(&f)
+        .with_bounds(vec![1.0, 2.0], vec![1.0, 2.0])
+        .unwrap();
+    let c = curvature_at(&p, &[1.0, 2.0]).unwrap();
+    assert_eq!((c.covariance, c.standard_errors), (None, None));
+    assert!(
+        c.warnings.iter().any(|w| w.contains("no free variables")),
+        "{:?}",
+        c.warnings
+    );
+}
+
+#[test]
+fn dense_matrices_over_the_limit_are_refused() {
+    let names: Vec<String> = (0..12_000).map(|i| format!("v{i}")).collect();
+    let text: Vec<String> = names.iter().map(|v| format!("{v}^2")).collect();
+    let f = Formula::parse(&text.join(" + ")).unwrap();
+    let e = f.hessian(&vec![0.0; 12_000]).unwrap_err().to_string();
+    assert!(
+        e.starts_with("a dense 12000 × 12000 Hessian is 1.07 GiB, over the limit of 1 GiB"),
+        "{e}"
+    );
+    let p = Problem::from_formula(&f);
+    let e = minimize(
+        &p,
+        &vec![1.0; 12_000],
+        &Method::from_name("bfgs").unwrap(),
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("inverse Hessian approximation"), "{e}");
+}
+
+#[test]
+fn an_overflowing_literal_is_blamed_not_the_point() {
+    let e = Formula::parse("1e400 + x").unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "parse error at byte 0: the number '1e400' overflows (f64 ends at 1.8e308)"
+    );
+    assert!(Formula::parse("1.7e308 + x").is_ok());
+}
+
+#[test]
+fn an_objective_that_overflows_under_a_constraint_is_not_called_infeasible() {
+    use hessopt::solve::{AugmentedLagrangian, Constraint, minimize_constrained, parse_constraint};
+    let run = |objective: &str, constraint: &str| {
+        let f = Formula::parse(objective).unwrap();
+        let (c, kind) = parse_constraint(constraint, &["x"]).unwrap();
+        let constraints = [Constraint::from_formula(kind, &c)];
+        let p = Problem::from_formula(&f);
+        minimize_constrained(
+            &p,
+            &constraints,
+            &[0.0],
+            &AugmentedLagrangian::default(),
+            &Options::default(),
+        )
+        .unwrap()
+        .termination
+        .as_str()
+    };
+    // exp(x) overflows on the whole feasible set x ≥ 1000; x² ≤ −1 has no feasible point.
+    assert_eq!(run("exp(x)", "x >= 1000"), "objective_not_finite");
+    assert_eq!(run("x", "x^2 <= -1"), "infeasible");
+}
