@@ -1,8 +1,7 @@
 //! Gradients and directional derivatives from values only.
 
 use super::eval::{non_finite_value, pointwise};
-use super::ladder::{Dir, LineSampler, Order};
-use super::lockstep::run;
+use super::ladder::{Dir, Order};
 use super::{GradientEstimate, NumDiff};
 use crate::error::{Error, Result};
 
@@ -29,21 +28,7 @@ impl NumDiff {
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let n = x.len();
-        let mut ladders: Vec<_> = (0..n)
-            .map(|i| {
-                let scale = self.scale(x, i);
-                LineSampler::new(
-                    self,
-                    x,
-                    &f0,
-                    Dir::Axis(i),
-                    scale,
-                    self.max_levels,
-                    Order::First,
-                )
-            })
-            .collect();
-        run(self, &ev, &mut ladders)?;
+        let lines = self.axis_lines(&ev, x, &f0, self.max_levels, Order::First)?;
         let mut out = GradientEstimate {
             value: f0,
             gradient: vec![0.0; n],
@@ -52,8 +37,7 @@ impl NumDiff {
             one_sided: vec![false; n],
             evaluations: ev.count(),
         };
-        for (i, s) in ladders.into_iter().enumerate() {
-            let line = s.finish()?;
+        for (i, line) in lines.into_iter().enumerate() {
             let d = self.extrapolate_line(&line, &f0, 0, Order::First);
             out.gradient[i] = d.value;
             out.error[i] = d.error;

@@ -5,7 +5,7 @@ use nalgebra::DMatrix;
 
 use super::cross::CrossSampler;
 use super::eval::{non_finite_value, pointwise};
-use super::ladder::{Dir, Line, LineSampler, Order};
+use super::ladder::Line;
 use super::lockstep::run;
 use super::richardson::Extrapolated;
 use super::{HessianEstimate, NumDiff};
@@ -68,24 +68,7 @@ impl NumDiff {
         // Budget 4n² + 4n + 1: at least two levels (4 evaluations) per pair, n + 3 levels per
         // coordinate (at most `max_levels`).
         let levels = (n + 3).min(self.max_levels);
-        let mut ladders: Vec<_> = (0..n)
-            .map(|i| {
-                let scale = self.scale(x, i);
-                LineSampler::new(self, x, &f0, Dir::Axis(i), scale, levels, Order::Second)
-            })
-            .collect();
-        run(self, &ev, &mut ladders)?;
-        let (lines, diag): (Vec<_>, Vec<_>) = ladders
-            .into_iter()
-            .map(|s| {
-                let line = s.finish()?;
-                let d1 = self.extrapolate_line(&line, &f0, 0, Order::First);
-                let d2 = self.extrapolate_line(&line, &f0, 0, Order::Second);
-                Ok(((line, d2.row), (d1, d2)))
-            })
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .unzip();
+        let (lines, diag) = self.diagonal_lines(&ev, x, &f0, levels)?;
         let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (0..i).map(move |j| (i, j))).collect();
         // Three levels per pair when the evaluations left allow it, else two.
         let left = (4 * n * n + 4 * n + 1).saturating_sub(ev.count());

@@ -4,8 +4,7 @@
 use nalgebra::DMatrix;
 
 use super::eval::{non_finite_value, pointwise};
-use super::ladder::{Dir, LineSampler, Order};
-use super::lockstep::run;
+use super::ladder::Order;
 use super::{JacobianEstimate, NumDiff};
 use crate::error::{Error, Result};
 
@@ -26,23 +25,8 @@ impl NumDiff {
         let mut err = DMatrix::zeros(m, n);
         let mut one_sided = vec![false; n];
         // Output lengths are checked as values arrive (Counted::eval_many).
-        let mut ladders: Vec<_> = (0..n)
-            .map(|i| {
-                let scale = self.scale(x, i);
-                LineSampler::new(
-                    self,
-                    x,
-                    &f0,
-                    Dir::Axis(i),
-                    scale,
-                    self.max_levels,
-                    Order::First,
-                )
-            })
-            .collect();
-        run(self, &ev, &mut ladders)?;
-        for (i, s) in ladders.into_iter().enumerate() {
-            let line = s.finish()?;
+        let lines = self.axis_lines(&ev, x, &f0, self.max_levels, Order::First)?;
+        for (i, line) in lines.into_iter().enumerate() {
             for e in 0..m {
                 let d = self.extrapolate_line(&line, &f0, e, Order::First);
                 jac[(e, i)] = d.value;

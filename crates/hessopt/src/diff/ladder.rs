@@ -8,6 +8,9 @@ use super::noise::Verdict;
 use super::richardson::{Extrapolated, extrapolate};
 use crate::error::{Error, Result};
 
+/// Axis lines with the level of their second derivative, and (first, second) derivatives.
+pub(super) type DiagonalLines = (Vec<(Line<f64>, usize)>, Vec<(Extrapolated, Extrapolated)>);
+
 /// Step ratio between successive levels.
 pub(super) const RATIO: f64 = 4.0;
 
@@ -315,6 +318,43 @@ impl NumDiff {
         run(self, ev, &mut s)?;
         let [s] = s;
         s.finish()
+    }
+
+    /// One line per coordinate axis, each at that coordinate's step scale, all advanced in the
+    /// same rounds of batched evaluations.
+    pub(super) fn axis_lines<R: Output>(
+        &self,
+        ev: &Counted<'_, R>,
+        x: &[f64],
+        f0: &R,
+        levels: usize,
+        order: Order,
+    ) -> Result<Vec<Line<R>>> {
+        let mut ladders: Vec<_> = (0..x.len())
+            .map(|i| LineSampler::new(self, x, f0, Dir::Axis(i), self.scale(x, i), levels, order))
+            .collect();
+        run(self, ev, &mut ladders)?;
+        ladders.into_iter().map(LineSampler::finish).collect()
+    }
+
+    /// The axis lines of a second-order stencil with each coordinate's first and second
+    /// derivative (the Hessian's diagonal) and the level the second one was taken from.
+    pub(super) fn diagonal_lines(
+        &self,
+        ev: &Counted<'_, f64>,
+        x: &[f64],
+        f0: &f64,
+        levels: usize,
+    ) -> Result<DiagonalLines> {
+        Ok(self
+            .axis_lines(ev, x, f0, levels, Order::Second)?
+            .into_iter()
+            .map(|line| {
+                let d1 = self.extrapolate_line(&line, f0, 0, Order::First);
+                let d2 = self.extrapolate_line(&line, f0, 0, Order::Second);
+                ((line, d2.row), (d1, d2))
+            })
+            .unzip())
     }
 
     /// Extrapolated derivative of entry `e` with a rounding floor added to Ridders' estimate.

@@ -250,30 +250,7 @@ impl NumDiff {
         let batch = |p: &[Vec<f64>]| f(p);
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
-        let mut ladders: Vec<_> = (0..n)
-            .map(|i| {
-                let scale = self.scale(x, i);
-                LineSampler::new(
-                    self,
-                    x,
-                    &f0,
-                    Dir::Axis(i),
-                    scale,
-                    self.max_levels,
-                    Order::Second,
-                )
-            })
-            .collect();
-        run(self, &ev, &mut ladders)?;
-        let lines = ladders
-            .into_iter()
-            .map(|s| {
-                let line = s.finish()?;
-                let d1 = self.extrapolate_line(&line, &f0, 0, Order::First);
-                let d2 = self.extrapolate_line(&line, &f0, 0, Order::Second);
-                Ok(((line, d2.row), (d1, d2)))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let (lines, diag) = self.diagonal_lines(&ev, x, &f0, self.max_levels)?;
         // The pattern's lower-triangle pairs (i > j); each upper entry reads its mirror.
         let pairs: Vec<(usize, usize)> = (0..n)
             .flat_map(|j| {
@@ -286,7 +263,7 @@ impl NumDiff {
             .collect();
         let mut crosses: Vec<_> = pairs
             .iter()
-            .map(|&(i, j)| CrossSampler::new(x, f0, (i, &lines[i].0), (j, &lines[j].0), 3))
+            .map(|&(i, j)| CrossSampler::new(x, f0, (i, &lines[i]), (j, &lines[j]), 3))
             .collect();
         run(self, &ev, &mut crosses)?;
         let cross: std::collections::HashMap<(usize, usize), (f64, f64)> = pairs
@@ -298,7 +275,7 @@ impl NumDiff {
         for j in 0..n {
             for &i in pattern.lane(j) {
                 let (v, e) = if i == j {
-                    (lines[i].1.1.value, lines[i].1.1.error)
+                    (diag[i].1.value, diag[i].1.error)
                 } else {
                     cross
                         .get(&(i.max(j), i.min(j)))
@@ -311,8 +288,8 @@ impl NumDiff {
         }
         Ok(SparseHessianEstimate {
             value: f0,
-            gradient: lines.iter().map(|l| l.1.0.value).collect(),
-            gradient_error: lines.iter().map(|l| l.1.0.error).collect(),
+            gradient: diag.iter().map(|d| d.0.value).collect(),
+            gradient_error: diag.iter().map(|d| d.0.error).collect(),
             hessian: on_pattern(pattern, values)?,
             error: on_pattern(pattern, errors)?,
             evaluations: ev.count(),
