@@ -80,15 +80,7 @@ impl<'a> Problem<'a> {
     /// Box constraints lower ≤ x ≤ upper (use ±∞ for free sides).
     pub fn with_bounds(mut self, lower: Vec<f64>, upper: Vec<f64>) -> Result<Self> {
         Error::check_dim("lower bounds", self.dim, lower.len())?;
-        Error::check_dim("upper bounds", self.dim, upper.len())?;
-        for i in 0..self.dim {
-            if lower[i].is_nan() || upper[i].is_nan() || lower[i] > upper[i] {
-                return Err(Error::invalid(
-                    "bounds",
-                    format!("lower[{i}] = {} > upper[{i}] = {}", lower[i], upper[i]),
-                ));
-            }
-        }
+        check_box(&lower, &upper)?;
         self.lower = Some(lower);
         self.upper = Some(upper);
         Ok(self)
@@ -337,5 +329,22 @@ impl<'p, 'a> Evaluator<'p, 'a> {
         }
         let ok = h.iter().all(|v| v.is_finite());
         self.check(ok, x, "Hessian")
+    }
+}
+
+/// Checks a box lower ≤ x ≤ upper of equal lengths: no NaN bound, no lower above its upper.
+pub(crate) fn check_box(lower: &[f64], upper: &[f64]) -> Result<()> {
+    Error::check_dim("upper bounds", lower.len(), upper.len())?;
+    match (0..lower.len()).find(|&i| lower[i].is_nan() || upper[i].is_nan() || lower[i] > upper[i])
+    {
+        None => Ok(()),
+        Some(i) if lower[i].is_nan() || upper[i].is_nan() => Err(Error::invalid(
+            "bounds",
+            format!("bound {i} is NaN (lower {}, upper {})", lower[i], upper[i]),
+        )),
+        Some(i) => Err(Error::invalid(
+            "bounds",
+            format!("lower[{i}] = {} > upper[{i}] = {}", lower[i], upper[i]),
+        )),
     }
 }

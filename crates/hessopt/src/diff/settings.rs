@@ -48,15 +48,7 @@ impl NumDiff {
 
     /// Bounds that no stencil point may cross (the function may be undefined outside).
     pub fn with_bounds(mut self, lower: Vec<f64>, upper: Vec<f64>) -> Result<Self> {
-        Error::check_dim("upper bounds", lower.len(), upper.len())?;
-        if let Some(i) = (0..lower.len())
-            .find(|&i| lower[i].is_nan() || upper[i].is_nan() || lower[i] > upper[i])
-        {
-            return Err(Error::invalid(
-                "bounds",
-                format!("lower[{i}] = {} > upper[{i}] = {}", lower[i], upper[i]),
-            ));
-        }
+        crate::problem::check_box(&lower, &upper)?;
         self.lower = Some(lower);
         self.upper = Some(upper);
         Ok(self)
