@@ -3,6 +3,8 @@
 Provenance: the shared cases (sympy at 40 digits); closed forms stated per test.
 """
 
+import os
+
 import numpy as np
 import pytest
 
@@ -115,6 +117,8 @@ def test_vectorized_and_workers_identical_to_serial(kind):
             fn(_rosen, x, workers=2),
             fn(_rosen, x, workers=pool.map),
             fn(_rosen, x, workers=map),
+            fn(_rosen_rows, x, vectorized=True, workers=2),
+            fn(_rosen_rows, x, vectorized=True, workers=pool.map),
         ]
     # One Python call per round of stencil points, not per point.
     assert variants[0].ncalls <= 20 < serial.ncalls == serial.nfev
@@ -128,5 +132,31 @@ def test_vectorized_and_workers_identical_to_serial(kind):
 def test_vectorized_wrong_length_is_an_error():
     with pytest.raises(hessopt.HessoptError, match="returned 2 values for 1 points"):
         hessopt.hessian(lambda X: np.zeros(2), [1.0], vectorized=True)
-    with pytest.raises(hessopt.HessoptError, match="not both"):
-        hessopt.hessian(_rosen_rows, [1.0, 2.0], vectorized=True, workers=2)
+    with pytest.raises(hessopt.HessoptError, match="returned 2 values for 1 points"):
+        hessopt.hessian(lambda X: np.zeros(2), [1.0], vectorized=True, workers=3)
+
+
+def test_vectorized_workers_chunks_and_process_pool():
+    # Each round goes through the map as chunks of rows: at most `workers` vectorized calls per
+    # round; a process pool gets picklable tasks (a module-level function).
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    x = np.tile([-1.2, 1.0], 3)
+    serial = hessopt.hessian(_rosen, x)
+    chunks = []
+
+    def mapper(task, parts):
+        parts = list(parts)
+        chunks.append(len(parts))
+        return map(task, parts)
+
+    r = hessopt.hessian(_rosen_rows, x, vectorized=True, workers=mapper)
+    assert np.array_equal(r.hessian, serial.hessian)
+    cpus = os.cpu_count() or 1
+    assert len(chunks) == r.ncalls and max(chunks) == min(cpus, 30)  # 15 pairs × 2 points
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        p = hessopt.hessian(_rosen_rows, x, vectorized=True, workers=pool.map)
+        q = hessopt.hessian(_rosen, x, workers=pool.map)
+    assert np.array_equal(p.hessian, serial.hessian) and np.array_equal(q.hessian, serial.hessian)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import os
 
 import numpy as np
 
@@ -49,13 +50,13 @@ def batch_function(f, args, vectorized, workers):
 
     ``workers``: None (serial), an int (a thread pool of that size), or a map-like callable
     ``map(func, iterable)`` (``pool.map`` of concurrent.futures or multiprocessing, a Dask or Ray
-    pool's map). With workers, the points of each batch go through the map and the engine sees a
-    vectorized function.
+    pool's map). With workers, each batch goes through the map and the engine sees a vectorized
+    function: one point per task, or with ``vectorized=True`` the batch split into chunks of rows,
+    one vectorized call per chunk (as many chunks as an int ``workers``, else ``os.cpu_count()``).
+    What goes through the map is picklable when ``f`` and ``args`` are (process pools).
     """
     if workers is None:
         return f, args, vectorized
-    if vectorized:
-        raise HessoptError("use vectorized=True or workers, not both")
     if isinstance(workers, bool) or not (callable(workers) or isinstance(workers, int)):
         raise HessoptError(
             f"workers must be an int or a map-like callable, got {type(workers).__name__}"
@@ -64,27 +65,50 @@ def batch_function(f, args, vectorized, workers):
         if workers < 1:
             raise HessoptError(f"workers must be at least 1, got {workers}")
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
-        mapper = pool.map
+        mapper, chunks = pool.map, workers
     else:
-        pool, mapper = None, workers
+        pool, mapper, chunks = None, workers, os.cpu_count() or 1
+    task = _Rows(f, args) if vectorized else _Point(f, args)
+    return _Batch(task, mapper, chunks if vectorized else None, pool), (), True
 
-    def one(row):
-        return float(f(row, *args))
 
-    def batch(rows):
-        return np.fromiter(mapper(one, list(rows)), dtype=np.float64, count=len(rows))
+class _Point:
+    """f at one point (a task for the map)."""
 
-    return _Batch(batch, pool), (), True
+    def __init__(self, f, args):
+        self.f, self.args = f, args
+
+    def __call__(self, row):
+        return float(self.f(row, *self.args))
+
+
+class _Rows:
+    """A vectorized f on a chunk of rows (a task for the map): its m values."""
+
+    def __init__(self, f, args):
+        self.f, self.args = f, args
+
+    def __call__(self, rows):
+        out = np.asarray(self.f(rows, *self.args), dtype=np.float64).ravel()
+        if out.shape != (len(rows),):
+            raise HessoptError(
+                f"the vectorized function returned {out.size} values for {len(rows)} points"
+                " (one a row)"
+            )
+        return out
 
 
 class _Batch:
     """A vectorized function over a mapper; closes its own thread pool."""
 
-    def __init__(self, batch, pool):
-        self._batch, self._pool = batch, pool
+    def __init__(self, task, mapper, chunks, pool):
+        self._task, self._mapper, self._chunks, self._pool = task, mapper, chunks, pool
 
     def __call__(self, rows):
-        return self._batch(rows)
+        if self._chunks is None:
+            return np.fromiter(self._mapper(self._task, list(rows)), np.float64, len(rows))
+        parts = np.array_split(rows, max(1, min(self._chunks, len(rows))))
+        return np.concatenate(list(self._mapper(self._task, parts)))
 
     def close(self):
         if self._pool is not None:

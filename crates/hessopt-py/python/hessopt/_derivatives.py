@@ -44,8 +44,11 @@ def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
     workers : int or callable, optional
         An int: a thread pool of that size; or any map-like callable ``map(func, iterable)``
         (``pool.map`` of concurrent.futures or multiprocessing, a Dask or Ray pool's map). The
-        stencil points of each round go through it; results are identical to the serial path.
-        This is how an expensive simulation scales past one machine.
+        stencil points of each round go through it, one point per task; with
+        ``vectorized=True`` each round is split into chunks of rows, one vectorized call per
+        chunk (as many chunks as an int ``workers``, else ``os.cpu_count()``). Results are
+        identical to the serial path. With a process pool, ``f`` and ``args`` must be picklable
+        (a module-level function). This is how an expensive simulation scales past one machine.
     typical : array_like, optional
         Typical size of each variable (> 0): the step scale is ``max(|x_i|, typical_i)``.
 

@@ -8,8 +8,8 @@ use super::lockstep::Stencil;
 use super::richardson::extrapolate;
 use crate::error::Result;
 
-/// H_ij from the cross stencil at up to `levels` levels ending at each line's chosen level, as a
-/// [`Stencil`]: central [f(x+v) + f(x−v) − f(x±h_i e_i) − f(x±h_j e_j) + 2f(x)] / (2 h_i h_j)
+/// H_ij from the cross stencil at up to `levels` levels ending at each line's chosen level (fewer
+/// when two agree to rounding), as a [`Stencil`]: central [f(x+v) + f(x−v) − f(x±h_i e_i) − f(x±h_j e_j) + 2f(x)] / (2 h_i h_j)
 /// while both points are finite, else one-sided towards each line's side.
 pub(super) struct CrossSampler<'a> {
     x: &'a [f64],
@@ -90,8 +90,14 @@ impl Stencil<f64> for CrossSampler<'_> {
             return Vec::new();
         }
         let q = self.quotients.len();
-        if q == self.hi.len() {
-            let best = extrapolate(&self.quotients, RATIO, if self.central { 2 } else { 1 });
+        let power = if self.central { 2 } else { 1 };
+        // Stop at the last level, or earlier once the tableau has converged: Ridders' estimate
+        // at most twice the rounding error of the quotients (a smaller step can only add
+        // rounding), the rule that ends a coordinate's ladder.
+        let best = (q > 0).then(|| extrapolate(&self.quotients, RATIO, power));
+        if let Some(best) =
+            best.filter(|b| q == self.hi.len() || (q >= 2 && b.error <= 2.0 * self.noise))
+        {
             self.done = Some(Ok((best.value, best.error + self.noise)));
             return Vec::new();
         }
