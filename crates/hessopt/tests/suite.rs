@@ -44,31 +44,14 @@ const EXPECTED_FAILURES: &[(&str, &[&str])] = &[
             "shared:broyden_tridiagonal",
         ],
     ),
-    (
-        "dfp",
-        &[
-            "rosenbrock",
-            "freudenstein_roth",
-            "powell_badly_scaled",
-            "brown_badly_scaled",
-            "helical_valley",
-            "bard",
-            "meyer",
-            "gulf",
-            "box3d",
-            "wood",
-            "kowalik_osborne",
-            "osborne1",
-            "biggs_exp6",
-            "osborne2",
-            "watson",
-            "extended_rosenbrock",
-            "brown_almost_linear",
-            "shared:rosenbrock",
-            "shared:wood",
-            "shared:ext_rosenbrock",
-        ],
-    ),
+    // Witness: argmin 0.11's DFP (examples/argmin_witness.rs: Moré–Thuente c1 = 1e-4 and the same
+    // c2, H₀ = I, ‖∇f‖₂ ≤ 1e-8). meyer: argmin fails at every c2 in {0.9, 0.1, 0.01, 0.001}
+    // (f not finite at x = (1.4e9, −3.4e8, −2e5) for 0.9 and 0.1; f = 1.42e9 after 1000
+    // iterations for 0.01 and 0.001); ours stops at 1.1212e5 with line_search_failed, the
+    // plateau where scipy's L-BFGS-B also stops. broyden_banded: the local minimum f = 3.05728
+    // (gradient test passed), where argmin's DFP with c2 = 0.01 or 0.001 ends too (and L-BFGS,
+    // below; with c2 = 0.1 argmin's DFP reaches NaN).
+    ("dfp", &["meyer", "broyden_banded"]),
     ("sr1", &["meyer", "gulf", "osborne1"]),
     // The same local minimum f = 3.05728 (gradient test passed) as argmin 0.11's L-BFGS with
     // Moré–Thuente and m = 5, 10 or 20 from the standard start.
