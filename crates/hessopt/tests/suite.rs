@@ -12,38 +12,6 @@ use hessopt::{Formula, Problem};
 
 /// (method, problems it is expected not to solve under the suite's settings).
 const EXPECTED_FAILURES: &[(&str, &[&str])] = &[
-    (
-        "nelder-mead",
-        &[
-            "powell_badly_scaled",
-            "bard",
-            "meyer",
-            "wood",
-            "kowalik_osborne",
-            "brown_dennis",
-            "osborne1",
-            "biggs_exp6",
-            "osborne2",
-            "watson",
-            "extended_rosenbrock",
-            "extended_powell",
-            "penalty2",
-            "variably_dimensioned",
-            "trigonometric",
-            "discrete_boundary_value",
-            "discrete_integral_equation",
-            "broyden_tridiagonal",
-            "broyden_banded",
-            "linear_full_rank",
-            "linear_rank1",
-            "linear_rank1_zero",
-            "chebyquad",
-            "shared:wood",
-            "shared:ext_rosenbrock",
-            "shared:ext_powell",
-            "shared:broyden_tridiagonal",
-        ],
-    ),
     // Witness: argmin 0.11's DFP (examples/argmin_witness.rs: Moré–Thuente c1 = 1e-4 and the same
     // c2, H₀ = I, ‖∇f‖₂ ≤ 1e-8). meyer: argmin fails at every c2 in {0.9, 0.1, 0.01, 0.001}
     // (f not finite at x = (1.4e9, −3.4e8, −2e5) for 0.9 and 0.1; f = 1.42e9 after 1000
