@@ -9,7 +9,7 @@ use pyo3::types::{PyDict, PyTuple};
 use hessopt::root::{
     RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar, solve_system,
 };
-use hessopt::solve::{LeastSquares, LevenbergMarquardt};
+use hessopt::solve::{LeastSquares, LevenbergMarquardt, Options};
 
 use crate::blackbox::PyFunction;
 use crate::convert::{array1, array2, vector};
@@ -53,11 +53,11 @@ fn least_squares<'py>(
             *out = DMatrix::from_row_slice(m, n, &rows);
         });
     }
-    let mut lm = LevenbergMarquardt::default();
+    let mut options = Options::default();
     if let Some(e) = max_evals {
-        lm.max_evals = e;
+        options = options.with_max_evals(e).map_err(crate::to_py)?;
     }
-    let r = lm.solve(&problem, &x0);
+    let r = LevenbergMarquardt::default().solve(&problem, &x0, &options);
     let r = match jf.as_ref().filter(|j| j.failed()) {
         Some(j) => j.finish(r)?,
         None => rf.finish(r)?,

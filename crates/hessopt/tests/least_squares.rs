@@ -7,7 +7,7 @@
 
 mod common;
 
-use hessopt::solve::{LeastSquares, LevenbergMarquardt, LsqReport, Termination};
+use hessopt::solve::{LeastSquares, LevenbergMarquardt, LsqReport, Options, Termination};
 use hessopt::{Formula, FormulaSet};
 use nalgebra::{DMatrix, SymmetricEigen};
 use proptest::prelude::*;
@@ -16,7 +16,7 @@ use proptest::prelude::*;
 fn solve(src: &str, x0: &[f64]) -> (FormulaSet, LsqReport) {
     let set = FormulaSet::parse_with_vars(src, &["x", "y"]).unwrap();
     let report = LevenbergMarquardt::default()
-        .solve(&LeastSquares::from_formulas(&set), x0)
+        .solve(&LeastSquares::from_formulas(&set), x0, &Options::default())
         .unwrap();
     (set, report)
 }
@@ -114,13 +114,21 @@ fn a_maximum_of_the_sum_of_squares_is_not_a_solution() {
     // ½(x² − 2)² at x = 0: Jᵀr = 0, the Hessian is 2·(−2) < 0.
     let set = FormulaSet::parse("x^2 - 2").unwrap();
     let r = LevenbergMarquardt::default()
-        .solve(&LeastSquares::from_formulas(&set), &[0.0])
+        .solve(
+            &LeastSquares::from_formulas(&set),
+            &[0.0],
+            &Options::default(),
+        )
         .unwrap();
     assert_eq!(r.termination, Termination::Maximum, "{r:?}");
     assert!(!r.converged);
     // From x = 1 it finds √2, a zero residual.
     let r = LevenbergMarquardt::default()
-        .solve(&LeastSquares::from_formulas(&set), &[1.0])
+        .solve(
+            &LeastSquares::from_formulas(&set),
+            &[1.0],
+            &Options::default(),
+        )
         .unwrap();
     assert!(
         r.converged && r.termination == Termination::ZeroResidual,

@@ -4,7 +4,7 @@ use hessopt::problems::mgh;
 use hessopt::root::{
     RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar, solve_system,
 };
-use hessopt::solve::Termination;
+use hessopt::solve::{Options, Termination};
 use hessopt::{Formula, FormulaSet};
 use nalgebra::DMatrix;
 
@@ -378,7 +378,7 @@ proptest! {
             }
         }
         let lsq = hessopt::solve::LeastSquares::from_formulas(&set);
-        let _ = hessopt::solve::LevenbergMarquardt::default().solve(&lsq, &[x, y]);
+        let _ = hessopt::solve::LevenbergMarquardt::default().solve(&lsq, &[x, y], &Options::default());
         let value = |t: f64| g.value(&[t, 0.3]).unwrap_or(f64::NAN);
         let deriv = |t: f64| g.gradient(&[t, 0.3]).map(|(_, d)| d[0]).unwrap_or(f64::NAN);
         let eq = Scalar { f: &value, df: Some(&deriv) };

@@ -179,13 +179,153 @@ fn levenberg_marquardt_with_a_numerical_jacobian() {
         r[1] = 1.0 - x[0];
     });
     let r = hessopt::solve::LevenbergMarquardt::default()
-        .solve(&lsq, &[-1.2, 1.0])
+        .solve(&lsq, &[-1.2, 1.0], &Options::default())
         .unwrap();
     assert!(
         r.converged && (r.x[0] - 1.0).abs() < 1e-8 && (r.x[1] - 1.0).abs() < 1e-8,
         "{r:?}"
     );
     assert!(r.residual_evaluations > 4 * r.jacobian_evaluations);
+}
+
+/// Rosenbrock's residuals (10(y − x²), 1 − x) with every call counted by the closure itself
+/// (numerical Jacobians included: they call the same closure).
+fn counted_rosenbrock(calls: &Cell<usize>) -> hessopt::solve::LeastSquares<'_> {
+    hessopt::solve::LeastSquares::new(2, 2, move |x: &[f64], r: &mut [f64]| {
+        calls.set(calls.get() + 1);
+        r[0] = 10.0 * (x[1] - x[0] * x[0]);
+        r[1] = 1.0 - x[0];
+    })
+}
+
+#[test]
+fn levenberg_marquardt_never_exceeds_its_evaluation_budget() {
+    let lm = hessopt::solve::LevenbergMarquardt::default();
+    // Unlimited, the run needs some number of residual calls; every smaller budget must stop
+    // with max_evaluations after at most that many calls, as the closure counts them.
+    let calls = Cell::new(0);
+    let full = lm
+        .solve(
+            &counted_rosenbrock(&calls),
+            &[-1.2, 1.0],
+            &Options::default(),
+        )
+        .unwrap();
+    assert!(full.converged, "{full:?}");
+    assert_eq!(full.residual_evaluations, calls.get());
+    let needed = calls.get();
+    for budget in 5..needed {
+        calls.set(0);
+        let options = Options::default().with_max_evals(budget).unwrap();
+        let r = lm
+            .solve(&counted_rosenbrock(&calls), &[-1.2, 1.0], &options)
+            .unwrap();
+        assert!(
+            calls.get() <= budget,
+            "budget {budget}: {} calls",
+            calls.get()
+        );
+        assert_eq!(r.residual_evaluations, calls.get(), "budget {budget}");
+        // Stopped by the budget: not converged, unless the certificate holds where it stopped
+        // (then the point must be the solution (1, 1)).
+        let solved = (r.x[0] - 1.0).abs() < 1e-8 && (r.x[1] - 1.0).abs() < 1e-8;
+        assert!(
+            (r.termination == Termination::MaxEvaluations && !r.converged)
+                || (r.converged && solved),
+            "budget {budget}: {r:?}"
+        );
+        assert!(
+            budget > needed / 2 || !r.converged,
+            "budget {budget}: {r:?}"
+        );
+    }
+    // The start alone needs r and a central-difference Jacobian: 1 + 2·2 calls.
+    calls.set(0);
+    let err = lm
+        .solve(
+            &counted_rosenbrock(&calls),
+            &[-1.2, 1.0],
+            &Options::default().with_max_evals(4).unwrap(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("max_evals"), "{err}");
+    assert!(calls.get() <= 4);
+}
+
+#[test]
+fn levenberg_marquardt_limits_callback_and_trace() {
+    let lm = hessopt::solve::LevenbergMarquardt::default();
+    let calls = Cell::new(0);
+    let lsq = counted_rosenbrock(&calls);
+    let r = lm
+        .solve(
+            &lsq,
+            &[-1.2, 1.0],
+            &Options::default().with_time_limit(Duration::ZERO),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.termination, r.iterations, r.converged),
+        (Termination::TimeLimit, 0, false)
+    );
+    let r = lm
+        .solve(
+            &lsq,
+            &[-1.2, 1.0],
+            &Options::default().with_max_iter(2).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.termination, r.iterations, r.converged),
+        (Termination::MaxIterations, 2, false)
+    );
+    let seen = Cell::new(0);
+    let mut cb = |i: &IterationInfo| {
+        seen.set(i.iteration);
+        if i.iteration == 3 {
+            Control::Stop
+        } else {
+            Control::Continue
+        }
+    };
+    let r = lm
+        .solve_with_callback(
+            &lsq,
+            &[-1.2, 1.0],
+            &Options::default().with_trace(true),
+            Some(&mut cb),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.termination, r.iterations, seen.get(), r.converged),
+        (Termination::Callback, 3, 3, false),
+        "{r:?}"
+    );
+    assert_eq!(r.trace.len(), 4, "start and three accepted steps");
+    // A full run's trace, re-checked against the residuals computed here.
+    calls.set(0);
+    let r = lm
+        .solve(&lsq, &[-1.2, 1.0], &Options::default().with_trace(true))
+        .unwrap();
+    assert!(r.converged, "{r:?}");
+    assert_eq!(r.trace.len(), r.iterations + 1);
+    assert_eq!(r.trace[0].x, vec![-1.2, 1.0]);
+    assert_eq!(r.trace.last().unwrap().x, r.x);
+    for (k, t) in r.trace.iter().enumerate() {
+        let (a, b) = (10.0 * (t.x[1] - t.x[0] * t.x[0]), 1.0 - t.x[0]);
+        assert_eq!(t.iteration, k);
+        assert!(
+            (t.value - (a * a + b * b)).abs() <= 1e-12 * t.value.max(1e-300),
+            "{t:?}"
+        );
+        assert!(t.evaluations <= r.residual_evaluations);
+    }
+    assert!(
+        r.trace
+            .windows(2)
+            .all(|w| w[0].evaluations < w[1].evaluations)
+    );
+    assert_eq!(r.residual_evaluations, calls.get());
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `hessopt lsq`: nonlinear least squares on residual formulas by Levenberg–Marquardt.
 
 use clap::Args;
-use hessopt::solve::{LeastSquares, LevenbergMarquardt};
+use hessopt::solve::{LeastSquares, LevenbergMarquardt, Options};
 use hessopt::{FormulaSet, Result};
 use serde_json::json;
 
@@ -34,7 +34,7 @@ pub fn run(args: &LsqArgs) -> Result<Output> {
     let x0 = parse_numbers("x0", &args.x0)?;
     check_point("x0", &x0, set.vars())?;
     let problem = LeastSquares::from_formulas(&set);
-    let r = LevenbergMarquardt::default().solve(&problem, &x0)?;
+    let r = LevenbergMarquardt::default().solve(&problem, &x0, &Options::default())?;
     let mut out = Report::new(args.json);
     out.outcome("levenberg-marquardt", r.converged, r.termination.as_str());
     out.field("vars", set.vars().join(", "), json!(set.vars()));

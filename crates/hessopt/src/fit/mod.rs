@@ -369,7 +369,7 @@ pub fn fit(
                 let model = RowModel::new(text, params, data)?;
                 model.check_start(start, "residual")?;
                 let lsq = residual_problem(&model);
-                let r = LevenbergMarquardt::default().solve(&lsq, start)?;
+                let r = LevenbergMarquardt::default().solve(&lsq, start, &Options::default())?;
                 let mut covariance = r.covariance;
                 exact = r.rss <= rounding_rss(&model);
                 if df == 0 {

@@ -90,12 +90,18 @@ pub(crate) trait Solver {
     /// trial leaves `it.x` unchanged (the driver's f/x-change tests then do not apply).
     fn step(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate)
     -> Result<Option<Termination>>;
-    /// Default iteration limit for `n` variables when the user gives none: 200·n, at least 1000
-    /// (scipy's rule for BFGS; R's `maxit = 100` stops L-BFGS short on chained Rosenbrock at
-    /// n = 400, which needs about 2000 iterations).
+    /// Default iteration limit for `n` variables when the user gives none:
+    /// [`default_max_iter`].
     fn default_max_iter(&self, n: usize) -> usize {
-        1000.max(200 * n)
+        default_max_iter(n)
     }
+}
+
+/// The iteration limit for `n` variables when the user gives none: 200·n, at least 1000 (scipy's
+/// rule for BFGS; R's `maxit = 100` stops L-BFGS short on chained Rosenbrock at n = 400, which
+/// needs about 2000 iterations). Levenberg–Marquardt's too.
+pub(crate) fn default_max_iter(n: usize) -> usize {
+    1000.max(200 * n)
 }
 
 /// A callback's verdict after each iteration.

@@ -25,6 +25,12 @@
 //!   step the ratio test refuses is accepted when it reduces the scaled gradient ‖D⁻¹Jᵀr‖ instead; this is what gives the
 //!   NIST accuracy and solves Jᵀr = 0 where Gauss–Newton converges slowly (large residuals).
 //!
+//! The loop runs on the minimizers' [`Monitor`]: the iteration limit (accepted steps; by default
+//! 200·n and at least 1000, as the minimizers), the evaluation limit (`Options::max_evals`, residual
+//! evaluations with those of numerical Jacobians; never exceeded: an evaluation that would exceed it
+//! is not made), the time limit, the callback and the trace (value ‖r‖², gradient norm ‖2Jᵀr‖∞)
+//! of [`Options`]; LM's own tolerances are the fields of [`LevenbergMarquardt`].
+//!
 //! The loop stops when Δ ≤ `xtol`‖Dx‖ (a run of rejected steps: `no_progress`), when an accepted
 //! step is that small or five iterations in the noise regime do not reduce the best scaled gradient
 //! fourfold (`small_step`), when every column of J is orthogonal to r within `gtol` (cosine), or on
@@ -41,7 +47,8 @@ use super::certificate::{self, Certificate};
 use super::problem::{Counted, LeastSquares};
 use crate::error::{Error, Result};
 use crate::linalg;
-use crate::solve::Termination;
+use crate::solve::driver::default_max_iter;
+use crate::solve::{Callback, IterationInfo, Monitor, Options, Termination};
 
 /// Settings of Levenberg–Marquardt (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,8 +64,6 @@ pub struct LevenbergMarquardt {
     pub certify_tol: f64,
     /// Geodesic acceleration (Transtrum & Sethna 2012): one more residual evaluation per step.
     pub geodesic_acceleration: bool,
-    /// Limit on residual evaluations.
-    pub max_evals: usize,
 }
 
 impl Default for LevenbergMarquardt {
@@ -69,7 +74,6 @@ impl Default for LevenbergMarquardt {
             gtol: 1e-15,
             certify_tol: 1e-8,
             geodesic_acceleration: true,
-            max_evals: 10_000,
         }
     }
 }
@@ -89,7 +93,7 @@ pub struct LsqReport {
     pub standard_errors: Option<Vec<f64>>,
     /// Iterations (accepted steps).
     pub iterations: usize,
-    /// Residual evaluations.
+    /// Residual evaluations (those of numerical Jacobians included).
     pub residual_evaluations: usize,
     /// Jacobian evaluations (numerical ones counted in residual evaluations too).
     pub jacobian_evaluations: usize,
@@ -97,10 +101,20 @@ pub struct LsqReport {
     pub termination: Termination,
     /// True only when the certificate held at `x`.
     pub converged: bool,
+    /// The start and every accepted step (value ‖r‖², gradient norm ‖2Jᵀr‖∞, evaluations the
+    /// residual evaluations so far), when `Options::keep_trace` asked for it.
+    pub trace: Vec<IterationInfo>,
 }
 
 fn norm2(v: &[f64]) -> f64 {
     v.iter().map(|a| a * a).sum()
+}
+
+/// ‖2Jᵀr‖∞, the gradient of ‖r‖².
+fn gradient_inf_norm(j: &DMatrix<f64>, r: &[f64]) -> f64 {
+    let r = DVector::from_column_slice(r);
+    j.column_iter()
+        .fold(0.0f64, |m, c| m.max((2.0 * c.dot(&r)).abs()))
 }
 
 /// ‖D⁻¹Jᵀr‖ (squared).
@@ -224,6 +238,14 @@ const SCALE_MEMORY: f64 = 0.8;
 const ACCEL_H: f64 = 0.1;
 const ACCEL_RATIO: f64 = 0.75;
 
+/// Why [`LevenbergMarquardt::trial`] made no trial step.
+enum NoTrial {
+    /// The acceleration dominates the velocity v (its ‖Dv‖): a failed step.
+    Dominated(f64),
+    /// The evaluation budget is spent.
+    Budget,
+}
+
 /// One trial step: p, its scaled length ‖Dp‖, the velocity's ‖Dv‖, the Levenberg parameter, Jp,
 /// and the model of r at x + p: r + Jp (+ ½r''_v with the acceleration).
 struct Trial {
@@ -268,6 +290,17 @@ impl Iterate {
             .sqrt()
     }
 
+    /// The iterate as the trace and the callback see it.
+    fn info(&self, iteration: usize, evaluations: usize) -> IterationInfo {
+        IterationInfo {
+            iteration,
+            x: self.x.clone(),
+            value: self.f,
+            gradient_norm: gradient_inf_norm(&self.j, &self.r),
+            evaluations,
+        }
+    }
+
     /// f's rounding noise: 4(2Σ|rᵢ|τᵢ + ‖τ‖²) with τ the residuals' rounding levels.
     fn f_noise(&self, tau: &[f64]) -> f64 {
         4.0 * self
@@ -280,8 +313,25 @@ impl Iterate {
 }
 
 impl LevenbergMarquardt {
-    /// Solves `problem` from `x0`.
-    pub fn solve(&self, problem: &LeastSquares<'_>, x0: &[f64]) -> Result<LsqReport> {
+    /// Solves `problem` from `x0` under the limits of `options` (see the module docs).
+    pub fn solve(
+        &self,
+        problem: &LeastSquares<'_>,
+        x0: &[f64],
+        options: &Options,
+    ) -> Result<LsqReport> {
+        self.solve_with_callback(problem, x0, options, None)
+    }
+
+    /// [`LevenbergMarquardt::solve`] with a callback called after every accepted step (value
+    /// ‖r‖²); it can stop the run ([`Termination::Callback`]).
+    pub fn solve_with_callback(
+        &self,
+        problem: &LeastSquares<'_>,
+        x0: &[f64],
+        options: &Options,
+        callback: Option<Callback<'_>>,
+    ) -> Result<LsqReport> {
         let (m, n) = (problem.m, problem.n);
         Error::check_dim("x0", n, x0.len())?;
         if m == 0 || n == 0 {
@@ -296,8 +346,21 @@ impl LevenbergMarquardt {
                 format!("x0[{i}] = {} is not finite", x0[i]),
             ));
         }
-        let mut ev = Counted::new(problem);
-        let r = ev.residuals(x0);
+        let mut mon = Monitor::new(options, default_max_iter(n), callback);
+        let mut ev = Counted::new(problem, options.max_evals);
+        let start_cost = 1 + ev.jacobian_cost();
+        let start = ev
+            .residuals(x0)
+            .and_then(|r| ev.jacobian(x0, &r).map(|j| (r, j)));
+        let Some((r, j)) = start else {
+            return Err(Error::invalid(
+                "max_evals",
+                format!(
+                    "{} is fewer than the {start_cost} residual evaluations of the start (r and its Jacobian)",
+                    options.max_evals.unwrap_or(0)
+                ),
+            ));
+        };
         let f = norm2(&r);
         if !f.is_finite() {
             return Err(Error::NonFinite {
@@ -305,7 +368,6 @@ impl LevenbergMarquardt {
                 at: x0.to_vec(),
             });
         }
-        let j = ev.jacobian(x0, &r);
         let mut it = Iterate {
             x: x0.to_vec(),
             r,
@@ -314,7 +376,11 @@ impl LevenbergMarquardt {
             d: vec![0.0; n],
         };
         it.rescale();
-        let stop = self.iterate(&mut ev, &mut it);
+        if mon.wants_records() {
+            mon.start_point(it.info(0, ev.r_evals));
+        }
+        let mut iterations = 0;
+        let stop = self.iterate(&mut ev, &mut it, &mut mon, &mut iterations);
         let termination = match certificate::check(&ev, &it.x, &it.r, &it.j, self.certify_tol) {
             Certificate::Stationary(t) => t,
             Certificate::NotStationary if stop.certifies() => Termination::SmallStep,
@@ -327,11 +393,12 @@ impl LevenbergMarquardt {
             rss: it.f,
             covariance,
             standard_errors,
-            iterations: ev.j_evals - 1,
+            iterations,
             residual_evaluations: ev.r_evals,
             jacobian_evaluations: ev.j_evals,
             converged: termination.certifies(),
             termination,
+            trace: mon.into_trace(),
         })
     }
 
@@ -343,7 +410,7 @@ impl LevenbergMarquardt {
         it: &Iterate,
         svd: &ScaledSvd,
         delta: f64,
-    ) -> std::result::Result<Trial, f64> {
+    ) -> std::result::Result<Trial, NoTrial> {
         let b = svd.project(&it.r);
         let (_, gn_norm) = svd.solve(&b, 0.0);
         let (v, vnorm, lambda) = svd.trust_step(&b, gn_norm, delta);
@@ -351,22 +418,22 @@ impl LevenbergMarquardt {
         let mut model: Vec<f64> = it.r.iter().zip(jv.iter()).map(|(a, b)| a + b).collect();
         // r''_v ≈ (2/h)((r(x + hv) − r(x))/h − Jv); a second-order part within 10× the
         // residuals' rounding level is noise, not curvature (the polish steps near a solution).
-        let rvv = (self.geodesic_acceleration && vnorm > 0.0)
-            .then(|| {
-                let xh: Vec<f64> = it.x.iter().zip(&v).map(|(a, b)| a + ACCEL_H * b).collect();
-                let rh = ev.residuals(&xh);
-                let second: Vec<f64> = (0..it.r.len())
-                    .map(|i| rh[i] - it.r[i] - ACCEL_H * jv[i])
-                    .collect();
-                let tau = certificate::rounding_level(&it.j, &it.x, &it.r);
-                (norm2(&second) > 100.0 * norm2(&tau)).then(|| {
-                    second
-                        .iter()
-                        .map(|s| 2.0 * s / (ACCEL_H * ACCEL_H))
-                        .collect::<Vec<f64>>()
-                })
+        let rvv = if self.geodesic_acceleration && vnorm > 0.0 {
+            let xh: Vec<f64> = it.x.iter().zip(&v).map(|(a, b)| a + ACCEL_H * b).collect();
+            let rh = ev.residuals(&xh).ok_or(NoTrial::Budget)?;
+            let second: Vec<f64> = (0..it.r.len())
+                .map(|i| rh[i] - it.r[i] - ACCEL_H * jv[i])
+                .collect();
+            let tau = certificate::rounding_level(&it.j, &it.x, &it.r);
+            (norm2(&second) > 100.0 * norm2(&tau)).then(|| {
+                second
+                    .iter()
+                    .map(|s| 2.0 * s / (ACCEL_H * ACCEL_H))
+                    .collect::<Vec<f64>>()
             })
-            .flatten();
+        } else {
+            None
+        };
         let Some(rvv) = rvv else {
             return Ok(Trial {
                 p: v,
@@ -380,7 +447,7 @@ impl LevenbergMarquardt {
         let (a, anorm) = svd.solve(&svd.project(&rvv), lambda);
         let dominated = 2.0 * anorm > ACCEL_RATIO * vnorm || anorm.is_nan();
         if dominated {
-            return Err(vnorm);
+            return Err(NoTrial::Dominated(vnorm));
         }
         let p: Vec<f64> = v.iter().zip(&a).map(|(vi, ai)| vi + 0.5 * ai).collect();
         let jp = &it.j * DVector::from_column_slice(&p);
@@ -398,8 +465,15 @@ impl LevenbergMarquardt {
         })
     }
 
-    /// The iteration, until a stop; `it` ends at the last accepted point.
-    fn iterate(&self, ev: &mut Counted<'_, '_>, it: &mut Iterate) -> Termination {
+    /// The iteration, until a stop, counting accepted steps in `k`; `it` ends at the last
+    /// accepted point.
+    fn iterate(
+        &self,
+        ev: &mut Counted<'_, '_>,
+        it: &mut Iterate,
+        mon: &mut Monitor<'_>,
+        k: &mut usize,
+    ) -> Termination {
         let mut delta = {
             let s = it.dx_norm();
             if s > 0.0 { 100.0 * s } else { 100.0 }
@@ -407,8 +481,8 @@ impl LevenbergMarquardt {
         let mut noise_run = 0;
         let mut best_gradient = scaled_gradient(&it.j, &it.r, &it.scales());
         loop {
-            if ev.r_evals >= self.max_evals {
-                return Termination::MaxEvaluations;
+            if let Some(t) = mon.limit(*k, ev.r_evals) {
+                return t;
             }
             if !it.j.iter().all(|v| v.is_finite()) {
                 return Termination::ObjectiveNotFinite;
@@ -419,7 +493,8 @@ impl LevenbergMarquardt {
             let svd = ScaledSvd::new(&it.j, &it.scales());
             let t = match self.trial(ev, it, &svd, delta) {
                 Ok(t) => t,
-                Err(vnorm) => {
+                Err(NoTrial::Budget) => return Termination::MaxEvaluations,
+                Err(NoTrial::Dominated(vnorm)) => {
                     // The acceleration refused the step: a failed step.
                     delta = 0.5 * delta.min(vnorm);
                     if delta <= self.xtol * it.dx_norm() {
@@ -429,7 +504,9 @@ impl LevenbergMarquardt {
                 }
             };
             let xt: Vec<f64> = it.x.iter().zip(&t.p).map(|(a, b)| a + b).collect();
-            let rt = ev.residuals(&xt);
+            let Some(rt) = ev.residuals(&xt) else {
+                return Termination::MaxEvaluations;
+            };
             let ft = norm2(&rt);
             let predicted = it.f - norm2(&t.model);
             let actual = it.f - ft;
@@ -447,7 +524,9 @@ impl LevenbergMarquardt {
             let ordinary = ft.is_finite() && rho >= 1e-4;
             let mut j_trial = None;
             let polish = !ordinary && noisy && {
-                let jt = ev.jacobian(&xt, &rt);
+                let Some(jt) = ev.jacobian(&xt, &rt) else {
+                    return Termination::MaxEvaluations;
+                };
                 let scales = it.scales();
                 let better =
                     scaled_gradient(&jt, &rt, &scales) < scaled_gradient(&it.j, &it.r, &scales);
@@ -484,10 +563,10 @@ impl LevenbergMarquardt {
             }
             let accepted = ordinary || polish;
             if accepted {
-                it.j = match j_trial {
-                    Some(jt) => jt,
-                    None => ev.jacobian(&xt, &rt),
+                let Some(jt) = j_trial.or_else(|| ev.jacobian(&xt, &rt)) else {
+                    return Termination::MaxEvaluations;
                 };
+                it.j = jt;
                 it.x = xt;
                 it.r = rt;
                 it.f = ft;
@@ -496,6 +575,12 @@ impl LevenbergMarquardt {
                 if g < 0.25 * best_gradient {
                     best_gradient = g;
                     noise_run = 0;
+                }
+                *k += 1;
+                if mon.wants_records() {
+                    if let Some(stop) = mon.record(it.info(*k, ev.r_evals)) {
+                        return stop;
+                    }
                 }
             }
             let fscale = it.f.max(f64::MIN_POSITIVE);

@@ -88,46 +88,73 @@ impl<'a> LeastSquares<'a> {
     }
 }
 
-/// The problem with its evaluation counts.
+/// The problem with its evaluation counts and the evaluation budget (`Options::max_evals`): an
+/// evaluation that would exceed it is not made (`None`), so the user's function never runs more
+/// often than the budget allows.
 pub(super) struct Counted<'p, 'a> {
     pub(super) p: &'p LeastSquares<'a>,
+    /// Residual evaluations, those of numerical Jacobians included.
     pub(super) r_evals: usize,
     pub(super) j_evals: usize,
+    budget: Option<usize>,
 }
 
 impl<'p, 'a> Counted<'p, 'a> {
-    pub(super) fn new(p: &'p LeastSquares<'a>) -> Self {
+    pub(super) fn new(p: &'p LeastSquares<'a>, budget: Option<usize>) -> Self {
         Counted {
             p,
             r_evals: 0,
             j_evals: 0,
+            budget,
         }
     }
 
-    pub(super) fn residuals(&mut self, x: &[f64]) -> Vec<f64> {
+    /// Whether `k` more residual evaluations fit in the budget.
+    fn affords(&self, k: usize) -> bool {
+        self.budget.is_none_or(|b| self.r_evals + k <= b)
+    }
+
+    /// r(x), or `None` when the budget is spent.
+    pub(super) fn residuals(&mut self, x: &[f64]) -> Option<Vec<f64>> {
+        if !self.affords(1) {
+            return None;
+        }
         self.r_evals += 1;
         let mut r = vec![0.0; self.p.m];
         (self.p.residuals)(x, &mut r);
-        r
+        Some(r)
     }
 
-    /// The Jacobian at x (`r0` = r(x), used by the central differences).
-    pub(super) fn jacobian(&mut self, x: &[f64], r0: &[f64]) -> DMatrix<f64> {
-        self.j_evals += 1;
+    /// The Jacobian at x (`r0` = r(x), used by the central differences), or `None` when the
+    /// 2n residual evaluations of a numerical one do not fit in the budget.
+    pub(super) fn jacobian(&mut self, x: &[f64], r0: &[f64]) -> Option<DMatrix<f64>> {
         let mut j = DMatrix::zeros(self.p.m, self.p.n);
         match &self.p.jacobian {
             Some(jac) => jac(x, &mut j),
             None => {
+                if !self.affords(self.jacobian_cost()) {
+                    return None;
+                }
                 crate::diff::central_differences(
                     x,
                     r0,
                     |p, out| (self.p.residuals)(p, out),
                     j.as_mut_slice(),
                 );
-                self.r_evals += 2 * self.p.n;
+                self.r_evals += self.jacobian_cost();
             }
         }
-        j
+        self.j_evals += 1;
+        Some(j)
+    }
+
+    /// Residual evaluations of one Jacobian (2n for central differences, else 0).
+    pub(super) fn jacobian_cost(&self) -> usize {
+        if self.p.jacobian.is_some() {
+            0
+        } else {
+            2 * self.p.n
+        }
     }
 
     /// Σ rᵢ∇²rᵢ(x), when the problem has residual Hessians and they are finite.
