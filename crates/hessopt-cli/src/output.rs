@@ -41,6 +41,29 @@ pub fn error_line(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
+/// One `--trace` line for an iteration: `value_name` labels its value (shown times `sign`, -1
+/// for --maximize); the gradient norm column only where there is one. To stdout, or to stderr
+/// when the report itself is JSON on stdout.
+pub fn trace_line(i: &hessopt::solve::IterationInfo, value_name: &str, sign: f64, json: bool) {
+    let gradient = if i.gradient_norm.is_nan() {
+        String::new()
+    } else {
+        format!("  |g| {:<10}", num_short(i.gradient_norm))
+    };
+    let line = format!(
+        "iter {:>5}  {value_name} {:<14}{gradient}  evals {:>6}  x {}",
+        i.iteration,
+        num_short(sign * i.value),
+        i.evaluations,
+        vec_text(&i.x)
+    );
+    if json {
+        error_line(&line);
+    } else {
+        print_or_quit(&format!("{line}\n"));
+    }
+}
+
 /// A report built field by field.
 pub struct Report {
     json: bool,

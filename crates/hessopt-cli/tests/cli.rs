@@ -419,6 +419,27 @@ fn minimize_bounds_trace_and_bad_input() {
         text.lines().filter(|l| l.starts_with("iter ")).count() >= 1,
         "{text}"
     );
+    // With constraints: one line per outer iteration of the augmented Lagrangian, as many as
+    // the report's outer iterations.
+    let text = succeeds(&[
+        "minimize",
+        "x + y",
+        "--x0=0.5,0.5",
+        "--constraint",
+        "x^2 + y^2 = 1",
+        "--trace",
+    ]);
+    let outer: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("iterations"))
+        .and_then(|l| l.trim().split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("an iterations line");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("iter ")).count(),
+        outer,
+        "{text}"
+    );
     fails_with(
         &["minimize", "x^2", "--x0=1", "--method", "magic"],
         "unknown method 'magic'",

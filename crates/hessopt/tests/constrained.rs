@@ -384,3 +384,109 @@ proptest! {
         }
     }
 }
+
+/// The outer loop on the driver's monitor: limits, callback and trace, with every objective and
+/// gradient call counted by the closures themselves and compared with the report.
+#[test]
+fn outer_iterations_go_through_the_monitor() {
+    use hessopt::solve::{Control, IterationInfo, minimize_constrained_with_callback};
+    use std::cell::Cell;
+    use std::time::Duration;
+    let (calls, grads) = (Cell::new(0usize), Cell::new(0usize));
+    let f = |x: &[f64]| (x[0] - 1.0).powi(2) + (x[1] - 2.0).powi(2);
+    let problem = Problem::new(2, |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        f(x)
+    })
+    .with_gradient(|x: &[f64], g: &mut [f64]| {
+        grads.set(grads.get() + 1);
+        g[0] = 2.0 * (x[0] - 1.0);
+        g[1] = 2.0 * (x[1] - 2.0);
+    });
+    let c = Formula::parse_with_vars("x^2 + y^2 - 1", &["x", "y"]).unwrap();
+    let cs = [Constraint::from_formula(hessopt::solve::Kind::Equal, &c)];
+    let config = AugmentedLagrangian::default();
+    let honest = |r: &hessopt::solve::ConstrainedReport| {
+        assert_eq!(
+            (r.evaluations.f, r.evaluations.gradient),
+            (calls.get(), grads.get()),
+            "{r:?}"
+        );
+        calls.set(0);
+        grads.set(0);
+    };
+    let run = |options: &Options, cb: Option<&mut dyn FnMut(&IterationInfo) -> Control>| {
+        minimize_constrained_with_callback(&problem, &cs, &[0.0, 0.0], &config, options, cb)
+            .unwrap()
+    };
+    let full = run(&Options::default().with_trace(true), None);
+    assert!(full.converged, "{full:?}");
+    assert_eq!(full.trace.len(), full.outer_iterations + 1);
+    for (k, t) in full.trace.iter().enumerate() {
+        assert_eq!(t.iteration, k);
+        assert_eq!(t.value, f(&t.x), "{t:?}");
+    }
+    assert_eq!(full.trace.last().unwrap().x, full.x);
+    honest(&full);
+    let r = run(&Options::default().with_time_limit(Duration::ZERO), None);
+    assert_eq!(
+        (r.termination, r.outer_iterations, r.converged),
+        (Termination::TimeLimit, 0, false)
+    );
+    honest(&r);
+    let r = run(&Options::default().with_max_evals(20).unwrap(), None);
+    assert_eq!(
+        (r.termination, r.converged),
+        (Termination::MaxEvaluations, false),
+        "{r:?}"
+    );
+    honest(&r);
+    let one = AugmentedLagrangian {
+        max_outer: 1,
+        ..config
+    };
+    let r = minimize_constrained(&problem, &cs, &[0.0, 0.0], &one, &Options::default()).unwrap();
+    assert_eq!(
+        (r.termination, r.outer_iterations, r.converged),
+        (Termination::MaxIterations, 1, false),
+        "{r:?}"
+    );
+    honest(&r);
+    let seen = Cell::new(0);
+    let mut cb = |i: &IterationInfo| {
+        seen.set(i.iteration);
+        if i.iteration == 2 {
+            Control::Stop
+        } else {
+            Control::Continue
+        }
+    };
+    let r = run(&Options::default().with_trace(true), Some(&mut cb));
+    assert_eq!(
+        (r.termination, r.outer_iterations, seen.get(), r.converged),
+        (Termination::Callback, 2, 2, false),
+        "{r:?}"
+    );
+    assert_eq!(r.trace.len(), 3);
+    honest(&r);
+    // The phase-one verdict evaluates the objective at the feasible point it found: counted.
+    let exp = Problem::new(1, |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        x[0].exp()
+    })
+    .with_gradient(|x: &[f64], g: &mut [f64]| {
+        grads.set(grads.get() + 1);
+        g[0] = x[0].exp();
+    });
+    let (far, kind) = parse_constraint("x >= 1000", &["x"]).unwrap();
+    let r = minimize_constrained(
+        &exp,
+        &[Constraint::from_formula(kind, &far)],
+        &[0.0],
+        &config,
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(!r.converged, "{r:?}");
+    honest(&r);
+}

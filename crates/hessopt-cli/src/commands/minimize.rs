@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use clap::Args;
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Control, IterationInfo, Method, OptimumCurvature, Options,
-    curvature_at_tol, minimize_constrained, minimize_with_callback, parse_constraint,
+    curvature_at_tol, minimize_constrained_with_callback, minimize_with_callback, parse_constraint,
 };
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
@@ -68,7 +68,8 @@ pub struct MinimizeArgs {
     /// Upper bounds, one per variable ("inf" for none).
     #[arg(long, allow_hyphen_values = true, value_name = "U1,U2,...")]
     pub upper: Option<String>,
-    /// Print one line per iteration as the run goes (to stderr with --json).
+    /// Print one line per iteration as the run goes (to stderr with --json); with --constraint
+    /// one per outer iteration of the augmented Lagrangian.
     #[arg(long)]
     pub trace: bool,
     /// A constraint such as "x1*x2 >= 25", "x1 + x2 <= 3" or "x1^2 + x2^2 = 40", or @FILE
@@ -183,19 +184,7 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
             }
             return Control::Continue;
         }
-        let line = format!(
-            "iter {:>5}  f {:<14}  |g| {:<10}  evals {:>6}  x {}",
-            i.iteration,
-            num_short(sign * i.value),
-            num_short(i.gradient_norm),
-            i.evaluations,
-            vec_text(&i.x)
-        );
-        if json_mode {
-            crate::output::error_line(&line);
-        } else {
-            crate::output::print_or_quit(&format!("{line}\n"));
-        }
+        crate::output::trace_line(i, "f", sign, json_mode);
         Control::Continue
     };
     let callback: Option<&mut dyn FnMut(&IterationInfo) -> Control> =
@@ -347,12 +336,6 @@ fn constrained(
     x0: &[f64],
     options: &Options,
 ) -> Result<Output> {
-    if args.trace {
-        return Err(Error::invalid(
-            "--trace",
-            "not available with --constraint (the report gives outer and inner iterations)",
-        ));
-    }
     if args.hessian {
         return Err(Error::invalid(
             "--hessian",
@@ -399,17 +382,29 @@ fn constrained(
         optimality_tol: options.g_tol,
         ..AugmentedLagrangian::default()
     };
-    let r = minimize_constrained(problem, &constraints, &start, &config, options)?;
+    // --trace: one line per outer iteration (f at the outer iterate).
+    let sign = if args.maximize { -1.0 } else { 1.0 };
+    let mut trace = |i: &IterationInfo| {
+        crate::output::trace_line(i, "f", sign, args.json);
+        Control::Continue
+    };
+    let callback: Option<&mut dyn FnMut(&IterationInfo) -> Control> =
+        args.trace.then_some(&mut trace);
+    let r = minimize_constrained_with_callback(
+        problem,
+        &constraints,
+        &start,
+        &config,
+        options,
+        callback,
+    )?;
     let mut out = Report::new(args.json);
     out.outcome("augmented-lagrangian", r.converged, r.termination.as_str());
     out.field("vars", f.vars().join(", "), json!(f.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
-    let sign = if args.maximize {
+    if args.maximize {
         notes.push("maximized: value is the maximum of f; the multipliers are those of -f".into());
-        -1.0
-    } else {
-        1.0
-    };
+    }
     out.field("value", num(sign * r.value), json!(sign * r.value));
     out.field(
         "multipliers",

@@ -25,7 +25,7 @@ pub mod zeroth_order;
 
 pub use constrained::{
     AugmentedLagrangian, ConstrainedReport, Constraint, Kind, Kkt, minimize_constrained,
-    parse_constraint,
+    minimize_constrained_with_callback, parse_constraint,
 };
 pub use driver::{Callback, Control, Monitor};
 pub use first_order::cg::{Cg, CgUpdate};

@@ -22,12 +22,19 @@
 //! `x ≥ 1000`) it is [`Termination::ObjectiveNotFinite`], otherwise [`Termination::NoProgress`]
 //! (the objective grows too fast towards the feasible set for the penalty to win).
 //! The counts cover every call of the objective and its gradient (inner solves, numerical
-//! gradients, KKT and curvature checks).
+//! gradients, KKT and curvature checks, the trace, the phase-one verdict).
+//!
+//! The outer loop runs on the minimizers' [`Monitor`]: before each outer iteration the limits
+//! (`AugmentedLagrangian::max_outer` outer iterations, `Options::max_evals` objective and gradient
+//! calls in all, `Options::time_limit`) are checked in one place, and each inner solve gets what
+//! is left of the evaluations and the time; after each inner solve the outer iterate goes to the
+//! trace (`Options::keep_trace`) and to the callback ([`minimize_constrained_with_callback`]):
+//! value f(x), gradient norm the inner solve's projected gradient of L_A, evaluations the
+//! objective and gradient calls so far.
 
 mod second_order;
 
 use std::cell::Cell;
-use std::time::Instant;
 
 use second_order::{Curvature, reduced_curvature};
 
@@ -35,7 +42,9 @@ use crate::error::{Error, Result};
 use crate::expr::Formula;
 use crate::problem::{Counts, GradientFn, Problem, ValueFn};
 use crate::solve::certificate::projected_gradient_norm;
-use crate::solve::{Lbfgsb, Method, Options, Termination, minimize};
+use crate::solve::{
+    Callback, IterationInfo, Lbfgsb, Method, Monitor, Options, Termination, minimize,
+};
 
 /// The kind of a constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +199,9 @@ pub struct ConstrainedReport {
     pub termination: Termination,
     /// Whether the KKT conditions hold within tolerance.
     pub converged: bool,
+    /// The start and every outer iteration (value f, gradient norm the inner solve's projected
+    /// gradient of L_A), when `Options::keep_trace` asked for it.
+    pub trace: Vec<IterationInfo>,
 }
 
 fn violation(kind: Kind, c: f64) -> f64 {
@@ -250,9 +262,9 @@ const MAX_ESCAPES: usize = 5;
 /// checked (the reduced Hessian of the Lagrangian); with negative curvature the run steps off along it (the
 /// augmented Lagrangian must decrease) and continues, up to 5 times, then reports
 /// [`Termination::Saddle`] or [`Termination::Maximum`] — never converged. `evaluations` counts
-/// every call of the objective and its gradient. Limits: `options.max_evals` (checked between
-/// inner solves, each of which gets the remainder), `options.time_limit` (the same), and
-/// `options.max_iter` for each inner solve.
+/// every call of the objective and its gradient. Limits: `config.max_outer` outer iterations,
+/// `options.max_evals` (checked between inner solves, each of which gets the remainder),
+/// `options.time_limit` (the same), and `options.max_iter` for each inner solve.
 pub fn minimize_constrained(
     problem: &Problem<'_>,
     constraints: &[Constraint<'_>],
@@ -260,9 +272,27 @@ pub fn minimize_constrained(
     config: &AugmentedLagrangian,
     options: &Options,
 ) -> Result<ConstrainedReport> {
+    minimize_constrained_with_callback(problem, constraints, x0, config, options, None)
+}
+
+/// [`minimize_constrained`] with a callback called after every outer iteration; it can stop
+/// the run ([`Termination::Callback`]).
+pub fn minimize_constrained_with_callback(
+    problem: &Problem<'_>,
+    constraints: &[Constraint<'_>],
+    x0: &[f64],
+    config: &AugmentedLagrangian,
+    options: &Options,
+    callback: Option<Callback<'_>>,
+) -> Result<ConstrainedReport> {
     let n = problem.dim();
     Error::check_dim("x0", n, x0.len())?;
-    let start = Instant::now();
+    // options.max_iter is each inner solve's; the outer limit is config.max_outer.
+    let outer_options = Options {
+        max_iter: Some(config.max_outer),
+        ..options.clone()
+    };
+    let mut mon = Monitor::new(&outer_options, config.max_outer, callback);
     let m = constraints.len();
     let mut mult = vec![0.0; m];
     let mut rho = config.initial_penalty;
@@ -298,8 +328,23 @@ pub fn minimize_constrained(
             }
         }
     };
+    let record = |mon: &mut Monitor<'_>, k: usize, x: &[f64], gradient_norm: f64| {
+        mon.wants_records().then(|| IterationInfo {
+            iteration: k,
+            x: x.to_vec(),
+            value: objective.value(x),
+            gradient_norm,
+            evaluations: objective.used(),
+        })
+    };
+    if let Some(info) = record(&mut mon, 0, &x, f64::NAN) {
+        mon.start_point(info);
+    }
     let mut outer = 0;
     let termination = loop {
+        if let Some(t) = mon.limit(outer, objective.used()) {
+            break t;
+        }
         outer += 1;
         let (r, mult_now) = (rho, mult.clone());
         let mut inner = Problem::new(n, |x: &[f64]| al_value(x, &mult_now, r))
@@ -307,18 +352,13 @@ pub fn minimize_constrained(
         if let Some((lo, hi)) = problem.bounds() {
             inner = inner.with_bounds(lo.to_vec(), hi.to_vec())?;
         }
-        let mut inner_options = options.clone().with_g_tol(omega)?;
+        // What is left of the budget and the time (the monitor checked that some is).
+        let mut inner_options = options.clone().with_g_tol(omega)?.with_trace(false);
         if let Some(max) = options.max_evals {
-            if objective.used() >= max {
-                break Termination::MaxEvaluations;
-            }
             inner_options = inner_options.with_max_evals(max - objective.used())?;
         }
         if let Some(limit) = options.time_limit {
-            let Some(left) = limit.checked_sub(start.elapsed()).filter(|d| !d.is_zero()) else {
-                break Termination::TimeLimit;
-            };
-            inner_options = inner_options.with_time_limit(left);
+            inner_options = inner_options.with_time_limit(limit.saturating_sub(mon.elapsed()));
         }
         let r = minimize(
             &inner,
@@ -329,10 +369,12 @@ pub fn minimize_constrained(
         non_finite += r.evaluations.non_finite;
         inner_iterations += r.iterations;
         x = r.x;
-        if matches!(
-            r.termination,
-            Termination::TimeLimit | Termination::Callback
-        ) {
+        if let Some(info) = record(&mut mon, outer, &x, r.gradient_norm) {
+            if let Some(t) = mon.record(info) {
+                break t;
+            }
+        }
+        if r.termination == Termination::TimeLimit {
             break r.termination;
         }
         // f → −∞ along the constraints (the penalty cannot hold it) or x running off to infinity.
@@ -407,15 +449,12 @@ pub fn minimize_constrained(
             if rho > 1e12 {
                 break match feasible_point(problem, constraints, &x, config.feasibility_tol)? {
                     None => Termination::Infeasible,
-                    Some(p) if !problem.value(&p).is_finite() || non_finite > 0 => {
+                    Some(p) if !objective.value(&p).is_finite() || non_finite > 0 => {
                         Termination::ObjectiveNotFinite
                     }
                     Some(_) => Termination::NoProgress,
                 };
             }
-        }
-        if outer >= config.max_outer {
-            break Termination::MaxIterations;
         }
     };
     let kkt = kkt(&objective, constraints, &x, &mult);
@@ -443,6 +482,7 @@ pub fn minimize_constrained(
         converged,
         termination,
         x,
+        trace: mon.into_trace(),
     })
 }
 
