@@ -1480,3 +1480,108 @@ fn minimize_traps_name_their_termination() {
     ]);
     assert!(close(&floats(&v["x"]), &[1.0], 1e-6), "{v}");
 }
+
+/// Lines of `--trace` output (to stderr with --json) and the report's `iterations`.
+fn traced(args: &[&str]) -> (usize, Value) {
+    let out = hessopt(args);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let lines = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("iter "))
+        .count();
+    (lines, v)
+}
+
+#[test]
+fn root_and_lsq_take_trace_and_limits() {
+    // One trace line per iteration, on stderr when the report is JSON.
+    for args in [
+        &[
+            "root",
+            "x^2 + y^2 - 4; x - y",
+            "--x0=10,0",
+            "--trace",
+            "--json",
+        ][..],
+        &[
+            "root",
+            "cos(x) - x",
+            "--x0=1",
+            "--method=secant",
+            "--trace",
+            "--json",
+        ],
+        &["root", "x^3 - 2", "--bracket=0,3", "--trace", "--json"],
+        &[
+            "lsq",
+            "x - 1; 10*(y - x^2)",
+            "--x0=-1.2,1",
+            "--trace",
+            "--json",
+        ],
+    ] {
+        let (lines, v) = traced(args);
+        assert_eq!(v["converged"], true, "{args:?}: {v}");
+        assert_eq!(
+            Some(lines as u64),
+            v["iterations"].as_u64(),
+            "{args:?}: {v}"
+        );
+    }
+    // Limits: the named stop, exit 1, and the evaluation counts within the limit.
+    let v = json(&["root", "cos(x) - x", "--x0=1", "--max-evals=2", "--json"]);
+    assert_eq!(v["termination"], "max_evaluations", "{v}");
+    assert!(v["evaluations"]["f"].as_u64().unwrap() <= 2, "{v}");
+    let v = json(&[
+        "root",
+        "x^2 + y^2 - 4; x - y",
+        "--x0=10,0",
+        "--max-iter=2",
+        "--json",
+    ]);
+    assert_eq!(
+        (v["termination"].as_str(), v["iterations"].as_u64()),
+        (Some("max_iterations"), Some(2)),
+        "{v}"
+    );
+    let v = json(&[
+        "lsq",
+        "x - 1; 10*(y - x^2)",
+        "--x0=-1.2,1",
+        "--max-evals=7",
+        "--json",
+    ]);
+    assert_eq!(v["termination"], "max_evaluations", "{v}");
+    assert!(v["evaluations"]["residuals"].as_u64().unwrap() <= 7, "{v}");
+    let v = json(&[
+        "lsq",
+        "x - 1; 10*(y - x^2)",
+        "--x0=-1.2,1",
+        "--max-iter=3",
+        "--json",
+    ]);
+    assert_eq!(
+        (v["termination"].as_str(), v["iterations"].as_u64()),
+        (Some("max_iterations"), Some(3)),
+        "{v}"
+    );
+    let v = json(&[
+        "minimize",
+        "(x - 1)^2 + 100*(y - x^2)^2",
+        "--x0=-1.2,1",
+        "--max-evals=10",
+        "--json",
+    ]);
+    assert_eq!(v["termination"], "max_evaluations", "{v}");
+    for cmd in [
+        &["root", "x - 1", "--x0=0", "--max-evals=0"][..],
+        &["lsq", "x - 1", "--x0=0", "--max-evals=0"],
+        &["minimize", "x^2", "--x0=1", "--max-evals=0"],
+    ] {
+        fails_with(cmd, "invalid --max-evals: must be at least 1");
+    }
+    fails_with(
+        &["lsq", "x - 1", "--x0=0", "--max-iter=0"],
+        "invalid --max-iter: must be at least 1",
+    );
+}

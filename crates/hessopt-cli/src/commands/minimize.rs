@@ -10,7 +10,7 @@ use hessopt::solve::{
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;
 
-use super::{check_point, formula_text, parse_formula, parse_numbers, with_bounds};
+use super::{check_point, formula_text, parse_formula, parse_numbers, with_bounds, with_limits};
 use crate::output::{
     Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
@@ -43,6 +43,10 @@ pub struct MinimizeArgs {
     /// gradient-descent.
     #[arg(long, allow_negative_numbers = true)]
     pub max_iter: Option<usize>,
+    /// Limit on evaluations of f and its gradient (with --constraint: over all inner solves).
+    /// Checked once per iteration, so a line search may go a few beyond it. Default none.
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_evals: Option<usize>,
     /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it (with
     /// --constraint: the same for the gradient of the Lagrangian). Not used by nelder-mead, sann
     /// and brent, which use no gradient.
@@ -126,15 +130,14 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         }
     };
     check_point("x0", &x0, f.vars())?;
-    let mut options = Options::default()
-        .with_g_tol(args.tol)
-        .map_err(super::rename_option("--tol"))?
-        .with_seed(args.seed);
-    if let Some(m) = args.max_iter {
-        options = options
-            .with_max_iter(m)
-            .map_err(super::rename_option("--max-iter"))?;
-    }
+    let mut options = with_limits(
+        Options::default()
+            .with_g_tol(args.tol)
+            .map_err(super::rename_option("--tol"))?
+            .with_seed(args.seed),
+        args.max_iter,
+        args.max_evals,
+    )?;
     if !args.constraint.is_empty() {
         if args.reltol.is_some() {
             return Err(Error::invalid(

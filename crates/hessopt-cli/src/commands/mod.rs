@@ -14,6 +14,7 @@ pub mod root;
 
 use clap::{Args, ValueEnum};
 use hessopt::limits::Limit;
+use hessopt::solve::{Control, IterationInfo, Options};
 use hessopt::{Error, Formula, FormulaSet, Result};
 
 /// How derivatives are computed.
@@ -111,6 +112,37 @@ pub fn rename_option(option: &str) -> impl Fn(Error) -> Error + '_ {
         Error::InvalidArgument { message, .. } => Error::invalid(option, message),
         other => other,
     }
+}
+
+/// `--max-iter` and `--max-evals` onto the options (each at least 1; errors name the option).
+pub fn with_limits(
+    mut options: Options,
+    max_iter: Option<usize>,
+    max_evals: Option<usize>,
+) -> Result<Options> {
+    if let Some(m) = max_iter {
+        options = options
+            .with_max_iter(m)
+            .map_err(rename_option("--max-iter"))?;
+    }
+    if let Some(m) = max_evals {
+        options = options
+            .with_max_evals(m)
+            .map_err(rename_option("--max-evals"))?;
+    }
+    Ok(options)
+}
+
+/// The callback that prints `--trace` lines (value labelled `value_name`), when asked for.
+pub fn tracer(
+    trace: bool,
+    value_name: &'static str,
+    json: bool,
+) -> Option<impl FnMut(&IterationInfo) -> Control> {
+    trace.then_some(move |i: &IterationInfo| {
+        crate::output::trace_line(i, value_name, 1.0, json);
+        Control::Continue
+    })
 }
 
 /// The formula with the given variable order, else for a point of `n` entries when one is known

@@ -2,13 +2,15 @@
 
 use clap::Args;
 use hessopt::root::{
-    RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar, solve_system,
+    RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar_with_callback,
+    solve_system_with_callback,
 };
+use hessopt::solve::{Callback, Options};
 use hessopt::{Error, FormulaSet, Result};
 use nalgebra::DMatrix;
 use serde_json::json;
 
-use super::{check_point, formula_text, parse_numbers, split_vars};
+use super::{check_point, formula_text, parse_numbers, split_vars, tracer, with_limits};
 use crate::output::{Output, Report, num_short, vec_text};
 
 /// Arguments of `root`.
@@ -34,6 +36,15 @@ pub struct RootArgs {
     /// Residual tolerance on the largest |F_i|.
     #[arg(long, default_value_t = 1e-12, allow_negative_numbers = true)]
     pub tol: f64,
+    /// Iteration limit (default 200).
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_iter: Option<usize>,
+    /// Limit on evaluations of F, those of the certificate check included (default none).
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_evals: Option<usize>,
+    /// Print one line per iteration as the run goes, value |F| = max |F_i| (to stderr with --json).
+    #[arg(long)]
+    pub trace: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -58,10 +69,16 @@ pub fn run(args: &RootArgs) -> Result<Output> {
     if args.tol.is_nan() || args.tol <= 0.0 {
         return Err(Error::invalid("--tol", format!("{} is not > 0", args.tol)));
     }
+    let limits = with_limits(Options::default(), args.max_iter, args.max_evals)?;
+    let defaults = RootOptions::default();
     let opts = RootOptions {
         ftol: args.tol,
-        ..RootOptions::default()
+        max_iter: limits.max_iter.unwrap_or(defaults.max_iter),
+        max_evals: limits.max_evals,
+        ..defaults
     };
+    let mut trace = tracer(args.trace, "|F|", args.json);
+    let callback: Option<Callback<'_>> = trace.as_mut().map(|t| t as Callback<'_>);
     let bracket = match &args.bracket {
         None => None,
         Some(t) => {
@@ -108,7 +125,7 @@ pub fn run(args: &RootArgs) -> Result<Output> {
         }
         let f = |x: f64| set.values(&[x]).map_or(f64::NAN, |v| v[0]);
         let df = |x: f64| set.jacobian(&[x]).map_or(f64::NAN, |(_, j)| j[(0, 0)]);
-        solve_scalar(
+        solve_scalar_with_callback(
             &Scalar {
                 f: &f,
                 df: Some(&df),
@@ -117,6 +134,7 @@ pub fn run(args: &RootArgs) -> Result<Output> {
             bracket,
             method,
             &opts,
+            callback,
         )?
     } else {
         if bracket.is_some() {
@@ -134,7 +152,7 @@ pub fn run(args: &RootArgs) -> Result<Output> {
         };
         let f = |x: &[f64], out: &mut [f64]| set.values_into(x, out);
         let j = |x: &[f64], out: &mut DMatrix<f64>| set.jacobian_into(x, out);
-        solve_system(
+        solve_system_with_callback(
             &System {
                 n: set.dim(),
                 f: &f,
@@ -143,6 +161,7 @@ pub fn run(args: &RootArgs) -> Result<Output> {
             &x0,
             method,
             &opts,
+            callback,
         )?
     };
     let mut out = Report::new(args.json);
