@@ -1,11 +1,11 @@
 //! `hessopt lsq`: nonlinear least squares on residual formulas by Levenberg–Marquardt.
 
 use clap::Args;
-use hessopt::solve::{Callback, LeastSquares, LevenbergMarquardt, Options};
+use hessopt::solve::{Callback, LeastSquares, LevenbergMarquardt};
 use hessopt::{FormulaSet, Result};
 use serde_json::json;
 
-use super::{check_point, formula_text, parse_numbers, split_vars, tracer, with_limits};
+use super::{RunArgs, check_point, formula_text, parse_numbers, split_vars};
 use crate::output::{Output, Report, matrix_json, matrix_short, num, vec_short, vec_text};
 
 /// Arguments of `lsq`.
@@ -20,16 +20,8 @@ pub struct LsqArgs {
     /// Variable order, comma separated (default: natural order, x before y, x2 before x10).
     #[arg(long, value_name = "A,B,...")]
     pub vars: Option<String>,
-    /// Iteration limit, in accepted steps (default 200 per parameter, at least 1000).
-    #[arg(long, allow_negative_numbers = true)]
-    pub max_iter: Option<usize>,
-    /// Limit on residual evaluations; never exceeded (default none).
-    #[arg(long, allow_negative_numbers = true)]
-    pub max_evals: Option<usize>,
-    /// Print one line per accepted step as the run goes, value rss = ‖r‖² and |g| = ‖2Jᵀr‖∞
-    /// (to stderr with --json).
-    #[arg(long)]
-    pub trace: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -44,8 +36,8 @@ pub fn run(args: &LsqArgs) -> Result<Output> {
     let x0 = parse_numbers("x0", &args.x0)?;
     check_point("x0", &x0, set.vars())?;
     let problem = LeastSquares::from_formulas(&set);
-    let options = with_limits(Options::default(), args.max_iter, args.max_evals)?;
-    let mut trace = tracer(args.trace, "rss", args.json);
+    let options = args.run.options()?;
+    let mut trace = args.run.tracer("rss", args.json);
     let r = LevenbergMarquardt::default().solve_with_callback(
         &problem,
         &x0,

@@ -133,16 +133,39 @@ pub fn with_limits(
     Ok(options)
 }
 
-/// The callback that prints `--trace` lines (value labelled `value_name`), when asked for.
-pub fn tracer(
-    trace: bool,
-    value_name: &'static str,
-    json: bool,
-) -> Option<impl FnMut(&IterationInfo) -> Control> {
-    trace.then_some(move |i: &IterationInfo| {
-        crate::output::trace_line(i, value_name, 1.0, json);
-        Control::Continue
-    })
+/// Limits and trace of `lsq` and `root`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Iteration limit (default: lsq 200 accepted steps per parameter, at least 1000; root 200).
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_iter: Option<usize>,
+    /// Limit on evaluations of the residuals or equations, numerical Jacobians and the
+    /// certificate check included; lsq never exceeds it (default none).
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_evals: Option<usize>,
+    /// Print one line per iteration as the run goes (to stderr with --json): lsq rss = ‖r‖² and
+    /// |g| = ‖2Jᵀr‖∞ per accepted step, root |F| = max |F_i|.
+    #[arg(long)]
+    pub trace: bool,
+}
+
+impl RunArgs {
+    /// The limits as options.
+    pub fn options(&self) -> Result<Options> {
+        with_limits(Options::default(), self.max_iter, self.max_evals)
+    }
+
+    /// The callback that prints `--trace` lines (value labelled `value_name`), when asked for.
+    pub fn tracer(
+        &self,
+        value_name: &'static str,
+        json: bool,
+    ) -> Option<impl FnMut(&IterationInfo) -> Control + use<>> {
+        self.trace.then_some(move |i: &IterationInfo| {
+            crate::output::trace_line(i, value_name, 1.0, json);
+            Control::Continue
+        })
+    }
 }
 
 /// The formula with the given variable order, else for a point of `n` entries when one is known

@@ -5,12 +5,12 @@ use hessopt::root::{
     RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar_with_callback,
     solve_system_with_callback,
 };
-use hessopt::solve::{Callback, Options};
+use hessopt::solve::Callback;
 use hessopt::{Error, FormulaSet, Result};
 use nalgebra::DMatrix;
 use serde_json::json;
 
-use super::{check_point, formula_text, parse_numbers, split_vars, tracer, with_limits};
+use super::{RunArgs, check_point, formula_text, parse_numbers, split_vars};
 use crate::output::{Output, Report, num_short, vec_text};
 
 /// Arguments of `root`.
@@ -36,15 +36,8 @@ pub struct RootArgs {
     /// Residual tolerance on the largest |F_i|.
     #[arg(long, default_value_t = 1e-12, allow_negative_numbers = true)]
     pub tol: f64,
-    /// Iteration limit (default 200).
-    #[arg(long, allow_negative_numbers = true)]
-    pub max_iter: Option<usize>,
-    /// Limit on evaluations of F, those of the certificate check included (default none).
-    #[arg(long, allow_negative_numbers = true)]
-    pub max_evals: Option<usize>,
-    /// Print one line per iteration as the run goes, value |F| = max |F_i| (to stderr with --json).
-    #[arg(long)]
-    pub trace: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -69,7 +62,7 @@ pub fn run(args: &RootArgs) -> Result<Output> {
     if args.tol.is_nan() || args.tol <= 0.0 {
         return Err(Error::invalid("--tol", format!("{} is not > 0", args.tol)));
     }
-    let limits = with_limits(Options::default(), args.max_iter, args.max_evals)?;
+    let limits = args.run.options()?;
     let defaults = RootOptions::default();
     let opts = RootOptions {
         ftol: args.tol,
@@ -77,7 +70,7 @@ pub fn run(args: &RootArgs) -> Result<Output> {
         max_evals: limits.max_evals,
         ..defaults
     };
-    let mut trace = tracer(args.trace, "|F|", args.json);
+    let mut trace = args.run.tracer("|F|", args.json);
     let callback: Option<Callback<'_>> = trace.as_mut().map(|t| t as Callback<'_>);
     let bracket = match &args.bracket {
         None => None,
