@@ -2,7 +2,7 @@
 //! `python/hessopt/_optimize.py` for the argument normalization).
 
 use std::cell::RefCell;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nalgebra::DMatrix;
 use numpy::PyReadonlyArray1;
@@ -11,8 +11,8 @@ use pyo3::types::{PyDict, PyTuple};
 
 use hessopt::diff::NumDiff;
 use hessopt::solve::{
-    AugmentedLagrangian, Constraint, Control, IterationInfo, Kind, Method, Options, Termination,
-    curvature_at, minimize_constrained, minimize_with_callback, parse_constraint,
+    AugmentedLagrangian, Constraint, Control, IterationInfo, Kind, Method, Options, Report,
+    Termination, curvature_at, minimize_constrained, minimize_with_callback, parse_constraint,
 };
 use hessopt::{Formula, Problem};
 
@@ -169,6 +169,52 @@ fn constraints<'a, 'py>(
     Ok(())
 }
 
+/// How often a run without the GIL takes it back to check for Ctrl-C.
+const SIGNAL_PERIOD: Duration = Duration::from_millis(20);
+
+/// Minimizes a formula with the GIL released (no Python call inside the run); every
+/// [`SIGNAL_PERIOD`] the iteration callback takes the GIL to check for Ctrl-C; a pending
+/// `KeyboardInterrupt` stops the run and is the error (the library's own result otherwise).
+fn minimize_detached(
+    py: Python<'_>,
+    formula: &Formula,
+    bounds: Option<(Vec<f64>, Vec<f64>)>,
+    x0: &[f64],
+    method: &Method,
+    options: &Options,
+) -> PyResult<hessopt::Result<Report>> {
+    let (r, interrupted) = py.detach(|| {
+        let mut interrupted = None;
+        let mut problem = Problem::from_formula(formula);
+        if let Some((lo, hi)) = bounds {
+            problem = match problem.with_bounds(lo, hi) {
+                Ok(p) => p,
+                Err(e) => return (Err(e), None),
+            };
+        }
+        let mut last = Instant::now();
+        let mut cb = |_: &IterationInfo| -> Control {
+            if last.elapsed() < SIGNAL_PERIOD {
+                return Control::Continue;
+            }
+            last = Instant::now();
+            match Python::attach(|py| py.check_signals()) {
+                Ok(()) => Control::Continue,
+                Err(e) => {
+                    interrupted = Some(e);
+                    Control::Stop
+                }
+            }
+        };
+        let r = minimize_with_callback(&problem, x0, method, options, Some(&mut cb));
+        (r, interrupted)
+    });
+    match interrupted {
+        Some(e) => Err(e),
+        None => Ok(r),
+    }
+}
+
 /// Minimizes (see `hessopt.minimize`).
 #[pyfunction]
 #[pyo3(signature = (fun, x0, args, method, jac, hess, lower, upper, constraints_, hessian, tol, opts, callback, vars))]
@@ -232,33 +278,42 @@ fn minimize<'py>(
             Some(m) => Method::from_name(&m).map_err(to_py)?,
             None => Method::default_for(&problem),
         };
-        let user_callback = callback.map(|c| PyFunction::new(c, empty.clone(), false));
-        // Ctrl-C is also checked here, for formulas (no Python call inside the run).
-        let interrupted = RefCell::new(None);
-        let mut cb = |info: &IterationInfo| -> Control {
-            if objective.failed() {
-                return Control::Stop;
+        let r = match (formula, callback) {
+            // No Python inside the run: without the GIL, Ctrl-C checked now and then.
+            (Some(f), None) => {
+                let bounds = lower.as_ref().zip(upper.as_ref());
+                let bounds = bounds.map(|(lo, hi)| (vector(lo), vector(hi)));
+                minimize_detached(py, &f.formula, bounds, &x0, &method, &options)?
             }
-            if let Err(e) = py.check_signals() {
-                *interrupted.borrow_mut() = Some(e);
-                return Control::Stop;
-            }
-            if let Some(c) = &user_callback {
-                if c.stop_requested(&info.x, info.value, info.iteration) {
-                    return Control::Stop;
+            (_, callback) => {
+                let user_callback = callback.map(|c| PyFunction::new(c, empty.clone(), false));
+                // Ctrl-C is checked each iteration besides before every Python call.
+                let interrupted = RefCell::new(None);
+                let mut cb = |info: &IterationInfo| -> Control {
+                    if objective.failed() {
+                        return Control::Stop;
+                    }
+                    if let Err(e) = py.check_signals() {
+                        *interrupted.borrow_mut() = Some(e);
+                        return Control::Stop;
+                    }
+                    match &user_callback {
+                        Some(c) if c.stop_requested(&info.x, info.value, info.iteration) => {
+                            Control::Stop
+                        }
+                        _ => Control::Continue,
+                    }
+                };
+                let r = minimize_with_callback(&problem, &x0, &method, &options, Some(&mut cb));
+                if let Some(e) = interrupted.into_inner() {
+                    return Err(e);
                 }
+                if let Some(c) = user_callback.as_ref().filter(|c| c.failed()) {
+                    return c.finish(r).map(|_| out);
+                }
+                r
             }
-            Control::Continue
         };
-        let r = minimize_with_callback(&problem, &x0, &method, &options, Some(&mut cb));
-        if let Some(e) = interrupted.into_inner() {
-            return Err(e);
-        }
-        if let Some(c) = &user_callback {
-            if c.failed() {
-                return c.finish(r).map(|_| out);
-            }
-        }
         let r = objective.finish(r)?;
         out.set_item("x", array1(py, &r.x))?;
         out.set_item("fun", r.value)?;

@@ -1,0 +1,89 @@
+"""Ctrl-C: a real SIGINT sent to a process in the middle of a long run raises KeyboardInterrupt
+promptly, and the process exits cleanly.
+
+Each run would take minutes without the interrupt (a slow Python function, or a formula
+minimized for 10⁷ iterations with the GIL released); the child catches KeyboardInterrupt, prints
+how long after the start it came, and exits 0. The formula run also has a Python thread counting
+while it runs: it counts only if the run released the GIL.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process (POSIX)")
+
+CHILD = """
+import sys, threading, time
+import numpy as np
+import hessopt
+
+counter = [0]
+running = [True]
+def count():
+    while running[0]:
+        counter[0] += 1
+        time.sleep(0.001)
+
+threading.Thread(target=count, daemon=True).start()
+print("ready", flush=True)
+try:
+{run}
+except KeyboardInterrupt:
+    running[0] = False
+    print("interrupted", counter[0], flush=True)
+    sys.exit(0)
+print("finished", flush=True)
+sys.exit(3)
+"""
+
+SLOW = "lambda x: (time.sleep(0.002), float(np.sum((x - 1.0) ** 2)))[1]"
+
+RUNS = {
+    # About 3 700 evaluations of 2 ms each.
+    "hessian_of_slow_function": f"hessopt.hessian({SLOW}, np.zeros(30))",
+    "minimize_slow_function": (
+        f"hessopt.minimize({SLOW}, np.zeros(30), method='nelder-mead',"
+        " options={'maxiter': 10**7})"
+    ),
+    # No Python call inside the run: the GIL is released and Ctrl-C is checked periodically.
+    "minimize_formula_without_gil": (
+        "f = hessopt.Formula('+'.join(f'100*(x{i+1} - x{i}^2)^2 + (1 - x{i})^2' for i in range(199)))\n"
+        "hessopt.minimize(f, np.tile([-1.2, 1.0], 100), method='gradient-descent', tol=1e-300,"
+        " options={'maxiter': 10**7})"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_sigint_raises_keyboard_interrupt(name):
+    code = CHILD.format(run=textwrap.indent(RUNS[name], "    "))
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(0.5)  # well inside the run
+        sent = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+        latency = time.monotonic() - sent
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 0, (out, err)
+    words = out.split()
+    assert words[0] == "interrupted", (out, err)
+    assert latency < 5.0, latency
+    if name == "minimize_formula_without_gil":
+        # The counting thread ran during the run: the GIL was released.
+        assert int(words[1]) > 20, out
