@@ -37,7 +37,7 @@ impl<'py> PyFunction<'py> {
         }
     }
 
-    fn py(&self) -> Python<'py> {
+    pub(crate) fn py(&self) -> Python<'py> {
         self.f.py()
     }
 

@@ -1,12 +1,14 @@
 //! numpy ↔ library types.
 
 use nalgebra::DMatrix;
+use nalgebra_sparse::CscMatrix;
+use nalgebra_sparse::pattern::SparsityPattern;
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use crate::blackbox::type_name;
-use crate::invalid;
+use crate::{invalid, to_py};
 
 /// A float64 vector from a 1-d array (the Python side has already made it one).
 pub(crate) fn vector(a: &PyReadonlyArray1<'_, f64>) -> Vec<f64> {
@@ -67,4 +69,55 @@ pub(crate) fn point(x: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
         )));
     }
     floats(&arr)
+}
+
+/// `scipy.sparse`, imported when a sparse result is asked for (scipy is optional).
+pub(crate) fn scipy_sparse(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    py.import("scipy.sparse")
+        .map_err(|_| invalid("sparse matrices need scipy (pip install scipy)"))
+}
+
+/// A `scipy.sparse.csc_array` (`csc_matrix` before scipy 1.8) holding a compressed-column
+/// matrix's pattern and values.
+pub(crate) fn csc<'py>(
+    sp: &Bound<'py, PyModule>,
+    m: &CscMatrix<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = sp.py();
+    let index = |v: &[usize]| PyArray1::from_iter(py, v.iter().map(|&i| i as i64));
+    let data = (
+        array1(py, m.values()),
+        index(m.row_indices()),
+        index(m.col_offsets()),
+    );
+    sp.getattr("csc_array")
+        .or_else(|_| sp.getattr("csc_matrix"))?
+        .call1((data, (m.nrows(), m.ncols())))
+}
+
+/// A sparsity pattern from the (row, column) indices of its entries in a matrix of `shape`
+/// (as `_args.sparsity` passes them); `symmetric` adds each entry's mirror.
+pub(crate) fn pattern(
+    rows: &PyReadonlyArray1<'_, i64>,
+    cols: &PyReadonlyArray1<'_, i64>,
+    (nrows, ncols): (usize, usize),
+    symmetric: bool,
+) -> PyResult<SparsityPattern> {
+    let entries: Vec<(usize, usize)> = rows
+        .as_array()
+        .iter()
+        .zip(cols.as_array().iter())
+        .map(|(&r, &c)| {
+            (
+                usize::try_from(r).unwrap_or(usize::MAX),
+                usize::try_from(c).unwrap_or(usize::MAX),
+            )
+        })
+        .collect();
+    if symmetric {
+        hessopt::diff::coloring::symmetric_pattern(nrows, &entries)
+    } else {
+        hessopt::diff::coloring::pattern_from_entries(nrows, ncols, &entries)
+    }
+    .map_err(to_py)
 }

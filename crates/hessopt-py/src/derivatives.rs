@@ -1,4 +1,5 @@
-//! Numerical derivatives of Python callables: `hessian`, `gradient`, `jacobian`, `hvp`.
+//! Numerical derivatives of Python callables: `hessian`, `gradient`, `jacobian`, `hvp`, dense or
+//! on a sparsity pattern (returned as `scipy.sparse` matrices).
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
@@ -7,8 +8,8 @@ use pyo3::types::{PyDict, PyTuple};
 use hessopt::diff::NumDiff;
 
 use crate::blackbox::PyFunction;
-use crate::convert::{array1, array2, vector};
-use crate::to_py;
+use crate::convert::{array1, array2, csc, pattern, scipy_sparse, vector};
+use crate::{invalid, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hessian, m)?)?;
@@ -18,41 +19,139 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// The engine's settings from the Python keywords.
-fn engine(typical: Option<PyReadonlyArray1<'_, f64>>) -> PyResult<NumDiff> {
-    let nd = NumDiff::new();
-    match typical {
-        Some(t) => nd.with_typical(vector(&t)).map_err(to_py),
-        None => Ok(nd),
+/// A sparsity pattern as `_args.sparsity` passes it: the entries' rows and columns, the shape.
+type PatternSpec<'py> = (
+    PyReadonlyArray1<'py, i64>,
+    PyReadonlyArray1<'py, i64>,
+    (usize, usize),
+);
+
+/// What every derivative call starts from: the point, the engine's settings, the function.
+struct Call<'py> {
+    x: Vec<f64>,
+    nd: NumDiff,
+    pf: PyFunction<'py>,
+}
+
+impl<'py> Call<'py> {
+    fn new(
+        f: Bound<'py, PyAny>,
+        x: &PyReadonlyArray1<'py, f64>,
+        args: Bound<'py, PyTuple>,
+        vectorized: bool,
+        typical: Option<PyReadonlyArray1<'py, f64>>,
+    ) -> PyResult<Self> {
+        let nd = NumDiff::new();
+        let nd = match typical {
+            Some(t) => nd.with_typical(vector(&t)).map_err(to_py)?,
+            None => nd,
+        };
+        Ok(Call {
+            x: vector(x),
+            nd,
+            pf: PyFunction::new(f, args, vectorized),
+        })
+    }
+
+    fn py(&self) -> Python<'py> {
+        self.pf.py()
+    }
+
+    /// The result dict `d` with the counts added: `nfev` evaluations, `ncalls` Python calls.
+    fn done(&self, d: Bound<'py, PyDict>, nfev: usize) -> PyResult<Bound<'py, PyDict>> {
+        d.set_item("nfev", nfev)?;
+        d.set_item("ncalls", self.pf.calls())?;
+        Ok(d)
     }
 }
 
-/// Numerical Hessian with error estimates (see `hessopt.hessian`).
+/// f(x), the step per coordinate and where a one-sided stencil was needed (dense ladders).
+fn ladder_items(
+    d: &Bound<'_, PyDict>,
+    value: f64,
+    steps: &[f64],
+    one_sided: &[bool],
+) -> PyResult<()> {
+    d.set_item("value", value)?;
+    d.set_item("steps", array1(d.py(), steps))?;
+    d.set_item("one_sided", one_sided.to_vec())
+}
+
+/// Numerical Hessian with error estimates (see `hessopt.hessian`): from values, or from a
+/// gradient `grad` (the Jacobian of the gradient); dense, or on a symmetric pattern.
 #[pyfunction]
-#[pyo3(signature = (f, x, args, vectorized, typical=None))]
+#[pyo3(signature = (f, x, args, vectorized, typical=None, sparsity=None, grad=None))]
+#[allow(clippy::too_many_arguments)]
 fn hessian<'py>(
     f: Bound<'py, PyAny>,
     x: PyReadonlyArray1<'py, f64>,
     args: Bound<'py, PyTuple>,
     vectorized: bool,
     typical: Option<PyReadonlyArray1<'py, f64>>,
+    sparsity: Option<PatternSpec<'py>>,
+    grad: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let py = f.py();
-    let x = vector(&x);
-    let nd = engine(typical)?;
-    let pf = PyFunction::new(f, args, vectorized);
-    let est = pf.finish(nd.hessian_batched(&|p: &[Vec<f64>]| pf.batch(p), &x))?;
-    let d = PyDict::new(py);
+    let sp = sparsity
+        .as_ref()
+        .map(|_| scipy_sparse(f.py()))
+        .transpose()?;
+    let pat = sparsity
+        .map(|(rows, cols, shape)| pattern(&rows, &cols, shape, true))
+        .transpose()?;
+    if let Some(g) = grad {
+        if vectorized {
+            return Err(invalid(
+                "vectorized=True applies to f; jac is called point by point",
+            ));
+        }
+        let c = Call::new(g, &x, args, false, typical)?;
+        let g = |p: &[f64]| c.pf.vector(p);
+        return match (&pat, &sp) {
+            (Some(pat), Some(sp)) => {
+                let est =
+                    c.pf.finish(c.nd.sparse_hessian_from_gradient(&g, &c.x, pat))?;
+                let d = PyDict::new(c.py());
+                d.set_item("hessian", csc(sp, &est.jacobian)?)?;
+                d.set_item("error", csc(sp, &est.error)?)?;
+                d.set_item("gradient", array1(c.py(), &est.values))?;
+                d.set_item("njev", est.evaluations)?;
+                d.set_item("colors", est.groups)?;
+                c.done(d, 0)
+            }
+            _ => {
+                let est = c.pf.finish(c.nd.hessian_from_gradient(&g, &c.x))?;
+                let d = PyDict::new(c.py());
+                d.set_item("hessian", array2(c.py(), &est.jacobian))?;
+                d.set_item("error", array2(c.py(), &est.error))?;
+                d.set_item("gradient", array1(c.py(), &est.values))?;
+                d.set_item("njev", est.evaluations)?;
+                d.set_item("one_sided", est.one_sided)?;
+                c.done(d, 0)
+            }
+        };
+    }
+    let c = Call::new(f, &x, args, vectorized, typical)?;
+    let batch = |p: &[Vec<f64>]| c.pf.batch(p);
+    let py = c.py();
+    if let (Some(pat), Some(sp)) = (&pat, &sp) {
+        let est =
+            c.pf.finish(c.nd.sparse_hessian_batched(&batch, &c.x, pat))?;
+        let d = PyDict::new(c.py());
+        d.set_item("hessian", csc(sp, &est.hessian)?)?;
+        d.set_item("error", csc(sp, &est.error)?)?;
+        d.set_item("gradient", array1(py, &est.gradient))?;
+        d.set_item("gradient_error", array1(py, &est.gradient_error))?;
+        d.set_item("value", est.value)?;
+        return c.done(d, est.evaluations);
+    }
+    let est = c.pf.finish(c.nd.hessian_batched(&batch, &c.x))?;
+    let d = PyDict::new(c.py());
     d.set_item("hessian", array2(py, &est.hessian))?;
     d.set_item("error", array2(py, &est.error))?;
     d.set_item("gradient", array1(py, &est.gradient))?;
     d.set_item("gradient_error", array1(py, &est.gradient_error))?;
-    d.set_item("value", est.value)?;
-    d.set_item("nfev", est.evaluations)?;
-    d.set_item("ncalls", pf.calls())?;
-    d.set_item("steps", array1(py, &est.steps))?;
-    d.set_item("one_sided", est.one_sided)?;
-    Ok(d)
+    ladder_items(&d, est.value, &est.steps, &est.one_sided)?;
+    c.done(d, est.evaluations)
 }
 
 /// Numerical gradient with error estimates (see `hessopt.gradient`).
@@ -65,44 +164,48 @@ fn gradient<'py>(
     vectorized: bool,
     typical: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let py = f.py();
-    let x = vector(&x);
-    let nd = engine(typical)?;
-    let pf = PyFunction::new(f, args, vectorized);
-    let est = pf.finish(nd.gradient_batched(&|p: &[Vec<f64>]| pf.batch(p), &x))?;
-    let d = PyDict::new(py);
-    d.set_item("gradient", array1(py, &est.gradient))?;
-    d.set_item("error", array1(py, &est.error))?;
-    d.set_item("value", est.value)?;
-    d.set_item("nfev", est.evaluations)?;
-    d.set_item("ncalls", pf.calls())?;
-    d.set_item("steps", array1(py, &est.steps))?;
-    d.set_item("one_sided", est.one_sided)?;
-    Ok(d)
+    let c = Call::new(f, &x, args, vectorized, typical)?;
+    let est =
+        c.pf.finish(c.nd.gradient_batched(&|p: &[Vec<f64>]| c.pf.batch(p), &c.x))?;
+    let d = PyDict::new(c.py());
+    d.set_item("gradient", array1(c.py(), &est.gradient))?;
+    d.set_item("error", array1(c.py(), &est.error))?;
+    ladder_items(&d, est.value, &est.steps, &est.one_sided)?;
+    c.done(d, est.evaluations)
 }
 
-/// Numerical Jacobian of a vector function with error estimates (see `hessopt.jacobian`).
+/// Numerical Jacobian of a vector function with error estimates (see `hessopt.jacobian`);
+/// dense, or on a pattern by Curtis–Powell–Reid column groups.
 #[pyfunction]
-#[pyo3(signature = (f, x, args, typical=None))]
+#[pyo3(signature = (f, x, args, typical=None, sparsity=None))]
 fn jacobian<'py>(
     f: Bound<'py, PyAny>,
     x: PyReadonlyArray1<'py, f64>,
     args: Bound<'py, PyTuple>,
     typical: Option<PyReadonlyArray1<'py, f64>>,
+    sparsity: Option<PatternSpec<'py>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let py = f.py();
-    let x = vector(&x);
-    let nd = engine(typical)?;
-    let pf = PyFunction::new(f, args, false);
-    let est = pf.finish(nd.jacobian(&|p: &[f64]| pf.vector(p), &x))?;
-    let d = PyDict::new(py);
+    let c = Call::new(f, &x, args, false, typical)?;
+    let py = c.py();
+    let fv = |p: &[f64]| c.pf.vector(p);
+    if let Some((rows, cols, shape)) = sparsity {
+        let sp = scipy_sparse(py)?;
+        let pat = pattern(&rows, &cols, shape, false)?;
+        let est = c.pf.finish(c.nd.sparse_jacobian(&fv, &c.x, &pat))?;
+        let d = PyDict::new(c.py());
+        d.set_item("jacobian", csc(&sp, &est.jacobian)?)?;
+        d.set_item("error", csc(&sp, &est.error)?)?;
+        d.set_item("value", array1(py, &est.values))?;
+        d.set_item("groups", est.groups)?;
+        return c.done(d, est.evaluations);
+    }
+    let est = c.pf.finish(c.nd.jacobian(&fv, &c.x))?;
+    let d = PyDict::new(c.py());
     d.set_item("jacobian", array2(py, &est.jacobian))?;
     d.set_item("error", array2(py, &est.error))?;
     d.set_item("value", array1(py, &est.values))?;
-    d.set_item("nfev", est.evaluations)?;
-    d.set_item("ncalls", pf.calls())?;
     d.set_item("one_sided", est.one_sided)?;
-    Ok(d)
+    c.done(d, est.evaluations)
 }
 
 /// Numerical Hessian-vector product from values (see `hessopt.hvp`).
@@ -115,15 +218,11 @@ fn hvp<'py>(
     args: Bound<'py, PyTuple>,
     typical: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let py = f.py();
-    let (x, v) = (vector(&x), vector(&v));
-    let nd = engine(typical)?;
-    let pf = PyFunction::new(f, args, false);
-    let (hv, err, nfev) = pf.finish(nd.hvp(&|p: &[f64]| pf.scalar(p), &x, &v))?;
-    let d = PyDict::new(py);
-    d.set_item("hvp", array1(py, &hv))?;
-    d.set_item("error", array1(py, &err))?;
-    d.set_item("nfev", nfev)?;
-    d.set_item("ncalls", pf.calls())?;
-    Ok(d)
+    let c = Call::new(f, &x, args, false, typical)?;
+    let (hv, err, nfev) =
+        c.pf.finish(c.nd.hvp(&|p: &[f64]| c.pf.scalar(p), &c.x, &vector(&v)))?;
+    let d = PyDict::new(c.py());
+    d.set_item("hvp", array1(c.py(), &hv))?;
+    d.set_item("error", array1(c.py(), &err))?;
+    c.done(d, nfev)
 }

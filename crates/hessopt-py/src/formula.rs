@@ -4,9 +4,12 @@
 use numpy::PyReadonlyArray2;
 use pyo3::prelude::*;
 
-use hessopt::Formula;
+use std::sync::OnceLock;
 
-use crate::convert::{array1, array2, point};
+use hessopt::Formula;
+use hessopt::expr::SparseHessian;
+
+use crate::convert::{array1, array2, csc, point, scipy_sparse};
 use crate::to_py;
 
 /// A formula such as ``"100*(y - x^2)^2 + (1 - x)^2"`` with exact value, gradient, Hessian and
@@ -14,6 +17,8 @@ use crate::to_py;
 #[pyclass(name = "Formula", module = "hessopt", frozen)]
 pub(crate) struct PyFormula {
     pub(crate) formula: Formula,
+    /// The sparse Hessian's pattern and coloring, made at the first `hessian(x, sparse=True)`.
+    sparse: OnceLock<SparseHessian>,
 }
 
 #[pymethods]
@@ -29,7 +34,10 @@ impl PyFormula {
             None => Formula::parse(src),
         }
         .map_err(to_py)?;
-        Ok(PyFormula { formula })
+        Ok(PyFormula {
+            formula,
+            sparse: OnceLock::new(),
+        })
     }
 
     /// The variables, in the order of x.
@@ -77,15 +85,34 @@ impl PyFormula {
         Ok(array1(py, &g))
     }
 
-    /// ∇²f(x), dense.
+    /// ∇²f(x): dense, or with `sparse=True` a `scipy.sparse` CSC matrix from the pattern read
+    /// off the formula (one product per color of a star coloring).
+    #[pyo3(signature = (x, sparse=false))]
     fn hessian<'py>(
         &self,
         py: Python<'py>,
         x: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, numpy::PyArray2<f64>>> {
+        sparse: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let x = point(x, "x")?;
-        let d = py.detach(|| self.formula.hessian(&x)).map_err(to_py)?;
-        Ok(array2(py, &d.hessian))
+        if !sparse {
+            let d = py.detach(|| self.formula.hessian(&x)).map_err(to_py)?;
+            return Ok(array2(py, &d.hessian).into_any());
+        }
+        let sp = scipy_sparse(py)?;
+        let d = py
+            .detach(|| {
+                let plan = match self.sparse.get() {
+                    Some(p) => p,
+                    None => {
+                        let p = SparseHessian::new(self.formula.clone())?;
+                        self.sparse.get_or_init(|| p)
+                    }
+                };
+                plan.hessian(&x)
+            })
+            .map_err(to_py)?;
+        csc(&sp, &d.hessian)
     }
 
     /// ∇²f(x)·v without forming the Hessian.

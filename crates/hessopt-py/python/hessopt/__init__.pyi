@@ -7,7 +7,9 @@ import numpy.typing as npt
 
 ArrayLike = npt.ArrayLike
 Array = npt.NDArray[np.float64]
-Mapper = Callable[[Callable[[Array], float], Iterable[Array]], Iterable[float]]
+Mapper = Callable[[Callable[[Array], Any], Iterable[Array]], Iterable[Any]]
+# A boolean/numeric (m, n) array or any scipy.sparse matrix: its nonzero entries.
+Pattern = Any
 
 class HessoptError(ValueError): ...
 
@@ -21,7 +23,7 @@ class Formula:
     def value(self, x: ArrayLike) -> float: ...
     def values(self, x: Array) -> Array: ...
     def gradient(self, x: ArrayLike) -> Array: ...
-    def hessian(self, x: ArrayLike) -> Array: ...
+    def hessian(self, x: ArrayLike, sparse: bool = False) -> Any: ...
     def hvp(self, x: ArrayLike, v: ArrayLike) -> Array: ...
     def __call__(self, x: ArrayLike) -> Union[float, Array]: ...
 
@@ -33,6 +35,8 @@ def hessian(
     vectorized: bool = False,
     workers: Union[int, Mapper, None] = None,
     typical: Optional[ArrayLike] = None,
+    sparsity: Optional[Pattern] = None,
+    jac: Union[Callable[..., ArrayLike], bool, None] = None,
 ) -> Result: ...
 def gradient(
     f: Callable[..., Any],
@@ -49,6 +53,7 @@ def jacobian(
     *,
     args: Tuple[Any, ...] = (),
     typical: Optional[ArrayLike] = None,
+    sparsity: Optional[Pattern] = None,
 ) -> Result: ...
 def hvp(
     f: Callable[..., float],

@@ -34,6 +34,31 @@ def matrix(h, name="H"):
     return np.ascontiguousarray(a)
 
 
+def sparsity(pattern, n, square):
+    """(rows, cols, shape) of a pattern's entries for the engine.
+
+    ``pattern``: a 2-d array-like (its nonzero / True entries) or any ``scipy.sparse`` matrix
+    (its nonzero entries). Its shape must be (n, n) when ``square``, else (m, n).
+    """
+    if hasattr(pattern, "nonzero") and hasattr(pattern, "tocoo"):  # scipy.sparse
+        shape = pattern.shape
+        rows, cols = pattern.nonzero()
+    else:
+        try:
+            a = np.asarray(pattern)
+        except (TypeError, ValueError) as e:
+            raise HessoptError(f"sparsity must be a matrix or a scipy.sparse matrix ({e})") from None
+        if a.ndim != 2:
+            raise HessoptError(f"sparsity must be a 2-d pattern, got shape {a.shape}")
+        shape = a.shape
+        rows, cols = np.nonzero(a)
+    want = f"({n}, {n})" if square else f"(m, {n})"
+    if (square and tuple(shape) != (n, n)) or shape[1] != n:
+        raise HessoptError(f"sparsity has shape {tuple(shape)}, expected {want} for x of {n} entries")
+    as_index = lambda v: np.ascontiguousarray(v, dtype=np.int64)  # noqa: E731
+    return as_index(rows), as_index(cols), (int(shape[0]), int(shape[1]))
+
+
 def extra_args(args):
     """scipy's ``args``: a tuple of extra positional arguments."""
     return args if isinstance(args, tuple) else (args,)

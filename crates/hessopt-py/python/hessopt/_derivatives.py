@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import _core
-from ._args import batch_function, callable_or_error, extra_args, point
+from ._args import batch_function, callable_or_error, extra_args, point, sparsity as _sparsity
+from ._core import HessoptError
 from ._result import Result
 
 
@@ -13,13 +14,22 @@ def _run(kind, f, x, args, vectorized, workers, typical, *rest):
     typ = None if typical is None else point(typical, "typical")
     fn, eargs, vec = batch_function(f, extra_args(args), vectorized, workers)
     try:
-        return Result(getattr(_core, kind)(fn, x, *rest, eargs, vec, typ))
+        return Result(getattr(_core, kind)(fn, x, eargs, vec, typ, *rest))
     finally:
         if hasattr(fn, "close"):
             fn.close()
 
 
-def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
+def _gradient_of(f, jac):
+    """The gradient function of ``jac=``: a callable, or True when f returns (value, gradient)."""
+    if jac is True:
+        return lambda x, *a: f(x, *a)[1]
+    return callable_or_error(jac, "jac")
+
+
+def hessian(
+    f, x, *, args=(), vectorized=False, workers=None, typical=None, sparsity=None, jac=None
+):
     """Hessian of ``f`` at ``x`` from values only, with an error estimate per entry.
 
     The engine steps each variable by its own scale (``max(|x_i|, typical_i)``), extrapolates
@@ -51,6 +61,17 @@ def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
         (a module-level function). This is how an expensive simulation scales past one machine.
     typical : array_like, optional
         Typical size of each variable (> 0): the step scale is ``max(|x_i|, typical_i)``.
+    sparsity : array_like or scipy.sparse matrix, optional
+        The Hessian's sparsity pattern, (n, n): its nonzero (True) entries; one triangle is
+        enough. Only the pattern's entries are computed, from n + 1 + 2·(levels per entry)
+        values instead of O(n²), and ``hessian`` and ``error`` are ``scipy.sparse`` CSC matrices
+        on that pattern (scipy is needed).
+    jac : callable or True, optional
+        The gradient, ``jac(x, *args) -> array of n`` (or True when ``f`` returns
+        ``(value, gradient)``, as in scipy): the Hessian is its extrapolated Jacobian,
+        symmetrised, and ``f`` is not called. With ``sparsity`` a star coloring of the pattern
+        needs one directional derivative per color (2 colors for a tridiagonal pattern:
+        about 12 gradients whatever n). ``jac`` is called point by point.
 
     Returns
     -------
@@ -58,7 +79,10 @@ def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
         ``hessian`` (n, n), ``error`` (n, n) estimated absolute error per entry, ``gradient``,
         ``gradient_error``, ``value`` f(x), ``nfev`` function evaluations, ``ncalls`` Python
         calls made, ``steps`` the step per variable, ``one_sided`` where a one-sided stencil was
-        needed (a point was not finite).
+        needed (a point was not finite). With ``sparsity``: ``hessian``, ``error``,
+        ``gradient``, ``gradient_error``, ``value``, ``nfev``, ``ncalls``. With ``jac``:
+        ``hessian``, ``error``, ``gradient`` (jac at x), ``njev`` gradient evaluations,
+        ``ncalls``, ``nfev`` (0) and, with ``sparsity``, ``colors``.
 
     Raises
     ------
@@ -77,8 +101,24 @@ def hessian(f, x, *, args=(), vectorized=False, workers=None, typical=None):
            [-400.,  200.]])
     >>> bool(r.error.max() < 1e-6)
     True
+
+    On a pattern (tridiagonal here), from the gradient, as a ``scipy.sparse`` matrix:
+
+    >>> def grad(x):
+    ...     return np.array([-400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0]), 200 * (x[1] - x[0] ** 2)])
+    >>> r = hessopt.hessian(rosen, [1.0, 1.0], sparsity=np.ones((2, 2)), jac=grad)
+    >>> np.round(r.hessian.toarray(), 6), r.colors
+    (array([[ 802., -400.],
+           [-400.,  200.]]), 2)
     """
-    return _run("hessian", f, x, args, vectorized, workers, typical)
+    n = point(x).size
+    pattern = None if sparsity is None else _sparsity(sparsity, n, square=True)
+    if jac is None:
+        return _run("hessian", f, x, args, vectorized, workers, typical, pattern)
+    if vectorized or workers is not None:
+        raise HessoptError("vectorized and workers apply to f; with jac= the gradient is called point by point")
+    g = _gradient_of(callable_or_error(f), jac)
+    return _run("hessian", f, x, args, False, None, typical, pattern, g)
 
 
 def gradient(f, x, *, args=(), vectorized=False, workers=None, typical=None):
@@ -101,13 +141,19 @@ def gradient(f, x, *, args=(), vectorized=False, workers=None, typical=None):
     return _run("gradient", f, x, args, vectorized, workers, typical)
 
 
-def jacobian(f, x, *, args=(), typical=None):
+def jacobian(f, x, *, args=(), typical=None, sparsity=None):
     """Jacobian of a vector function ``F(x) -> array of m values`` at ``x``, shape (m, n).
+
+    With ``sparsity`` (an (m, n) pattern: a boolean array or a ``scipy.sparse`` matrix), the
+    columns are grouped so that no two in a group share a row (Curtis–Powell–Reid): one
+    extrapolated directional derivative per group, and ``jacobian`` and ``error`` are
+    ``scipy.sparse`` CSC matrices on the pattern (scipy is needed).
 
     Returns
     -------
     Result
-        ``jacobian`` (m, n), ``error`` (m, n), ``value`` F(x), ``nfev``, ``ncalls``, ``one_sided``.
+        ``jacobian`` (m, n), ``error`` (m, n), ``value`` F(x), ``nfev``, ``ncalls``,
+        ``one_sided``; with ``sparsity``, ``groups`` (column groups) instead of ``one_sided``.
 
     Examples
     --------
@@ -116,10 +162,15 @@ def jacobian(f, x, *, args=(), typical=None):
     >>> np.round(r.jacobian, 12)
     array([[0., 1.],
            [1., 1.]])
+    >>> r = hessopt.jacobian(lambda x: x ** 2, [1.0, 2.0, 3.0], sparsity=np.eye(3))
+    >>> np.round(r.jacobian.diagonal(), 8), r.groups
+    (array([2., 4., 6.]), 1)
     """
     f = callable_or_error(f)
+    x = point(x)
     typ = None if typical is None else point(typical, "typical")
-    return Result(_core.jacobian(f, point(x), extra_args(args), typ))
+    pattern = None if sparsity is None else _sparsity(sparsity, x.size, square=False)
+    return Result(_core.jacobian(f, x, extra_args(args), typ, pattern))
 
 
 def hvp(f, x, v, *, args=(), typical=None):
