@@ -1585,3 +1585,44 @@ fn root_and_lsq_take_trace_and_limits() {
         "invalid --max-iter: must be at least 1",
     );
 }
+
+/// `fit --residual` whose least-squares estimate lies at infinity (y − exp(a·x) on data around
+/// 0: a → −∞): unbounded, exit 1, no standard errors (it printed converged with SE = inf).
+#[test]
+fn least_squares_fit_at_infinity_is_unbounded() {
+    let dir = std::env::temp_dir().join(format!("hessopt-unbounded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("flat.csv");
+    std::fs::write(&path, "x,y\n1,-0.5\n2,0.1\n3,-0.2\n4,0.05\n5,-0.1\n").unwrap();
+    let path = path.to_str().unwrap();
+    let args = [
+        "fit",
+        path,
+        "--residual",
+        "y - exp(a*x)",
+        "--params",
+        "a",
+        "--start",
+        "0",
+    ];
+    let v = json(&[&args[..], &["--json"]].concat());
+    assert_eq!(
+        (&v["converged"], &v["termination"]),
+        (&Value::Bool(false), &Value::from("unbounded")),
+        "{v}"
+    );
+    let out = hessopt(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("a "))
+        .expect("the estimate's row");
+    assert!(text.contains("unbounded") && !row.contains("inf"), "{text}");
+    assert_eq!(
+        row.split_whitespace().nth(2),
+        Some("-"),
+        "no standard error: {text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -223,6 +223,44 @@ fn likelihoods_without_a_finite_maximum_are_unbounded() {
     assert!(s.converged && s.standard_errors.is_some(), "{s:?}");
 }
 
+/// Least squares whose infimum lies at infinity: `y − exp(a·x)` on data that want no exponential
+/// (y around 0): a → −∞, exp(a·x) → 0 and the residual sum levels off at Σy². LM's certificate
+/// held at a = −674 (the gradient underflows there) and SE = inf was printed. Two exponentials
+/// run off together; a genuine exponential decay stays finite.
+#[test]
+fn least_squares_without_a_finite_estimate_are_unbounded() {
+    let flat = Data::parse_csv("x,y\n1,-0.5\n2,0.1\n3,-0.2\n4,0.05\n5,-0.1\n", "flat").unwrap();
+    for (residual, params, start) in [
+        ("y - exp(a*x)", &["a"][..], &[0.0][..]),
+        ("y - exp(a*x) - exp(b*x)", &["a", "b"][..], &[0.0, -1.0][..]),
+    ] {
+        let s = fit(&flat, &Objective::Residual(residual.into()), params, start).unwrap();
+        assert_eq!(
+            (s.converged, s.termination),
+            (false, hessopt::solve::Termination::Unbounded),
+            "{residual}: {s:?}"
+        );
+        assert!(s.standard_errors.is_none() && s.covariance.is_none() && s.p_values.is_none());
+        // The residual sum is at its infimum Σy² to the digits that matter.
+        assert!(s.value <= 0.3125 + 1e-9, "{residual}: {s:?}");
+    }
+    // y = 2·exp(−0.5x) plus small deviations: a finite minimum with standard errors.
+    let decay = Data::parse_csv(
+        "x,y\n0,2.01\n1,1.2\n2,0.75\n3,0.44\n4,0.28\n5,0.16\n",
+        "decay",
+    )
+    .unwrap();
+    let s = fit(
+        &decay,
+        &Objective::Residual("y - b*exp(a*x)".into()),
+        &["b", "a"],
+        &[1.0, 0.0],
+    )
+    .unwrap();
+    assert!(s.converged && s.standard_errors.is_some(), "{s:?}");
+    assert!((s.estimates[1] + 0.5).abs() < 0.05, "{s:?}");
+}
+
 use proptest::prelude::*;
 
 /// The logistic negative log-likelihood's gradient and Hessian in closed form (independent of

@@ -1,46 +1,62 @@
 //! Whether a fit has a finite estimate. A minimizer's gradient test also holds far out on a ray
 //! along which the objective keeps falling towards its infimum — perfectly separated logistic
 //! data (the log-likelihood rises to 0 as the slope grows), or −log(a) — so a gradient that is
-//! small is no certificate there. The test: from the estimate θ, along each candidate direction
-//! d (the Newton step −H⁻¹g, the steepest descent −g, the ray θ itself), f is evaluated at
-//! θ + t·d/‖d‖∞ for t = s/100·2ᵏ, k = 0…[`DOUBLINGS`], s = max(‖θ‖∞, 1). The objective has no
-//! finite minimum along d when the first step lowers f by more than rounding and no later one
-//! raises it (f non-increasing to 10⁴·s). At a genuine minimum the first step already raises f.
+//! small is no certificate there. Least squares goes further: LM follows such a ray until the
+//! residuals have levelled off to rounding (`y − exp(a·x)` on data that want no exponential:
+//! a → −∞, exp(a·x) → 0, the residual sum constant), where the objective no longer falls at all.
+//!
+//! The test: from the estimate θ, along each candidate direction d (e.g. the Newton step −H⁻¹g,
+//! the steepest descent −g, the ray θ itself, the coordinate axes), f is evaluated at
+//! θ ± t·d/‖d‖∞ for t = s/100·2ᵏ, k = 0…[`DOUBLINGS`], s = max(‖θ‖∞, 1). The objective has no
+//! finite minimum along d when f never rises beyond rounding (4ε|f(θ)|) from one probe to the
+//! next out to 10⁴·s along +d, and either falls beyond rounding somewhere on the way or rises
+//! beyond rounding somewhere along −d: the infimum lies at infinity along d. At a genuine minimum
+//! the first step already raises f; along a direction in which a parameter is not identifiable f
+//! is flat both ways.
 
 /// Doublings of the step along a candidate direction: from s/100 to about 10⁴·s.
 const DOUBLINGS: i32 = 20;
 
-/// The first of `directions` along which `f` falls without bound from `theta` (see the module
-/// docs), if any. Directions that are zero or not finite are skipped; a probe where f is not
-/// finite ends that direction's test (undecided, so not unbounded).
+/// The first of `directions` along which `f` has its infimum at infinity from `theta` (see the
+/// module docs), if any. Directions that are zero or not finite are skipped; a probe along +d
+/// where f is not finite ends that direction's test (undecided, so not unbounded).
 pub(super) fn descent_to_infinity(
     f: &dyn Fn(&[f64]) -> f64,
     theta: &[f64],
     directions: &[Vec<f64>],
 ) -> Option<Vec<f64>> {
     let f0 = f(theta);
+    let rounding = 4.0 * f64::EPSILON * f0.abs();
     let s = theta.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     directions.iter().find_map(|d| {
         let norm = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         if !(norm > 0.0 && norm.is_finite()) {
             return None;
         }
-        let mut prev = f0;
-        for k in 0..=DOUBLINGS {
-            let t = s / 100.0 * 2f64.powi(k) / norm;
+        let probe = |k: i32, sign: f64| {
+            let t = sign * s / 100.0 * 2f64.powi(k) / norm;
             let point: Vec<f64> = theta.iter().zip(d).map(|(a, b)| a + t * b).collect();
-            let v = f(&point);
-            let falls = if k == 0 {
-                v < f0 - 4.0 * f64::EPSILON * f0.abs()
-            } else {
-                v <= prev
-            };
-            if !v.is_finite() || !falls {
+            f(&point)
+        };
+        let (mut prev, mut fell) = (f0, false);
+        for k in 0..=DOUBLINGS {
+            let v = probe(k, 1.0);
+            if !v.is_finite() || v > prev + rounding {
                 return None;
             }
+            fell |= v < f0 - rounding;
             prev = v;
         }
-        Some(d.clone())
+        (fell || (0..=DOUBLINGS).any(|k| probe(k, -1.0) > f0 + rounding)).then(|| d.clone())
+    })
+}
+
+/// The coordinate axes, both ways: the directions in which one parameter alone runs off.
+pub(super) fn axes(p: usize) -> impl Iterator<Item = Vec<f64>> {
+    (0..2 * p).map(move |k| {
+        let mut d = vec![0.0; p];
+        d[k / 2] = if k % 2 == 0 { 1.0 } else { -1.0 };
+        d
     })
 }
 
@@ -62,5 +78,13 @@ mod tests {
         // A flat direction (a parameter that is not identifiable) is not a descent to infinity.
         let flat = |x: &[f64]| (x[0] - 1.0).powi(2);
         assert!(descent_to_infinity(&flat, &[1.0, 5.0], &[vec![0.0, 1.0]]).is_none());
+        // Levelled off to rounding: (1 + exp(a))² at a = −700 is 1 to rounding as a → −∞, and
+        // rises the other way: the infimum is at a = −∞.
+        let levelled = |x: &[f64]| (1.0 + x[0].exp()).powi(2);
+        assert!(descent_to_infinity(&levelled, &[-700.0], &[vec![-1.0]]).is_some());
+        assert!(descent_to_infinity(&levelled, &[-700.0], &[vec![1.0]]).is_none());
+        // A minimum far from the origin along a flat-bottomed but rising valley is finite.
+        let valley = |x: &[f64]| (x[0] - 1e3).powi(2) * 1e-6 + 1.0;
+        assert!(descent_to_infinity(&valley, &[1e3], &axes(1).collect::<Vec<_>>()).is_none());
     }
 }

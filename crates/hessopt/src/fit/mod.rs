@@ -11,7 +11,9 @@
 //! - [`Objective::Residual`]: nonlinear least squares as R's `nls`, solved by Levenberg–Marquardt.
 //!   The formula is one row's residual; σ² = RSS / (n − p), covariance σ² (JᵀJ)⁻¹ (as `nls`),
 //!   t statistics with n − p degrees of freedom; AIC as R's `AIC(nls)`:
-//!   n (log 2π + 1 + log(RSS/n)) + 2(p + 1).
+//!   n (log 2π + 1 + log(RSS/n)) + 2(p + 1). Parameters that run to ±∞ while the residual sum
+//!   falls or levels off (`y − exp(a·x)` on data that want a → −∞) are [`Termination::Unbounded`]
+//!   too, not converged, without standard errors.
 //!
 //! ```
 //! use hessopt::fit::{Data, Objective, fit};
@@ -36,7 +38,7 @@ use crate::solve::{
     LeastSquares, LevenbergMarquardt, Method, Options, Termination, curvature_at, minimize,
 };
 use crate::special;
-use finite::descent_to_infinity;
+use finite::{axes, descent_to_infinity};
 
 /// What is minimized.
 #[derive(Debug, Clone, PartialEq)]
@@ -205,6 +207,17 @@ impl<'d> RowModel<'d> {
         Ok(())
     }
 
+    /// Σ rᵢ(θ)² over the rows of a residual model (NaN where a row cannot be evaluated).
+    fn rss(&self, theta: &[f64], s: &mut Scratch) -> f64 {
+        (0..self.data.rows())
+            .map(|r| {
+                self.point(theta, r, &mut s.x);
+                self.formula.value_with(&s.x, &mut s.ws).unwrap_or(f64::NAN)
+            })
+            .map(|v| v * v)
+            .sum()
+    }
+
     /// The full variable vector for row r.
     fn point(&self, theta: &[f64], r: usize, buf: &mut Vec<f64>) {
         buf.clear();
@@ -303,6 +316,13 @@ fn residual_problem<'a>(model: &'a RowModel<'_>) -> LeastSquares<'a> {
     })
 }
 
+/// −∇f(θ) by central differences: the steepest-descent direction of the residual sum.
+fn descent(f: &dyn Fn(&[f64]) -> f64, theta: &[f64]) -> Vec<f64> {
+    let mut g = vec![0.0; theta.len()];
+    crate::diff::central_differences(theta, &[f(theta)], |t, out| out[0] = f(t), &mut g);
+    g.iter().map(|v| -v).collect()
+}
+
 /// The residual sum of squares that is zero to rounding: (64ε)² times the sum of squares of the
 /// data the model reads (a residual like y − a·x is exact to about ε·|y|).
 fn rounding_rss(model: &RowModel<'_>) -> f64 {
@@ -371,8 +391,26 @@ pub fn fit(
                 let lsq = residual_problem(&model);
                 let r = LevenbergMarquardt::default().solve(&lsq, start, &Options::default())?;
                 let mut covariance = r.covariance;
+                let (mut converged, mut termination) = (r.converged, r.termination);
                 exact = r.rss <= rounding_rss(&model);
-                if df == 0 {
+                // A finite estimate: no direction (steepest descent of the RSS, the ray θ, a
+                // parameter alone) along which the RSS falls or levels off to infinity.
+                let scratch = RefCell::new(Scratch::default());
+                let rss = |t: &[f64]| model.rss(t, &mut scratch.borrow_mut());
+                let mut directions = vec![descent(&rss, &r.x), r.x.clone()];
+                directions.extend(axes(p));
+                if termination == Termination::Unbounded
+                    || (!exact && descent_to_infinity(&rss, &r.x, &directions).is_some())
+                {
+                    converged = false;
+                    termination = Termination::Unbounded;
+                    covariance = None;
+                    warnings.push(
+                        "the residual sum of squares keeps falling or levels off as parameters \
+                         run to infinity: no finite least-squares estimate, no standard errors"
+                            .into(),
+                    );
+                } else if df == 0 {
                     warnings.push(format!(
                         "zero degrees of freedom (n = p = {p}): the model interpolates the data; no σ², standard errors or tests"
                     ));
@@ -393,8 +431,8 @@ pub fn fit(
                 (
                     r.x,
                     r.rss,
-                    r.converged,
-                    r.termination,
+                    converged,
+                    termination,
                     r.iterations,
                     covariance,
                     sigma2,
