@@ -119,6 +119,93 @@ fn jacobian_of(set: &FormulaSet) -> impl Fn(&[f64], &mut DMatrix<f64>) + '_ {
     move |x: &[f64], j: &mut DMatrix<f64>| set.jacobian_into(x, j)
 }
 
+/// Item 5 of issue 11: ‖F‖ → 0 only as x → ∞. A point where ‖F‖∞ ≤ tol on such an asymptote
+/// (exp(−x) at x = 28, 1/x at x = 10¹²) is not_a_root, for systems as for one equation; iterates
+/// beyond 1e150 are unbounded; never root_found. (scipy's MINPACK hybr/lm on exp(−x) from 0:
+/// maxfev reached, success False.) Roots far from the origin and exact roots stay root_found.
+#[test]
+fn asymptotes_are_not_roots() {
+    let long = |tol: f64| RootOptions {
+        ftol: tol,
+        max_iter: 5000,
+        ..RootOptions::default()
+    };
+    for (src, x0) in [
+        ("exp(-x); y - 1", [0.0, 0.0]),
+        ("1/x; y", [1.0, 1.0]),
+        ("x*exp(-x); y + x - x", [2.0, 3.0]),
+        ("exp(-(x + y)); x - y", [0.0, 0.0]),
+    ] {
+        let set = FormulaSet::parse_with_vars(src, &["x", "y"]).unwrap();
+        let (f, j) = (values_of(&set), jacobian_of(&set));
+        let sys = System {
+            n: 2,
+            f: &f,
+            jacobian: Some(&j),
+        };
+        for method in [SystemMethod::Newton, SystemMethod::Broyden] {
+            for tol in [1e-12, 1e-300] {
+                let r = solve_system(&sys, &x0, method, &long(tol)).unwrap();
+                assert!(
+                    !r.converged
+                        && matches!(
+                            r.termination,
+                            Termination::NotARoot
+                                | Termination::Unbounded
+                                | Termination::MaxIterations
+                                | Termination::NoProgress
+                        ),
+                    "{src} {method:?} tol {tol}: {r:?}"
+                );
+            }
+        }
+        let r = solve_system(&sys, &x0, SystemMethod::Newton, &RootOptions::default()).unwrap();
+        assert_eq!(r.termination, Termination::NotARoot, "{src}: {r:?}");
+    }
+    // Running off to 1e150: unbounded, for the system and for the one equation.
+    let set = FormulaSet::parse("1/x").unwrap();
+    let (f, j) = (values_of(&set), jacobian_of(&set));
+    let sys = System {
+        n: 1,
+        f: &f,
+        jacobian: Some(&j),
+    };
+    let r = solve_system(&sys, &[1.0], SystemMethod::Newton, &long(1e-300)).unwrap();
+    assert_eq!(r.termination, Termination::Unbounded, "{r:?}");
+    let inv = scalar("1/x");
+    let value = |x: f64| inv.value(&[x]).unwrap();
+    let eq = Scalar {
+        f: &value,
+        df: None,
+    };
+    let r = solve_scalar(&eq, 1.0, None, ScalarMethod::Secant, &long(1e-300)).unwrap();
+    assert_eq!(
+        (r.termination, r.converged),
+        (Termination::Unbounded, false),
+        "{r:?}"
+    );
+    // Genuine roots stay roots: far from the origin, and exact.
+    for (src, x0, root) in [
+        ("x - 1e6; y - x", [0.0, 0.0], 1e6),
+        ("x^3 - 8; y - 2", [1.0, 1.0], 2.0),
+    ] {
+        let set = FormulaSet::parse_with_vars(src, &["x", "y"]).unwrap();
+        let (f, j) = (values_of(&set), jacobian_of(&set));
+        let sys = System {
+            n: 2,
+            f: &f,
+            jacobian: Some(&j),
+        };
+        for method in [SystemMethod::Newton, SystemMethod::Broyden] {
+            let r = solve_system(&sys, &x0, method, &RootOptions::default()).unwrap();
+            assert!(
+                r.converged && (r.x[0] - root).abs() <= 1e-9 * root,
+                "{src}: {r:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn circle_and_line() {
     let set = FormulaSet::parse("x^2 + y^2 - 4; x - y").unwrap();

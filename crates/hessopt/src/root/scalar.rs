@@ -5,11 +5,13 @@
 //! is a minimum of |f| at some scale — |f| is larger than |f(x)| on both sides at a common
 //! distance, probed at 8ᵏ times the bracket width. A root is a minimum of |f|; a pole, where a
 //! sign change closes too, is a maximum of |f| ([`Termination::Discontinuity`]); a point where
-//! |f| ≤ ftol only because f decays towards an asymptote is [`Termination::NotARoot`].
+//! |f| ≤ ftol only because f decays towards an asymptote is [`Termination::NotARoot`]. Newton or
+//! secant iterates beyond |x| = 1e150 end the run as [`Termination::Unbounded`].
 
 use super::report::{monitor, record};
 use super::{RootOptions, RootReport};
 use crate::error::{Error, Result};
+use crate::solve::driver::UNBOUNDED_X;
 use crate::solve::{Callback, Monitor, Termination};
 
 /// Scalar methods.
@@ -330,6 +332,9 @@ fn safeguarded(
         (x, fx) = (xt, ft);
         if let Some(t) = record(mon, k, &[x], fx.abs(), c.f) {
             return Ok(scalar_report(name, x, fx, k, c, t));
+        }
+        if x.abs() > UNBOUNDED_X {
+            return Ok(scalar_report(name, x, fx, k, c, Termination::Unbounded));
         }
     }
 }

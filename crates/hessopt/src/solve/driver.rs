@@ -52,8 +52,8 @@ use crate::problem::{Evaluator, Problem};
 
 /// f below this means the problem is unbounded below.
 const UNBOUNDED_F: f64 = -1e300;
-/// ‖x‖∞ above this means the iterates run away to infinity.
-const UNBOUNDED_X: f64 = 1e150;
+/// ‖x‖∞ above this means the iterates run away to infinity (every family's loop).
+pub(crate) const UNBOUNDED_X: f64 = 1e150;
 /// Largest dimension for the dense second-order check at the returned point (a Hessian and its
 /// eigenvalues, O(n³)); beyond it the certificate is first order only.
 pub const SECOND_ORDER_MAX_DIM: usize = 200;
