@@ -2,7 +2,7 @@
 
 use hessopt::problems::mgh;
 use hessopt::root::{
-    RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar, solve_system,
+    RootOptions, RootReport, Scalar, ScalarMethod, System, SystemMethod, solve_scalar, solve_system,
 };
 use hessopt::solve::{Options, Termination};
 use hessopt::{Formula, FormulaSet};
@@ -119,6 +119,18 @@ fn jacobian_of(set: &FormulaSet) -> impl Fn(&[f64], &mut DMatrix<f64>) + '_ {
     move |x: &[f64], j: &mut DMatrix<f64>| set.jacobian_into(x, j)
 }
 
+/// Solves the system `src` in x, y (exact Jacobian) from `x0`.
+fn solve_xy(src: &str, x0: &[f64], method: SystemMethod, opts: &RootOptions) -> RootReport {
+    let set = FormulaSet::parse_with_vars(src, &["x", "y"]).unwrap();
+    let (f, j) = (values_of(&set), jacobian_of(&set));
+    let sys = System {
+        n: 2,
+        f: &f,
+        jacobian: Some(&j),
+    };
+    solve_system(&sys, x0, method, opts).unwrap()
+}
+
 /// Item 5 of issue 11: ‖F‖ → 0 only as x → ∞. A point where ‖F‖∞ ≤ tol on such an asymptote
 /// (exp(−x) at x = 28, 1/x at x = 10¹²) is not_a_root, for systems as for one equation; iterates
 /// beyond 1e150 are unbounded; never root_found. (scipy's MINPACK hybr/lm on exp(−x) from 0:
@@ -130,47 +142,32 @@ fn asymptotes_are_not_roots() {
         max_iter: 5000,
         ..RootOptions::default()
     };
+    let methods = [SystemMethod::Newton, SystemMethod::Broyden];
     for (src, x0) in [
         ("exp(-x); y - 1", [0.0, 0.0]),
         ("1/x; y", [1.0, 1.0]),
         ("x*exp(-x); y + x - x", [2.0, 3.0]),
         ("exp(-(x + y)); x - y", [0.0, 0.0]),
     ] {
-        let set = FormulaSet::parse_with_vars(src, &["x", "y"]).unwrap();
-        let (f, j) = (values_of(&set), jacobian_of(&set));
-        let sys = System {
-            n: 2,
-            f: &f,
-            jacobian: Some(&j),
-        };
-        for method in [SystemMethod::Newton, SystemMethod::Broyden] {
-            for tol in [1e-12, 1e-300] {
-                let r = solve_system(&sys, &x0, method, &long(tol)).unwrap();
-                assert!(
-                    !r.converged
-                        && matches!(
-                            r.termination,
-                            Termination::NotARoot
-                                | Termination::Unbounded
-                                | Termination::MaxIterations
-                                | Termination::NoProgress
-                        ),
-                    "{src} {method:?} tol {tol}: {r:?}"
-                );
-            }
+        for (method, tol) in methods.iter().flat_map(|m| [(*m, 1e-12), (*m, 1e-300)]) {
+            let r = solve_xy(src, &x0, method, &long(tol));
+            assert!(
+                !r.converged
+                    && matches!(
+                        r.termination,
+                        Termination::NotARoot
+                            | Termination::Unbounded
+                            | Termination::MaxIterations
+                            | Termination::NoProgress
+                    ),
+                "{src} {method:?} tol {tol}: {r:?}"
+            );
         }
-        let r = solve_system(&sys, &x0, SystemMethod::Newton, &RootOptions::default()).unwrap();
+        let r = solve_xy(src, &x0, SystemMethod::Newton, &RootOptions::default());
         assert_eq!(r.termination, Termination::NotARoot, "{src}: {r:?}");
     }
     // Running off to 1e150: unbounded, for the system and for the one equation.
-    let set = FormulaSet::parse("1/x").unwrap();
-    let (f, j) = (values_of(&set), jacobian_of(&set));
-    let sys = System {
-        n: 1,
-        f: &f,
-        jacobian: Some(&j),
-    };
-    let r = solve_system(&sys, &[1.0], SystemMethod::Newton, &long(1e-300)).unwrap();
+    let r = solve_xy("1/x; y", &[1.0, 0.0], SystemMethod::Newton, &long(1e-300));
     assert_eq!(r.termination, Termination::Unbounded, "{r:?}");
     let inv = scalar("1/x");
     let value = |x: f64| inv.value(&[x]).unwrap();
@@ -189,15 +186,8 @@ fn asymptotes_are_not_roots() {
         ("x - 1e6; y - x", [0.0, 0.0], 1e6),
         ("x^3 - 8; y - 2", [1.0, 1.0], 2.0),
     ] {
-        let set = FormulaSet::parse_with_vars(src, &["x", "y"]).unwrap();
-        let (f, j) = (values_of(&set), jacobian_of(&set));
-        let sys = System {
-            n: 2,
-            f: &f,
-            jacobian: Some(&j),
-        };
-        for method in [SystemMethod::Newton, SystemMethod::Broyden] {
-            let r = solve_system(&sys, &x0, method, &RootOptions::default()).unwrap();
+        for method in methods {
+            let r = solve_xy(src, &x0, method, &RootOptions::default());
             assert!(
                 r.converged && (r.x[0] - root).abs() <= 1e-9 * root,
                 "{src}: {r:?}"
