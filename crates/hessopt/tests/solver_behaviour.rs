@@ -44,6 +44,21 @@ fn line_search_backs_off_from_nan_and_counts_it() {
 }
 
 #[test]
+fn limited_memory_sizes_are_checked_alike() {
+    for m in [0, 1001] {
+        let a = Lbfgs::default().with_memory(m).unwrap_err().to_string();
+        let b = hessopt::solve::Lbfgsb::default()
+            .with_memory(m)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(a, b);
+        assert!(a.contains(&format!("{m} is not in 1..=1000")), "{a}");
+    }
+    assert!(Lbfgs::default().with_memory(1000).is_ok());
+    assert!(hessopt::solve::Lbfgsb::default().with_memory(1).is_ok());
+}
+
+#[test]
 fn bad_starts_are_errors() {
     let f = rosenbrock_formula();
     let p = Problem::from_formula(&f);

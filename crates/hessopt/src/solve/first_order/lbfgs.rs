@@ -5,9 +5,9 @@
 
 use std::collections::VecDeque;
 
-use super::pairs::PairRing;
+use super::pairs::{PairRing, checked_memory};
 use super::{dot, is_descent, move_along, norm_inf, start_with_gradient};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::problem::Evaluator;
 use crate::solve::driver::{Iterate, Solver};
 use crate::solve::linesearch::{LineBuffers, LineSearch, Reach};
@@ -34,10 +34,7 @@ impl Default for Lbfgs {
 impl Lbfgs {
     /// Sets the memory (1 to 1000).
     pub fn with_memory(mut self, m: usize) -> Result<Self> {
-        if !(1..=1000).contains(&m) {
-            return Err(Error::invalid("memory", format!("{m} is not in 1..=1000")));
-        }
-        self.memory = m;
+        self.memory = checked_memory(m)?;
         Ok(self)
     }
 

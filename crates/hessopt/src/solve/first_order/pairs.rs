@@ -2,6 +2,17 @@
 //! vectors: a new pair is written in place into a spare slot and kept or dropped after the
 //! curvature test, so no iteration allocates or copies an n-vector once the ring is full.
 
+use crate::error::{Error, Result};
+
+/// The memory m of a limited-memory method, checked: 1 to 1000 pairs.
+pub(crate) fn checked_memory(m: usize) -> Result<usize> {
+    if (1..=1000).contains(&m) {
+        Ok(m)
+    } else {
+        Err(Error::invalid("memory", format!("{m} is not in 1..=1000")))
+    }
+}
+
 /// Ring of at most `cap` pairs of n-vectors, oldest first, plus one spare slot for the next pair.
 #[derive(Debug)]
 pub(crate) struct PairRing {

@@ -33,6 +33,7 @@ use cauchy::Cauchy;
 use compact::Compact;
 use subspace::Subspace;
 
+use super::pairs::checked_memory;
 use super::{dot, is_descent, move_along, start_with_gradient};
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
@@ -62,10 +63,7 @@ impl Default for Lbfgsb {
 impl Lbfgsb {
     /// Sets the memory (1 to 1000); storage is 2(m + 1)·n numbers plus 12m².
     pub fn with_memory(mut self, m: usize) -> Result<Self> {
-        if !(1..=1000).contains(&m) {
-            return Err(Error::invalid("memory", format!("{m} is not in 1..=1000")));
-        }
-        self.memory = m;
+        self.memory = checked_memory(m)?;
         Ok(self)
     }
 
