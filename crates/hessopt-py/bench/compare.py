@@ -22,6 +22,7 @@ import json
 import os
 import pathlib
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -29,6 +30,9 @@ import numpy as np
 import hessopt
 
 HERE = pathlib.Path(__file__).resolve()
+sys.path.insert(0, str(HERE.parents[1] / "tests"))
+# The test suite's formula → numpy translation and its numpy test functions.
+from conftest import numpy_function, rosen, rosen_grad, rosen_rows  # noqa: E402
 
 
 def timed(fn, repeat):
@@ -57,12 +61,6 @@ class Counted:
 def shared_cases(shared):
     import numdifftools as nd
 
-    sys_path = HERE.parents[1] / "tests"
-    import sys
-
-    sys.path.insert(0, str(sys_path))
-    from conftest import numpy_function  # the test suite's formula → numpy translation
-
     lines = (pathlib.Path(shared) / "cases" / "derivatives.jsonl").read_text().splitlines()
     cases = [json.loads(l) for l in lines if l.strip()]
     ours, theirs = [], []
@@ -78,14 +76,6 @@ def shared_cases(shared):
         print(f"   {c['name']:<16}{ours[-1]:>12.1e}{r.nfev:>6}{theirs[-1]:>14.1e}{g.n:>6}")
     print(f"   hessopt: max {max(ours):.1e}, median {np.median(ours):.1e};"
           f" numdifftools: max {max(theirs):.1e}, median {np.median(theirs):.1e}")
-
-
-def rosen(x):
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-
-
-def rosen_rows(X):
-    return np.sum(100.0 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2, axis=1)
 
 
 def rosenbrock():
@@ -142,14 +132,6 @@ def poisson():
           f" {float(np.max(np.abs(r.se - g.bse) / g.bse)):.1e}")
     print(f"   {r.termination}, {r.nfev} f evaluations; time hessopt {t_h * 1e3:.2f} ms,"
           f" statsmodels {t_s * 1e3:.2f} ms")
-
-
-def rosen_grad(x):
-    g = np.zeros_like(x)
-    r = x[1:] - x[:-1] ** 2
-    g[:-1] = -400.0 * x[:-1] * r - 2.0 * (1 - x[:-1])
-    g[1:] += 200.0 * r
-    return g
 
 
 def sparse(n=1000):

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::convert::{array1, floats, rows};
+use crate::convert::{array1, floats, floats_into, rows};
 use crate::{invalid, to_py};
 
 /// A Python callable seen from Rust, with its pending exception.
@@ -153,24 +153,27 @@ impl<'py> PyFunction<'py> {
         }
     }
 
-    /// (f(x), ∇f(x)) from a function that returns both (scipy's `jac=True`); None after an
-    /// exception or when it returns something else (a pending `HessoptError`).
-    pub(crate) fn pair(&self, x: &[f64]) -> Option<(f64, Vec<f64>)> {
+    /// f(x) from a function that returns (f(x), ∇f(x)) (scipy's `jac=True`), the gradient
+    /// copied into `g` (n entries; straight from a float64 array, without an intermediate
+    /// vector); None after an exception or when it returns something else (a pending
+    /// `HessoptError`).
+    pub(crate) fn pair_into(&self, x: &[f64], g: &mut [f64]) -> Option<f64> {
         let arg = array1(self.py(), x).into_any();
         let v = self.call(&arg)?;
-        let pair = v
+        let value = v
             .extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>()
             .ok()
-            .and_then(|(a, b)| Some((a.extract::<f64>().ok()?, floats(&b).ok()?)))
-            .filter(|(_, g)| g.len() == x.len());
-        if pair.is_none() {
+            .and_then(|(a, b)| Some((a.extract::<f64>().ok()?, b)))
+            .filter(|(_, b)| floats_into(b, g).is_ok_and(|copied| copied))
+            .map(|(a, _)| a);
+        if value.is_none() {
             self.fail(format!(
                 "with jac=True the function must return (value, gradient of {} entries), got {}",
                 x.len(),
                 type_name(&v)
             ));
         }
-        pair
+        value
     }
 
     /// F(x) into `out` (a gradient or a flattened Hessian); a result of another length becomes a

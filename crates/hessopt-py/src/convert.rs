@@ -53,6 +53,24 @@ pub(crate) fn floats(v: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     Ok(vector(&arr))
 }
 
+/// Copies whatever a function returned (array, list) into `out`, flattened; false when the
+/// number of values is not `out.len()`. A contiguous float64 array is copied directly.
+pub(crate) fn floats_into(v: &Bound<'_, PyAny>, out: &mut [f64]) -> PyResult<bool> {
+    if let Ok(a) = v.extract::<PyReadonlyArray1<'_, f64>>() {
+        if let Ok(s) = a.as_slice() {
+            if s.len() == out.len() {
+                out.copy_from_slice(s);
+            }
+            return Ok(s.len() == out.len());
+        }
+    }
+    let w = floats(v)?;
+    if w.len() == out.len() {
+        out.copy_from_slice(&w);
+    }
+    Ok(w.len() == out.len())
+}
+
 /// A point from an array-like argument `name`: one number or a 1-d array of numbers.
 pub(crate) fn point(x: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
     let np = x.py().import("numpy")?;

@@ -8,6 +8,7 @@ use pyo3::types::PyDict;
 use hessopt::fit::{Data, Objective, fit as fit_model};
 
 use crate::convert::{array1, array2, vector};
+use crate::optimize::termination_items;
 use crate::{invalid, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -72,9 +73,7 @@ fn fit<'py>(
     out.set_item("nobs", s.observations)?;
     out.set_item("df", s.df)?;
     out.set_item("aic", s.aic)?;
-    out.set_item("success", s.converged)?;
-    out.set_item("converged", s.converged)?;
-    out.set_item("termination", s.termination.as_str())?;
+    termination_items(&out, s.termination, s.converged)?;
     out.set_item("nit", s.iterations)?;
     out.set_item("warnings", s.warnings.clone())?;
     Ok(out)

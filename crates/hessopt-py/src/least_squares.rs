@@ -14,7 +14,7 @@ use hessopt::solve::{LeastSquares, LevenbergMarquardt, Options};
 use crate::blackbox::PyFunction;
 use crate::convert::{array1, array2, vector};
 use crate::invalid;
-use crate::optimize::{message, status};
+use crate::optimize::termination_items;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(least_squares, m)?)?;
@@ -71,11 +71,7 @@ fn least_squares<'py>(
     out.set_item("nfev", r.residual_evaluations)?;
     out.set_item("njev", r.jacobian_evaluations)?;
     out.set_item("nit", r.iterations)?;
-    out.set_item("success", r.converged)?;
-    out.set_item("status", status(r.termination, r.converged))?;
-    out.set_item("message", message(r.termination, r.converged))?;
-    out.set_item("termination", r.termination.as_str())?;
-    out.set_item("converged", r.converged)?;
+    termination_items(&out, r.termination, r.converged)?;
     Ok(out)
 }
 
@@ -103,11 +99,7 @@ fn root_dict<'py>(py: Python<'py>, r: &hessopt::root::RootReport) -> PyResult<Bo
     out.set_item("njev", r.jacobian_evaluations)?;
     out.set_item("nit", r.iterations)?;
     out.set_item("method", r.method)?;
-    out.set_item("success", r.converged)?;
-    out.set_item("status", status(r.termination, r.converged))?;
-    out.set_item("message", message(r.termination, r.converged))?;
-    out.set_item("termination", r.termination.as_str())?;
-    out.set_item("converged", r.converged)?;
+    termination_items(&out, r.termination, r.converged)?;
     Ok(out)
 }
 

@@ -26,8 +26,21 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(minimize, m)?)
 }
 
+/// scipy's `success`, `status` and `message`, and hessopt's `termination` and `converged`.
+pub(crate) fn termination_items(
+    d: &Bound<'_, PyDict>,
+    t: Termination,
+    converged: bool,
+) -> PyResult<()> {
+    d.set_item("success", converged)?;
+    d.set_item("status", status(t, converged))?;
+    d.set_item("message", message(t, converged))?;
+    d.set_item("termination", t.as_str())?;
+    d.set_item("converged", converged)
+}
+
 /// scipy's `status`: 0 a certificate held, 1 a limit was reached, 2 any other stop.
-pub(crate) fn status(t: Termination, converged: bool) -> u8 {
+fn status(t: Termination, converged: bool) -> u8 {
     match t {
         _ if converged => 0,
         Termination::MaxIterations | Termination::MaxEvaluations | Termination::TimeLimit => 1,
@@ -35,7 +48,7 @@ pub(crate) fn status(t: Termination, converged: bool) -> u8 {
     }
 }
 
-pub(crate) fn message(t: Termination, converged: bool) -> String {
+fn message(t: Termination, converged: bool) -> String {
     if converged {
         format!("converged ({t})")
     } else {
@@ -66,8 +79,16 @@ fn options(tol: Option<f64>, opts: &Bound<'_, PyDict>) -> PyResult<Options> {
     Ok(o)
 }
 
-/// The last (x, f, g) of a function that returns (f, g).
-type Memo = Option<(Vec<f64>, f64, Vec<f64>)>;
+/// The last (x, f, g) of a function that returns (f, g), in buffers reused from call to call
+/// (no allocation per evaluation at n = 10⁶).
+#[derive(Default)]
+struct Memo {
+    x: Vec<f64>,
+    f: f64,
+    g: Vec<f64>,
+    /// Whether the buffers hold a call's result.
+    filled: bool,
+}
 
 /// A constraint as normalized in Python: ("formula", text, None) or (kind, callable, jac).
 type ConstraintSpec<'py> = (String, Bound<'py, PyAny>, Option<Bound<'py, PyAny>>);
@@ -83,20 +104,27 @@ struct Objective<'py> {
 }
 
 impl Objective<'_> {
-    /// (f, g) from a function that returns both, called once per point.
-    fn pair(&self, x: &[f64]) -> (f64, Vec<f64>) {
-        if let Some((mx, v, g)) = &*self.memo.borrow() {
-            if mx.as_slice() == x {
-                return (*v, g.clone());
-            }
+    /// Calls a function that returns (f, g) once per point: the pair is kept in the memo, and
+    /// `use_it` reads it.
+    fn pair<T>(&self, x: &[f64], use_it: impl FnOnce(&Memo) -> T) -> T {
+        let mut memo = self.memo.borrow_mut();
+        if !(memo.filled && memo.x == x) {
+            let Memo {
+                x: mx,
+                f,
+                g,
+                filled,
+            } = &mut *memo;
+            mx.clear();
+            mx.extend_from_slice(x);
+            g.resize(x.len(), f64::NAN);
+            *f = self.f.pair_into(x, g).unwrap_or_else(|| {
+                g.fill(f64::NAN);
+                f64::NAN
+            });
+            *filled = true;
         }
-        let n = x.len();
-        let (v, g) = self
-            .f
-            .pair(x)
-            .unwrap_or_else(|| (f64::NAN, vec![f64::NAN; n]));
-        *self.memo.borrow_mut() = Some((x.to_vec(), v, g.clone()));
-        (v, g)
+        use_it(&memo)
     }
 
     fn failed(&self) -> bool {
@@ -107,8 +135,9 @@ impl Objective<'_> {
 
     fn problem(&self, n: usize) -> Problem<'_> {
         let mut p = if self.with_gradient {
-            Problem::new(n, move |x: &[f64]| self.pair(x).0)
-                .with_gradient(move |x: &[f64], g: &mut [f64]| g.copy_from_slice(&self.pair(x).1))
+            Problem::new(n, move |x: &[f64]| self.pair(x, |m| m.f)).with_gradient(
+                move |x: &[f64], g: &mut [f64]| self.pair(x, |m| g.copy_from_slice(&m.g)),
+            )
         } else {
             Problem::new(n, move |x: &[f64]| self.f.scalar(x))
         };
@@ -246,7 +275,7 @@ fn minimize<'py>(
         with_gradient: jac
             .as_ref()
             .is_some_and(|j| j.is_truthy().unwrap_or(false) && !j.is_callable()),
-        memo: RefCell::new(None),
+        memo: RefCell::default(),
         jac: jac
             .filter(|j| j.is_callable())
             .map(|j| PyFunction::new(j, args.clone(), false)),
@@ -287,7 +316,8 @@ fn minimize<'py>(
             }
             (_, callback) => {
                 let user_callback = callback.map(|c| PyFunction::new(c, empty.clone(), false));
-                // Ctrl-C is checked each iteration besides before every Python call.
+                // Ctrl-C is checked each iteration besides before every Python call, and a
+                // pending exception stops the run (the bridge answers NaN from then on).
                 let interrupted = RefCell::new(None);
                 let mut cb = |info: &IterationInfo| -> Control {
                     if objective.failed() {
@@ -322,11 +352,7 @@ fn minimize<'py>(
         out.set_item("njev", r.evaluations.gradient)?;
         out.set_item("nhev", r.evaluations.hessian)?;
         out.set_item("nit", r.iterations)?;
-        out.set_item("success", r.converged)?;
-        out.set_item("status", status(r.termination, r.converged))?;
-        out.set_item("message", message(r.termination, r.converged))?;
-        out.set_item("termination", r.termination.as_str())?;
-        out.set_item("converged", r.converged)?;
+        termination_items(&out, r.termination, r.converged)?;
         out.set_item("method", r.method.as_str())?;
         out.set_item("gradient_norm", r.gradient_norm)?;
         out.set_item("notes", r.notes.clone())?;
@@ -397,11 +423,7 @@ fn minimize<'py>(
     out.set_item("nhev", r.evaluations.hessian)?;
     out.set_item("nit", r.outer_iterations)?;
     out.set_item("inner_iterations", r.inner_iterations)?;
-    out.set_item("success", r.converged)?;
-    out.set_item("status", status(r.termination, r.converged))?;
-    out.set_item("message", message(r.termination, r.converged))?;
-    out.set_item("termination", r.termination.as_str())?;
-    out.set_item("converged", r.converged)?;
+    termination_items(&out, r.termination, r.converged)?;
     out.set_item("method", "augmented-lagrangian")?;
     out.set_item("multipliers", array1(py, &r.multipliers))?;
     out.set_item("max_violation", r.max_violation)?;

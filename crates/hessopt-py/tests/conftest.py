@@ -69,6 +69,37 @@ def numpy_function(expr, vars):
     return f
 
 
+def rosen(x):
+    """The chained Rosenbrock function Σ 100 (x[i+1] − x[i]²)² + (1 − x[i])² in numpy."""
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def rosen_rows(X):
+    """rosen at every row of an (m, n) array (a vectorized function)."""
+    return np.sum(100.0 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2, axis=1)
+
+
+def rosen_grad(x):
+    """Its gradient, by hand."""
+    g = np.zeros_like(x)
+    r = x[1:] - x[:-1] ** 2
+    g[:-1] = -400.0 * x[:-1] * r - 2.0 * (1 - x[:-1])
+    g[1:] += 200.0 * r
+    return g
+
+
+def rosen_hess(x):
+    """Its Hessian in closed form: H[i, i] = 1200 x[i]² − 400 x[i+1] + 2 (i < n−1) plus 200
+    (i > 0), H[i, i+1] = H[i+1, i] = −400 x[i], zero elsewhere."""
+    n = x.size
+    h = np.zeros((n, n))
+    i = np.arange(n - 1)
+    h[i, i] = 1200 * x[:-1] ** 2 - 400 * x[1:] + 2
+    h[i + 1, i + 1] += 200
+    h[i, i + 1] = h[i + 1, i] = -400 * x[:-1]
+    return h
+
+
 def data_file(name):
     """A fixture of the Rust library's tests (crates/hessopt/tests/data)."""
     return pathlib.Path(__file__).resolve().parents[2] / "hessopt" / "tests" / "data" / name

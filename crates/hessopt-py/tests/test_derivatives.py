@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import hessopt
-from conftest import numpy_function
+from conftest import numpy_function, rosen, rosen_rows
 
 
 def rel_err(a, b):
@@ -96,29 +96,21 @@ def test_analyze_result_and_matrix():
     assert d.classification == "not_stationary"
 
 
-def _rosen(x):
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-
-
-def _rosen_rows(X):
-    return np.sum(100.0 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2, axis=1)
-
-
 @pytest.mark.parametrize("kind", ["hessian", "gradient"])
 def test_vectorized_and_workers_identical_to_serial(kind):
     from concurrent.futures import ThreadPoolExecutor
 
     x = np.tile([-1.2, 1.0], 3)
     fn = getattr(hessopt, kind)
-    serial = fn(_rosen, x)
+    serial = fn(rosen, x)
     with ThreadPoolExecutor(2) as pool:
         variants = [
-            fn(_rosen_rows, x, vectorized=True),
-            fn(_rosen, x, workers=2),
-            fn(_rosen, x, workers=pool.map),
-            fn(_rosen, x, workers=map),
-            fn(_rosen_rows, x, vectorized=True, workers=2),
-            fn(_rosen_rows, x, vectorized=True, workers=pool.map),
+            fn(rosen_rows, x, vectorized=True),
+            fn(rosen, x, workers=2),
+            fn(rosen, x, workers=pool.map),
+            fn(rosen, x, workers=map),
+            fn(rosen_rows, x, vectorized=True, workers=2),
+            fn(rosen_rows, x, vectorized=True, workers=pool.map),
         ]
     # One Python call per round of stencil points, not per point.
     assert variants[0].ncalls <= 20 < serial.ncalls == serial.nfev
@@ -143,7 +135,7 @@ def test_vectorized_workers_chunks_and_process_pool():
     import multiprocessing
 
     x = np.tile([-1.2, 1.0], 3)
-    serial = hessopt.hessian(_rosen, x)
+    serial = hessopt.hessian(rosen, x)
     chunks = []
 
     def mapper(task, parts):
@@ -151,12 +143,12 @@ def test_vectorized_workers_chunks_and_process_pool():
         chunks.append(len(parts))
         return map(task, parts)
 
-    r = hessopt.hessian(_rosen_rows, x, vectorized=True, workers=mapper)
+    r = hessopt.hessian(rosen_rows, x, vectorized=True, workers=mapper)
     assert np.array_equal(r.hessian, serial.hessian)
     cpus = os.cpu_count() or 1
     assert len(chunks) == r.ncalls and max(chunks) == min(cpus, 30)  # 15 pairs × 2 points
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(2, mp_context=ctx) as pool:
-        p = hessopt.hessian(_rosen_rows, x, vectorized=True, workers=pool.map)
-        q = hessopt.hessian(_rosen, x, workers=pool.map)
+        p = hessopt.hessian(rosen_rows, x, vectorized=True, workers=pool.map)
+        q = hessopt.hessian(rosen, x, workers=pool.map)
     assert np.array_equal(p.hessian, serial.hessian) and np.array_equal(q.hessian, serial.hessian)

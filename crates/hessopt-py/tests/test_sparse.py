@@ -1,9 +1,8 @@
 """Sparse Hessians and Jacobians: Formula.hessian(x, sparse=True), hessian(f, x, sparsity=...)
 from values or from a gradient, jacobian(F, x, sparsity=...), returned as scipy.sparse matrices.
 
-Provenance: the closed-form Hessian of the chained Rosenbrock function
-f = Σ 100 (x[i+1] − x[i]²)² + (1 − x[i])²: H[i, i] = 1200 x[i]² − 400 x[i+1] + 2 (i < n−1)
-plus 200 (i > 0), H[i, i+1] = H[i+1, i] = −400 x[i], zero elsewhere; its gradient by hand.
+Provenance: the closed-form Hessian and gradient of the chained Rosenbrock function
+(conftest.rosen_hess, rosen_grad).
 scipy is optional for the package: these tests skip without it, except the one checking the
 error message.
 """
@@ -14,28 +13,7 @@ import numpy as np
 import pytest
 
 import hessopt
-
-
-def rosen(x):
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-
-
-def rosen_grad(x):
-    g = np.zeros_like(x)
-    r = x[1:] - x[:-1] ** 2
-    g[:-1] = -400.0 * x[:-1] * r - 2.0 * (1 - x[:-1])
-    g[1:] += 200.0 * r
-    return g
-
-
-def rosen_hess(x):
-    n = x.size
-    h = np.zeros((n, n))
-    i = np.arange(n - 1)
-    h[i, i] = 1200 * x[:-1] ** 2 - 400 * x[1:] + 2
-    h[i + 1, i + 1] += 200
-    h[i, i + 1] = h[i + 1, i] = -400 * x[:-1]
-    return h
+from conftest import rosen, rosen_grad, rosen_hess
 
 
 def tridiagonal(n):
