@@ -6,9 +6,10 @@ Run with a venv that has hessopt installed (pip install crates/hessopt-py) and t
 Prints:
 1. the shared sympy cases: relative Hessian error of hessopt.hessian on plain Python functions
    (and numdifftools' default Hessian on the same functions);
-2. the extended Rosenbrock function (numpy) at n = 10 and 50: time, evaluations and error of
+2. the chained Rosenbrock function (numpy) at n = 10 and 50: time, evaluations and error of
    numdifftools.Hessian (default settings), scipy.differentiate.hessian (default settings) and
-   hessopt.hessian (serial and vectorized=True); the exact Hessian is scipy.optimize.rosen_hess;
+   hessopt.hessian (serial and vectorized=True), numdifftools and hessopt taking turns; the
+   exact Hessian is scipy.optimize.rosen_hess;
 3. a Poisson regression written as a numpy negative log-likelihood: hessopt.minimize(...,
    hessian=True) against statsmodels GLM(family=Poisson()) estimates and standard errors;
 4. sparse Hessians of the chained Rosenbrock function at n = 1000 on its tridiagonal pattern:
@@ -78,6 +79,18 @@ def shared_cases(shared):
           f" numdifftools: max {max(theirs):.1e}, median {np.median(theirs):.1e}")
 
 
+def interleaved(fns, repeat):
+    """Median wall time of each function, the functions taking turns (so that the load of a shared
+    machine falls on all of them alike), and each one's last result."""
+    times, out = {k: [] for k in fns}, {}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            out[k] = fn()
+            times[k].append(time.perf_counter() - t)
+    return {k: statistics.median(v) for k, v in times.items()}, out
+
+
 def rosenbrock():
     import numdifftools as nd
     from scipy.optimize import rosen_hess
@@ -86,27 +99,31 @@ def rosenbrock():
         from scipy.differentiate import hessian as sp_hessian
     except ImportError:
         sp_hessian = None
-    print("\n2. extended Rosenbrock (numpy), x = (-1.2, 1, -1.2, 1, ...): one Hessian")
+    print("\n2. chained Rosenbrock (numpy), x = (-1.2, 1, -1.2, 1, ...): one Hessian; medians of"
+          " turns in one process, the functions uncounted while timed")
     print(f"   {'n':>3} {'method':<28}{'time ms':>10}{'evals':>8}{'calls':>7}{'rel error':>11}{'speed-up':>10}")
     for n in (10, 50):
         x = np.tile([-1.2, 1.0], n // 2)
         exact = rosen_hess(x)
-        rows = []
+        fns = {
+            "numdifftools.Hessian default": lambda: nd.Hessian(rosen)(x),
+            "hessopt.hessian": lambda: hessopt.hessian(rosen, x),
+            "hessopt.hessian vectorized": lambda: hessopt.hessian(rosen_rows, x, vectorized=True),
+        }
+        t, out = interleaved(fns, 9 if n == 10 else 3)
         g = Counted(rosen)
-        t_nd, h = timed(lambda: nd.Hessian(g)(x), 3 if n == 10 else 1)
-        calls = g.n // (3 if n == 10 else 1)
-        rows.append(("numdifftools.Hessian default", t_nd, calls, calls, rel(h, exact)))
+        nd.Hessian(g)(x)
+        rows = [("numdifftools.Hessian default", g.n, g.n, rel(out["numdifftools.Hessian default"], exact))]
+        for k in ("hessopt.hessian", "hessopt.hessian vectorized"):
+            rows.append((k, out[k].nfev, out[k].ncalls, rel(out[k].hessian, exact)))
         if sp_hessian is not None:
             vec = lambda X: rosen_rows(np.moveaxis(X, 0, -1).reshape(-1, n)).reshape(X.shape[1:])  # noqa: E731
-            t, res = timed(lambda: sp_hessian(vec, x), 1)
-            rows.append(("scipy.differentiate.hessian", t, int(np.sum(res.nfev)), None, rel(res.ddf, exact)))
-        t, r = timed(lambda: hessopt.hessian(rosen, x), 5)
-        rows.append(("hessopt.hessian", t, r.nfev, r.ncalls, rel(r.hessian, exact)))
-        t, r = timed(lambda: hessopt.hessian(rosen_rows, x, vectorized=True), 5)
-        rows.append(("hessopt.hessian vectorized", t, r.nfev, r.ncalls, rel(r.hessian, exact)))
-        for name, t, ev, calls, err in rows:
+            t["scipy.differentiate.hessian"], res = timed(lambda: sp_hessian(vec, x), 1)
+            rows.insert(1, ("scipy.differentiate.hessian", int(np.sum(res.nfev)), None, rel(res.ddf, exact)))
+        t_nd = t["numdifftools.Hessian default"]
+        for name, ev, calls, err in rows:
             c = "-" if calls is None else calls
-            print(f"   {n:>3} {name:<28}{t * 1e3:>10.2f}{ev:>8}{c:>7}{err:>11.1e}{t_nd / t:>9.1f}x")
+            print(f"   {n:>3} {name:<28}{t[name] * 1e3:>10.2f}{ev:>8}{c:>7}{err:>11.1e}{t_nd / t[name]:>9.1f}x")
 
 
 def poisson():

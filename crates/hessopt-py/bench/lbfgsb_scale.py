@@ -46,6 +46,19 @@ def run_scipy(n):
 RUNS = {"hessopt": run_hessopt, "scipy": run_scipy}
 
 
+def high_water_mb():
+    """This process's peak resident memory (MB): VmHWM where /proc has it (ru_maxrss carries a
+    forking parent's peak over into the child), else ru_maxrss."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def peak_mb(name, n):
     """Peak RSS of a fresh process that runs `name` once (MB)."""
     out = subprocess.run([sys.executable, __file__, "--n", str(n), "--one", name],
@@ -60,9 +73,8 @@ def main():
     p.add_argument("--one", choices=sorted(RUNS))
     a = p.parse_args()
     if a.one:
-        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         RUNS[a.one](a.n)
-        print(base / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        print(high_water_mb())
         return
     import hessopt  # noqa: F401  (imported before timing)
     import scipy
