@@ -1,6 +1,7 @@
 //! Text and JSON rendering: each command adds named fields once and gets either an aligned text
 //! block or one JSON object.
 
+use hessopt::display::{matrix_sig, vector_sig};
 use nalgebra::DMatrix;
 use serde_json::{Map, Value, json};
 
@@ -135,38 +136,7 @@ impl Report {
     }
 }
 
-/// Formats with `sig` significant digits, without trailing zeros, like C's `%g`.
-pub fn num_sig(v: f64, sig: usize) -> String {
-    if v == 0.0 {
-        return "0".into();
-    }
-    if !v.is_finite() {
-        return if v.is_nan() {
-            "NaN".into()
-        } else if v > 0.0 {
-            "inf".into()
-        } else {
-            "-inf".into()
-        };
-    }
-    let exp = v.abs().log10().floor() as i32;
-    if !(-5..16).contains(&exp) {
-        let s = format!("{:.*e}", sig.saturating_sub(1), v);
-        let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let mant = trim_zeros(mant);
-        return format!("{mant}e{e}");
-    }
-    let decimals = (sig as i32 - 1 - exp).max(0) as usize;
-    trim_zeros(&format!("{v:.decimals$}")).to_string()
-}
-
-fn trim_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
-}
+pub use hessopt::display::num_sig;
 
 /// A number for people, with full precision (shortest round-trip form).
 pub fn num(v: f64) -> String {
@@ -179,34 +149,19 @@ pub fn num_short(v: f64) -> String {
 }
 
 pub fn vec_text(v: &[f64]) -> String {
-    format!(
-        "[{}]",
-        v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")
-    )
+    vector_sig(v, 15)
 }
 
 pub fn vec_short(v: &[f64]) -> String {
-    format!(
-        "[{}]",
-        v.iter()
-            .map(|x| num_short(*x))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    vector_sig(v, 5)
 }
 
 pub fn matrix_text(m: &DMatrix<f64>) -> String {
-    let rows: Vec<String> = (0..m.nrows())
-        .map(|i| vec_text(&(0..m.ncols()).map(|j| m[(i, j)]).collect::<Vec<_>>()))
-        .collect();
-    format!("[{}]", rows.join(", "))
+    matrix_sig(m, 15)
 }
 
 pub fn matrix_short(m: &DMatrix<f64>) -> String {
-    let rows: Vec<String> = (0..m.nrows())
-        .map(|i| vec_short(&(0..m.ncols()).map(|j| m[(i, j)]).collect::<Vec<_>>()))
-        .collect();
-    format!("[{}]", rows.join(", "))
+    matrix_sig(m, 5)
 }
 
 pub fn matrix_json(m: &DMatrix<f64>) -> Value {

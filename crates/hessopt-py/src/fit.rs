@@ -31,22 +31,8 @@ fn fit<'py>(
         (None, Some(t)) => Objective::Residual(t),
         _ => return Err(invalid("give exactly one of nll= and residual=")),
     };
-    let (names, values): (Vec<String>, Vec<Vec<f64>>) =
-        columns.iter().map(|(n, c)| (n.clone(), vector(c))).unzip();
-    if let Some(k) = values.iter().position(|c| c.len() != values[0].len()) {
-        return Err(invalid(format!(
-            "column '{}' has {} rows, column '{}' has {}",
-            names[k],
-            values[k].len(),
-            names[0],
-            values[0].len()
-        )));
-    }
-    let data = Data {
-        columns: names,
-        values,
-        source: "the data".into(),
-    };
+    let data =
+        Data::from_columns(columns.iter().map(|(n, c)| (n.clone(), vector(c)))).map_err(to_py)?;
     let params_ref: Vec<&str> = params.iter().map(String::as_str).collect();
     let start = vector(&start);
     let s = py
@@ -76,5 +62,6 @@ fn fit<'py>(
     termination_items(&out, s.termination, s.converged)?;
     out.set_item("nit", s.iterations)?;
     out.set_item("warnings", s.warnings.clone())?;
+    out.set_item("table", s.to_string())?;
     Ok(out)
 }

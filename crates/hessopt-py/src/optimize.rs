@@ -393,12 +393,10 @@ fn minimize<'py>(
                 Err(_) => g.fill(f64::NAN),
             },
         };
-        cs.push(Constraint::new(
-            *kind,
-            "python function",
-            move |x: &[f64]| f.scalar(x),
-            grad,
-        ));
+        cs.push(
+            Constraint::new(*kind, "python function", move |x: &[f64]| f.scalar(x))
+                .with_gradient(grad),
+        );
     }
     let r = minimize_constrained(
         &problem,

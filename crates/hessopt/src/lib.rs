@@ -58,6 +58,24 @@
 //! # Ok::<(), hessopt::Error>(())
 //! ```
 //!
+//! A **closure** is a problem too: the gradient is numerical unless given
+//! ([`Problem::with_gradient`]), and the report prints itself:
+//!
+//! ```
+//! use hessopt::{Problem, solve::{minimize, Method, Options}};
+//! let rosenbrock = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
+//! let p = Problem::new(2, rosenbrock).with_gradient(|x: &[f64], g: &mut [f64]| {
+//!     g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
+//!     g[1] = 200.0 * (x[1] - x[0] * x[0]);
+//! });
+//! let r = minimize(&p, &[-1.2, 1.0], &Method::from_name("BFGS")?, &Options::default())?;
+//! assert!(r.converged && (r.x[0] - 1.0).abs() < 1e-6 && (r.x[1] - 1.0).abs() < 1e-6);
+//! println!("{r}"); // method, verdict, f, |g|, x, evaluations
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+//!
+//! Every report a user prints has a `Display` ([`display`]); a fit prints R's coefficient table.
+//!
 //! **Least squares, constraints, roots, fits**: [`solve::LevenbergMarquardt`],
 //! [`solve::lstsq`], [`solve::minimize_constrained`], [`root`], [`fit`]; curvature at scale by
 //! [`analysis::lanczos`]; test problems with known minima in [`problems`].
@@ -73,6 +91,7 @@ pub mod analysis;
 #[cfg(feature = "serde")]
 pub mod cases;
 pub mod diff;
+pub mod display;
 pub mod dual;
 mod error;
 pub mod expr;

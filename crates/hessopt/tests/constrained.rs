@@ -180,6 +180,72 @@ fn infeasible_constraints_are_reported_as_such() {
     assert!(e.contains("needs an expression on both sides"), "{e}");
 }
 
+/// The three kinds from closures, with and without gradients: min (x − 2)² + (y − 1)² subject to
+/// x + y ≤ 1 is the projection (1, 0) of (2, 1) with multiplier 2 (∇f + μ∇c = 0 for c ≤ 0;
+/// ∇f − μ∇c = 0 for 1 − x − y ≥ 0); with x − y = 1 added as an equality the point is the same
+/// (x = 1, y = 0 satisfies both) — every variant gives the same point and multipliers, the
+/// numerical gradients (central differences of c) as the exact ones.
+#[test]
+fn constraints_of_every_kind_with_or_without_gradient() {
+    use hessopt::solve::Kind;
+    let p = Problem::new(2, |x: &[f64]| (x[0] - 2.0).powi(2) + (x[1] - 1.0).powi(2));
+    let ones = |_x: &[f64], g: &mut [f64]| g.fill(1.0);
+    let at_most = |exact: bool| {
+        let c = Constraint::new(Kind::AtMostZero, "x + y <= 1", |x: &[f64]| {
+            x[0] + x[1] - 1.0
+        });
+        if exact { c.with_gradient(ones) } else { c }
+    };
+    let at_least = |exact: bool| {
+        let c = Constraint::new(Kind::AtLeastZero, "1 - x - y >= 0", |x: &[f64]| {
+            1.0 - x[0] - x[1]
+        });
+        if exact {
+            c.with_gradient(|_x: &[f64], g: &mut [f64]| g.fill(-1.0))
+        } else {
+            c
+        }
+    };
+    let run = |cs: &[Constraint<'_>]| {
+        minimize_constrained(
+            &p,
+            cs,
+            &[0.0, 0.0],
+            &AugmentedLagrangian::default(),
+            &Options::default(),
+        )
+        .unwrap()
+    };
+    for exact in [true, false] {
+        for c in [at_most(exact), at_least(exact)] {
+            let label = format!("{c:?}, exact gradient {exact}");
+            let r = run(&[c]);
+            assert!(r.converged, "{label}: {r:?}");
+            assert!(
+                (r.x[0] - 1.0).abs() < 1e-6 && r.x[1].abs() < 1e-6,
+                "{label}: {r:?}"
+            );
+            assert!((r.multipliers[0] - 2.0).abs() < 1e-5, "{label}: {r:?}");
+            assert!(r.max_violation <= 1e-8, "{label}: {r:?}");
+        }
+        // An equality through the same point, c₂ = x − y − 1 = 0.
+        let line = Constraint::new(Kind::Equal, "x - y = 1", |x: &[f64]| x[0] - x[1] - 1.0);
+        let line = if exact {
+            line.with_gradient(|_x: &[f64], g: &mut [f64]| g.copy_from_slice(&[1.0, -1.0]))
+        } else {
+            line
+        };
+        let r = run(&[at_most(exact), line]);
+        assert!(r.converged, "{r:?}");
+        assert!((r.x[0] - 1.0).abs() < 1e-6 && r.x[1].abs() < 1e-6, "{r:?}");
+        // ∇L = ∇f + μ∇c₁ − λ∇c₂ = (−2, −2) + μ(1, 1) − λ(1, −1) = 0: μ = 2, λ = 0.
+        assert!(
+            (r.multipliers[0] - 2.0).abs() < 1e-5 && r.multipliers[1].abs() < 1e-5,
+            "{r:?}"
+        );
+    }
+}
+
 fn solve(objective: &str, constraints: &[&str], x0: &[f64]) -> hessopt::solve::ConstrainedReport {
     let vars = ["x", "y"];
     let f = Formula::parse_with_vars(objective, &vars).unwrap();

@@ -7,7 +7,7 @@ use hessopt::{Error, Result};
 use serde_json::json;
 
 use super::{formula_text, parse_numbers};
-use crate::output::{Output, matrix_json, matrix_short, num_sig};
+use crate::output::{Output, matrix_json};
 
 /// Arguments of `fit`.
 #[derive(Debug, Args)]
@@ -78,89 +78,8 @@ pub fn run(args: &FitArgs) -> Result<Output> {
             converged: Some(s.converged),
         });
     }
-    let mut out = String::new();
-    let title = if s.kind == "nls" {
-        "Nonlinear least squares"
-    } else {
-        "Maximum likelihood"
-    };
-    out.push_str(&format!(
-        "{title} fit of {} rows ({}, {}, {} iterations)\n\n",
-        s.observations,
-        if s.converged {
-            "converged"
-        } else {
-            "NOT converged"
-        },
-        s.termination,
-        s.iterations
-    ));
-    let header = [
-        "".to_string(),
-        "Estimate".into(),
-        "Std. Error".into(),
-        format!("{stat_name} value"),
-        format!("Pr(>|{stat_name}|)"),
-        "2.5 %".into(),
-        "97.5 %".into(),
-    ];
-    let mut rows = vec![header.to_vec()];
-    for (i, name) in s.params.iter().enumerate() {
-        let cell = |o: &Option<Vec<f64>>| o.as_ref().map_or("-".to_string(), |v| num_sig(v[i], 6));
-        let iv = s.intervals.as_ref().map(|v| v[i]);
-        rows.push(vec![
-            name.clone(),
-            num_sig(s.estimates[i], 6),
-            cell(&s.standard_errors),
-            cell(&s.statistics),
-            cell(&s.p_values),
-            iv.map_or("-".into(), |(a, _)| num_sig(a, 6)),
-            iv.map_or("-".into(), |(_, b)| num_sig(b, 6)),
-        ]);
-    }
-    let widths: Vec<usize> = (0..7)
-        .map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0))
-        .collect();
-    for r in &rows {
-        let line: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                if c == 0 {
-                    format!("{cell:<w$}", w = widths[0])
-                } else {
-                    format!("{cell:>w$}", w = widths[c])
-                }
-            })
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    let what = if s.kind == "nls" {
-        "residual sum of squares"
-    } else {
-        "negative log-likelihood"
-    };
-    out.push_str(&format!(
-        "\nminimized {what}: {}   AIC: {}\n",
-        num_sig(s.value, 10),
-        s.aic.map_or("-".into(), |a| num_sig(a, 8))
-    ));
-    if let Some(s2) = s.sigma2 {
-        out.push_str(&format!(
-            "residual standard error: {} on {} degrees of freedom\n",
-            num_sig(s2.sqrt(), 6),
-            s.df
-        ));
-    }
-    if let Some(c) = &s.covariance {
-        out.push_str(&format!("covariance: {}\n", matrix_short(c)));
-    }
-    for w in &s.warnings {
-        out.push_str(&format!("warning: {w}\n"));
-    }
     Ok(Output {
-        text: out,
+        text: format!("{s}\n"),
         converged: Some(s.converged),
     })
 }

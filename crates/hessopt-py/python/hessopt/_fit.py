@@ -14,38 +14,7 @@ class FitResult(Result):
     """A fit's result; ``str()`` is R's coefficient table."""
 
     def __str__(self):
-        stat = self["statistic_name"]
-        title = "Nonlinear least squares" if self["kind"] == "nls" else "Maximum likelihood"
-        verdict = "converged" if self["converged"] else "NOT converged"
-        head = ["", "Estimate", "Std. Error", f"{stat} value", f"Pr(>|{stat}|)", "2.5 %", "97.5 %"]
-        rows = [head]
-
-        def cell(v, i):
-            return "-" if v is None else f"{v[i]:.6g}"
-
-        for i, name in enumerate(self["params"]):
-            iv = self["intervals"]
-            rows.append([
-                name, f"{self['x'][i]:.6g}", cell(self["se"], i), cell(self["statistics"], i),
-                cell(self["p_values"], i), "-" if iv is None else f"{iv[i][0]:.6g}",
-                "-" if iv is None else f"{iv[i][1]:.6g}",
-            ])
-        widths = [max(len(r[c]) for r in rows) for c in range(len(head))]
-        lines = [
-            f"{title} fit of {self['nobs']} rows ({verdict}, {self['termination']},"
-            f" {self['nit']} iterations)",
-            "",
-        ]
-        for r in rows:
-            cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]
-            lines.append("  ".join(cells).rstrip())
-        what = "residual sum of squares" if self["kind"] == "nls" else "negative log-likelihood"
-        lines += ["", f"minimized {what}: {self['fun']:.10g}   AIC: {self['aic']:.8g}"]
-        if self["sigma2"] is not None:
-            lines.append(f"residual standard error: {np.sqrt(self['sigma2']):.6g}"
-                         f" on {self['df']} degrees of freedom")
-        lines += [f"warning: {w}" for w in self["warnings"]]
-        return "\n".join(lines)
+        return self["table"]
 
     __repr__ = Result.__repr__
 

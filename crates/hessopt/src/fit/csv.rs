@@ -1,4 +1,5 @@
-//! Reading data tables: CSV with a header row, numeric cells, clear errors.
+//! Data tables: read from CSV (a header row, numeric cells) or built from columns in code, with
+//! the same checks and one-line errors.
 
 use crate::error::{Error, Result};
 use crate::limits::Limit;
@@ -53,18 +54,7 @@ impl Data {
             .split(',')
             .map(|s| s.trim().trim_matches('"').to_string())
             .collect();
-        if let Some(c) = columns.iter().find(|c| c.is_empty()) {
-            return Err(bad(format!("empty column name in the header ({c:?})")));
-        }
-        for (k, c) in columns.iter().enumerate() {
-            if let Some(j) = columns[..k].iter().position(|d| d == c) {
-                return Err(bad(format!(
-                    "column '{c}' appears twice in the header (columns {} and {})",
-                    j + 1,
-                    k + 1
-                )));
-            }
-        }
+        check_names(&columns, " in the header").map_err(bad)?;
         let mut values = vec![Vec::new(); columns.len()];
         for (lineno, line) in lines {
             let cells: Vec<&str> = line.split(',').collect();
@@ -103,6 +93,76 @@ impl Data {
     }
 }
 
+impl Data {
+    /// A table from (name, column) pairs, checked as a CSV file is: at least one column and
+    /// one row, names non-empty and distinct, columns of equal length, every value finite.
+    /// Errors name the column (and the row, counted from 1); messages call the table "the data"
+    /// (set `source` to name it otherwise).
+    ///
+    /// ```
+    /// use hessopt::fit::Data;
+    /// let d = Data::from_columns(vec![("dose", vec![1.0, 2.0, 4.0]), ("deaths", vec![0.0, 3.0, 9.0])])?;
+    /// assert_eq!((d.rows(), d.column("deaths")), (3, Some(1)));
+    /// let e = Data::from_columns(vec![("x", vec![1.0, 2.0]), ("y", vec![1.0])]).unwrap_err();
+    /// assert_eq!(e.to_string(), "invalid data: column 'y' has 1 rows, column 'x' has 2");
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
+    pub fn from_columns<S: Into<String>>(
+        columns: impl IntoIterator<Item = (S, Vec<f64>)>,
+    ) -> Result<Self> {
+        let (columns, values): (Vec<String>, Vec<Vec<f64>>) =
+            columns.into_iter().map(|(n, v)| (n.into(), v)).unzip();
+        let bad = |m: String| Error::invalid("data", m);
+        if columns.is_empty() {
+            return Err(bad("no columns".into()));
+        }
+        check_names(&columns, "").map_err(bad)?;
+        let rows = values[0].len();
+        if let Some(k) = values.iter().position(|c| c.len() != rows) {
+            return Err(bad(format!(
+                "column '{}' has {} rows, column '{}' has {rows}",
+                columns[k],
+                values[k].len(),
+                columns[0]
+            )));
+        }
+        if rows == 0 {
+            return Err(bad("the columns have no rows".into()));
+        }
+        for (name, col) in columns.iter().zip(&values) {
+            if let Some(r) = col.iter().position(|v| !v.is_finite()) {
+                return Err(bad(format!(
+                    "column '{name}', row {}: {} is not a finite number",
+                    r + 1,
+                    col[r]
+                )));
+            }
+        }
+        Ok(Data {
+            columns,
+            values,
+            source: "the data".into(),
+        })
+    }
+}
+
+/// Column names must be non-empty and distinct; `place` says where they are (" in the header").
+fn check_names(columns: &[String], place: &str) -> std::result::Result<(), String> {
+    if let Some(k) = columns.iter().position(String::is_empty) {
+        return Err(format!("empty column name{place} (column {})", k + 1));
+    }
+    for (k, c) in columns.iter().enumerate() {
+        if let Some(j) = columns[..k].iter().position(|d| d == c) {
+            return Err(format!(
+                "column '{c}' appears twice{place} (columns {} and {})",
+                j + 1,
+                k + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +195,37 @@ mod tests {
         );
         let d = Data::parse_csv("\u{feff}x,y\r1,2\r3,4", "t.csv").unwrap();
         assert_eq!((d.columns[0].as_str(), d.rows()), ("x", 2));
+    }
+
+    #[test]
+    fn from_columns_checks_as_csv_does() {
+        let d = Data::from_columns(vec![("x", vec![1.0, 3.0]), ("y", vec![2.0, 4.5])]).unwrap();
+        assert_eq!(d, Data::parse_csv("x,y\n1,2\n3,4.5\n", "the data").unwrap());
+        let e = |c: Vec<(&str, Vec<f64>)>| Data::from_columns(c).unwrap_err().to_string();
+        assert_eq!(e(vec![]), "invalid data: no columns");
+        assert_eq!(
+            e(vec![("x", vec![1.0]), ("", vec![2.0])]),
+            "invalid data: empty column name (column 2)"
+        );
+        assert_eq!(
+            e(vec![("x", vec![1.0]), ("y", vec![2.0]), ("x", vec![3.0])]),
+            "invalid data: column 'x' appears twice (columns 1 and 3)"
+        );
+        assert_eq!(
+            e(vec![("x", vec![1.0, 2.0]), ("y", vec![1.0])]),
+            "invalid data: column 'y' has 1 rows, column 'x' has 2"
+        );
+        assert_eq!(
+            e(vec![("x", vec![]), ("y", vec![])]),
+            "invalid data: the columns have no rows"
+        );
+        assert_eq!(
+            e(vec![("x", vec![1.0, 2.0]), ("y", vec![0.5, f64::NAN])]),
+            "invalid data: column 'y', row 2: NaN is not a finite number"
+        );
+        assert_eq!(
+            e(vec![("x", vec![f64::NEG_INFINITY])]),
+            "invalid data: column 'x', row 1: -inf is not a finite number"
+        );
     }
 }

@@ -46,21 +46,43 @@ use crate::solve::{
     Callback, IterationInfo, Lbfgsb, Method, Monitor, Options, Termination, minimize,
 };
 
-/// The kind of a constraint.
+/// The kind of a constraint c(x).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// c(x) = 0.
     Equal,
     /// c(x) ≥ 0.
     AtLeastZero,
+    /// c(x) ≤ 0 (solved as −c(x) ≥ 0; its multiplier μ ≥ 0 enters as L = f + μc).
+    AtMostZero,
 }
 
-/// One constraint: a function with its gradient, and its kind.
+/// One constraint c(x) = 0, c(x) ≥ 0 or c(x) ≤ 0: a function, optionally its gradient (central
+/// differences of c otherwise), and a label for messages.
+///
+/// ```
+/// use hessopt::Problem;
+/// use hessopt::solve::{AugmentedLagrangian, Constraint, Kind, Options, minimize_constrained};
+/// // min (x − 2)² + (y − 1)² subject to x + y ≤ 1 (gradient given) and x ≥ 0.25 (numerical).
+/// let p = Problem::new(2, |x: &[f64]| (x[0] - 2.0).powi(2) + (x[1] - 1.0).powi(2));
+/// let constraints = [
+///     Constraint::new(Kind::AtMostZero, "x + y <= 1", |x: &[f64]| x[0] + x[1] - 1.0)
+///         .with_gradient(|_x: &[f64], g: &mut [f64]| g.fill(1.0)),
+///     Constraint::new(Kind::AtLeastZero, "x >= 0.25", |x: &[f64]| x[0] - 0.25),
+/// ];
+/// let r = minimize_constrained(&p, &constraints, &[0.0, 0.0], &AugmentedLagrangian::default(),
+///                              &Options::default())?;
+/// // The projection of (2, 1) on x + y = 1: (1, 0), with multiplier μ = 2 (∇f + μ∇c = 0).
+/// assert!(r.converged);
+/// assert!((r.x[0] - 1.0).abs() < 1e-6 && r.x[1].abs() < 1e-6);
+/// assert!((r.multipliers[0] - 2.0).abs() < 1e-5 && r.multipliers[1].abs() < 1e-8);
+/// # Ok::<(), hessopt::Error>(())
+/// ```
 pub struct Constraint<'a> {
-    /// Equality or inequality.
+    /// Equality or inequality, as given.
     pub kind: Kind,
     value: ValueFn<'a>,
-    gradient: GradientFn<'a>,
+    gradient: Option<GradientFn<'a>>,
     /// Text for messages.
     pub label: String,
 }
@@ -72,32 +94,67 @@ impl std::fmt::Debug for Constraint<'_> {
 }
 
 impl<'a> Constraint<'a> {
-    /// A constraint from closures.
-    pub fn new(
-        kind: Kind,
-        label: impl Into<String>,
-        value: impl Fn(&[f64]) -> f64 + 'a,
-        gradient: impl Fn(&[f64], &mut [f64]) + 'a,
-    ) -> Self {
+    /// A constraint from its function; the gradient is taken by central differences unless
+    /// [`Constraint::with_gradient`] gives it.
+    pub fn new(kind: Kind, label: impl Into<String>, value: impl Fn(&[f64]) -> f64 + 'a) -> Self {
         Constraint {
             kind,
             value: Box::new(value),
-            gradient: Box::new(gradient),
+            gradient: None,
             label: label.into(),
         }
     }
 
-    /// A constraint from a formula c (exact gradient): `c = 0` or `c ≥ 0`.
+    /// The exact gradient ∇c(x), written into the slice.
+    pub fn with_gradient(mut self, gradient: impl Fn(&[f64], &mut [f64]) + 'a) -> Self {
+        self.gradient = Some(Box::new(gradient));
+        self
+    }
+
+    /// A constraint from a formula c (exact gradient): `c = 0`, `c ≥ 0` or `c ≤ 0`.
     pub fn from_formula(kind: Kind, formula: &'a Formula) -> Self {
-        Constraint::new(
-            kind,
-            formula.to_string(),
-            move |x: &[f64]| formula.value(x).unwrap_or(f64::NAN),
-            move |x: &[f64], g: &mut [f64]| match formula.gradient(x) {
-                Ok((_, grad)) => g.copy_from_slice(&grad),
-                Err(_) => g.fill(f64::NAN),
-            },
-        )
+        Constraint::new(kind, formula.to_string(), move |x: &[f64]| {
+            formula.value(x).unwrap_or(f64::NAN)
+        })
+        .with_gradient(move |x: &[f64], g: &mut [f64]| match formula.gradient(x) {
+            Ok((_, grad)) => g.copy_from_slice(&grad),
+            Err(_) => g.fill(f64::NAN),
+        })
+    }
+
+    /// The sign that turns the constraint into the solver's form (c = 0 or c ≥ 0).
+    fn sign(&self) -> f64 {
+        if self.kind == Kind::AtMostZero {
+            -1.0
+        } else {
+            1.0
+        }
+    }
+
+    /// The kind in the solver's form: `AtMostZero` is `AtLeastZero` of −c.
+    fn form(&self) -> Kind {
+        match self.kind {
+            Kind::Equal => Kind::Equal,
+            Kind::AtLeastZero | Kind::AtMostZero => Kind::AtLeastZero,
+        }
+    }
+
+    /// c(x) in the solver's form (negated for `AtMostZero`).
+    fn eval(&self, x: &[f64]) -> f64 {
+        self.sign() * (self.value)(x)
+    }
+
+    /// ∇c(x) in the solver's form: the given gradient, or central differences of c.
+    fn grad(&self, x: &[f64], g: &mut [f64]) {
+        match &self.gradient {
+            Some(gradient) => gradient(x, g),
+            None => {
+                let c0 = (self.value)(x);
+                crate::diff::central_differences(x, &[c0], |p, out| out[0] = (self.value)(p), g);
+            }
+        }
+        let sign = self.sign();
+        g.iter_mut().for_each(|v| *v *= sign);
     }
 }
 
@@ -207,7 +264,7 @@ pub struct ConstrainedReport {
 fn violation(kind: Kind, c: f64) -> f64 {
     match kind {
         Kind::Equal => c.abs(),
-        Kind::AtLeastZero => (-c).max(0.0),
+        Kind::AtLeastZero | Kind::AtMostZero => (-c).max(0.0),
     }
 }
 
@@ -307,11 +364,11 @@ pub fn minimize_constrained_with_callback(
         f: Cell::new(0),
         gradient: Cell::new(0),
     };
-    let cvals = |x: &[f64]| -> Vec<f64> { constraints.iter().map(|c| (c.value)(x)).collect() };
+    let cvals = |x: &[f64]| -> Vec<f64> { constraints.iter().map(|c| c.eval(x)).collect() };
     let al_value = |x: &[f64], mult: &[f64], r: f64| {
         let mut v = objective.value(x);
         for (c, &mu) in constraints.iter().zip(mult) {
-            v += penalty_term(c.kind, (c.value)(x), mu, r).0;
+            v += penalty_term(c.form(), c.eval(x), mu, r).0;
         }
         v
     };
@@ -319,9 +376,9 @@ pub fn minimize_constrained_with_callback(
         objective.gradient(x, g);
         let mut gc = vec![0.0; x.len()];
         for (c, &mu) in constraints.iter().zip(mult) {
-            let w = penalty_term(c.kind, (c.value)(x), mu, r).1;
+            let w = penalty_term(c.form(), c.eval(x), mu, r).1;
             if w != 0.0 {
-                (c.gradient)(x, &mut gc);
+                c.grad(x, &mut gc);
                 for (gi, gci) in g.iter_mut().zip(&gc) {
                     *gi += w * gci;
                 }
@@ -388,16 +445,16 @@ pub fn minimize_constrained_with_callback(
             .iter()
             .zip(&c)
             .zip(&mult)
-            .map(|((k, &ci), &mu)| match k.kind {
+            .map(|((k, &ci), &mu)| match k.form() {
                 Kind::Equal => ci.abs(),
-                Kind::AtLeastZero => ci.min(mu / rho).abs(),
+                Kind::AtLeastZero | Kind::AtMostZero => ci.min(mu / rho).abs(),
             })
             .fold(0.0f64, f64::max);
         if viol <= eta {
             for ((k, &ci), mu) in constraints.iter().zip(&c).zip(mult.iter_mut()) {
-                *mu = match k.kind {
+                *mu = match k.form() {
                     Kind::Equal => *mu - rho * ci,
-                    Kind::AtLeastZero => (*mu - rho * ci).max(0.0),
+                    Kind::AtLeastZero | Kind::AtMostZero => (*mu - rho * ci).max(0.0),
                 };
             }
             let kkt = kkt(&objective, constraints, &x, &mult);
@@ -500,9 +557,9 @@ fn second_order(
     let n = x.len();
     let mut active = Vec::new();
     for (c, &mu) in constraints.iter().zip(mult) {
-        if c.kind == Kind::Equal || mu > 0.0 || (c.value)(x).abs() <= config.feasibility_tol {
+        if c.form() == Kind::Equal || mu > 0.0 || c.eval(x).abs() <= config.feasibility_tol {
             let mut row = vec![0.0; n];
-            (c.gradient)(x, &mut row);
+            c.grad(x, &mut row);
             active.push(row);
         }
     }
@@ -517,7 +574,7 @@ fn second_order(
         objective.gradient(p, g);
         let mut gc = vec![0.0; n];
         for (c, &mu) in constraints.iter().zip(mult) {
-            (c.gradient)(p, &mut gc);
+            c.grad(p, &mut gc);
             for (gi, gci) in g.iter_mut().zip(&gc) {
                 *gi -= mu * gci;
             }
@@ -543,13 +600,13 @@ fn kkt(
     let mut gc = vec![0.0; n];
     let (mut feas, mut comp) = (0.0f64, 0.0f64);
     for (c, &mu) in constraints.iter().zip(mult) {
-        let ci = (c.value)(x);
-        (c.gradient)(x, &mut gc);
+        let ci = c.eval(x);
+        c.grad(x, &mut gc);
         for (gi, gci) in g.iter_mut().zip(&gc) {
             *gi -= mu * gci;
         }
-        feas = feas.max(violation(c.kind, ci));
-        if c.kind == Kind::AtLeastZero {
+        feas = feas.max(violation(c.form(), ci));
+        if c.form() == Kind::AtLeastZero {
             comp = comp.max((mu * ci).abs());
         }
     }
@@ -570,23 +627,23 @@ fn feasible_point(
     x: &[f64],
     tol: f64,
 ) -> Result<Option<Vec<f64>>> {
-    let part = |k: &Constraint<'_>, ci: f64| match k.kind {
+    let part = |k: &Constraint<'_>, ci: f64| match k.form() {
         Kind::Equal => ci,
-        Kind::AtLeastZero => ci.min(0.0),
+        Kind::AtLeastZero | Kind::AtMostZero => ci.min(0.0),
     };
     let value = |p: &[f64]| {
         0.5 * constraints
             .iter()
-            .map(|k| part(k, (k.value)(p)).powi(2))
+            .map(|k| part(k, k.eval(p)).powi(2))
             .sum::<f64>()
     };
     let gradient = |p: &[f64], g: &mut [f64]| {
         g.fill(0.0);
         let mut gc = vec![0.0; p.len()];
         for k in constraints {
-            let v = part(k, (k.value)(p));
+            let v = part(k, k.eval(p));
             if v != 0.0 {
-                (k.gradient)(p, &mut gc);
+                k.grad(p, &mut gc);
                 for (gj, cj) in g.iter_mut().zip(&gc) {
                     *gj += v * cj;
                 }
@@ -605,7 +662,7 @@ fn feasible_point(
     )?;
     let worst = constraints
         .iter()
-        .map(|k| part(k, (k.value)(&r.x)).abs())
+        .map(|k| part(k, k.eval(&r.x)).abs())
         .fold(0.0f64, f64::max);
     Ok((worst <= tol).then_some(r.x))
 }
