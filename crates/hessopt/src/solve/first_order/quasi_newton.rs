@@ -19,7 +19,7 @@
 //! minimum value would be 0 (Fletcher's initial-step rule), which on the MGH suite lets BFGS
 //! solve all 35 problems.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
 use super::{dot, is_descent, line_step, start_with_gradient};
 use crate::error::Result;
@@ -107,8 +107,9 @@ impl Solver for QuasiNewtonState {
         it: &mut Iterate,
     ) -> Result<Option<Termination>> {
         let n = it.x.len();
-        let g = DVector::from_column_slice(&it.g);
-        let mut d: Vec<f64> = (-(&self.h * &g)).iter().copied().collect();
+        let mut d = vec![0.0; n];
+        symmetric_times(&self.h, &it.g, &mut d);
+        d.iter_mut().for_each(|v| *v = -*v);
         if !is_descent(&d, &it.g) {
             // Lost positive definiteness to rounding: restart from steepest descent.
             self.h = DMatrix::identity(n, n);
@@ -133,26 +134,50 @@ impl Solver for QuasiNewtonState {
                 self.h *= sy / (yn * yn);
                 self.first = false;
             }
-            let s = DVector::from_vec(s);
-            let y = DVector::from_vec(y);
+            // Hy reuses d's storage.
+            let hy = &mut d;
+            symmetric_times(&self.h, &y, hy);
+            let yhy = dot(&y, hy);
             match self.update {
+                // H + ρ²(yᵀHy + 1/ρ) ssᵀ − ρ(Hy sᵀ + s yᵀH), symmetric form of the update.
                 Update::Bfgs => {
                     let rho = 1.0 / sy;
-                    let hy = &self.h * &y;
-                    let yhy = y.dot(&hy);
-                    // H + ρ²(yᵀHy + 1/ρ) ssᵀ − ρ(Hy sᵀ + s yᵀH), symmetric form of the update.
-                    self.h += (&s * s.transpose()) * (rho * rho * yhy + rho)
-                        - (&hy * s.transpose() + &s * hy.transpose()) * rho;
+                    symmetric_rank_two(&mut self.h, rho * rho * yhy + rho, &s, -rho, hy, &s);
                 }
+                // H + ssᵀ / yᵀs − Hy yᵀH / yᵀHy.
                 Update::Dfp => {
-                    let hy = &self.h * &y;
-                    let yhy = y.dot(&hy);
                     if yhy > 0.0 {
-                        self.h += (&s * s.transpose()) / sy - (&hy * hy.transpose()) / yhy;
+                        symmetric_rank_two(&mut self.h, 1.0 / sy, &s, -0.5 / yhy, hy, hy);
                     }
                 }
             }
         }
         Ok(None)
+    }
+}
+
+/// out = H v for the symmetric H, column by column on the contiguous storage (H v = Σⱼ vⱼ hⱼ):
+/// one pass, no allocation. nalgebra's generic product allocated and, unoptimized, cost about
+/// a microsecond per entry.
+fn symmetric_times(h: &DMatrix<f64>, v: &[f64], out: &mut [f64]) {
+    out.fill(0.0);
+    let n = v.len();
+    for (col, vj) in h.as_slice().chunks_exact(n).zip(v) {
+        for (o, hij) in out.iter_mut().zip(col) {
+            *o += hij * vj;
+        }
+    }
+}
+
+/// H += a u uᵀ + b (v wᵀ + w vᵀ) in one pass over H's storage, each entry by an expression
+/// symmetric in (i, j) so H stays exactly symmetric. The products and sums of n × n temporaries
+/// this replaces made dense BFGS at n = 400 spend 0.2 s per iteration in a debug build.
+fn symmetric_rank_two(h: &mut DMatrix<f64>, a: f64, u: &[f64], b: f64, v: &[f64], w: &[f64]) {
+    let n = u.len();
+    for (j, col) in h.as_mut_slice().chunks_exact_mut(n).enumerate() {
+        let (uj, vj, wj) = (u[j], v[j], w[j]);
+        for (((hij, ui), vi), wi) in col.iter_mut().zip(u).zip(v).zip(w) {
+            *hij += a * (ui * uj) + b * (vi * wj + wi * vj);
+        }
     }
 }
