@@ -14,6 +14,34 @@
 //! assert_eq!((f, g[1]), (6.5, 50.0));
 //! # Ok::<(), hessopt::Error>(())
 //! ```
+//!
+//! Two idioms trip new users, both because `D` is a generic number type rather than `f64`:
+//!
+//! - **The plain number goes on the right**: `x * 2.0`, `x + 1.0`, `-x + 1.0` compile (`D`
+//!   implements `Mul<f64>`…), `2.0 * x` and `1.0 - x` do not (`f64` knows nothing of `D`). Write
+//!   `D::from(2.0) * x` when the order matters for reading.
+//! - **`D` is not `Copy`**: operators take their operands by value, so a variable used twice
+//!   needs `.clone()` for all but its last use (`x[0].clone() * x[1].clone()`, as above); methods
+//!   such as `powi`, `sin`, `exp` take `&self` and need none.
+//!
+//! ```
+//! use hessopt::dual::{self, DualNum};
+//! // f = 3 − 2x + x·y + exp(y)/2, written with the scalars on the right.
+//! fn f<D: DualNum<Primitive = f64>>(v: &[D]) -> D {
+//!     let (x, y) = (v[0].clone(), v[1].clone());
+//!     -x.clone() * 2.0 + 3.0 + x * y.clone() + y.exp() * 0.5
+//! }
+//! let (value, g) = dual::gradient(|v| f(v), &[1.0, 0.0])?;
+//! assert_eq!((value, g), (1.5, vec![-2.0, 1.5])); // f(1, 0) = 3 − 2 + ½; ∇f = (−2 + y, x + exp(y)/2)
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+//!
+//! ```compile_fail
+//! use hessopt::dual::DualNum;
+//! fn g<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+//!     2.0 * x[0].clone() // error: cannot multiply `{float}` by `D` — write x[0].clone() * 2.0
+//! }
+//! ```
 
 use nalgebra::{DMatrix, DVector, Dyn};
 use num_dual::{Derivative, Dual64, DualVec};

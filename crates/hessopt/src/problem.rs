@@ -77,7 +77,23 @@ impl<'a> Problem<'a> {
         self
     }
 
-    /// Box constraints lower ≤ x ≤ upper (use ±∞ for free sides).
+    /// Box constraints lower ≤ x ≤ upper (use ±∞ for free sides). Methods that take bounds:
+    /// L-BFGS-B and Brent (one variable); the others refuse a bounded problem.
+    ///
+    /// ```
+    /// use hessopt::{Problem, solve::{minimize, Method, Options}};
+    /// // min (x − 3)² + (y + 1)² on 0 ≤ x ≤ 2, y ≥ 0: the corner (2, 0), where the gradient
+    /// // (−2, 2) points out of the box — a projected-gradient certificate.
+    /// let p = Problem::new(2, |x: &[f64]| (x[0] - 3.0).powi(2) + (x[1] + 1.0).powi(2))
+    ///     .with_bounds(vec![0.0, 0.0], vec![2.0, f64::INFINITY])?;
+    /// let r = minimize(&p, &[1.0, 1.0], &Method::from_name("L-BFGS-B")?, &Options::default())?;
+    /// assert!(r.converged);
+    /// assert_eq!(r.x, vec![2.0, 0.0]);
+    /// // A bound that cannot hold is an error naming it.
+    /// let bad = Problem::new(1, |x: &[f64]| x[0]).with_bounds(vec![1.0], vec![0.0]);
+    /// assert!(bad.unwrap_err().to_string().contains("lower"));
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
     pub fn with_bounds(mut self, lower: Vec<f64>, upper: Vec<f64>) -> Result<Self> {
         Error::check_dim("lower bounds", self.dim, lower.len())?;
         check_box(&lower, &upper)?;

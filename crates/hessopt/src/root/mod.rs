@@ -26,6 +26,48 @@
 //! F ≠ 0) is `not_a_root`; a singular Jacobian with no decrease is `singular_jacobian`. Limits
 //! (`max_iter`, `max_evals`, `time_limit`), the trace and callbacks go through the minimizers'
 //! [`Monitor`](crate::solve::Monitor).
+//!
+//! One equation, as R's `uniroot(f, c(0, 2))` (the bracket must change sign) and by Newton with
+//! the derivative:
+//!
+//! ```
+//! use hessopt::root::{RootOptions, Scalar, ScalarMethod, solve_scalar};
+//! use hessopt::solve::Termination;
+//! let f = |x: f64| x * x - 2.0;
+//! let df = |x: f64| 2.0 * x;
+//! let brent = solve_scalar(&Scalar { f: &f, df: None }, 1.0, Some((0.0, 2.0)),
+//!                          ScalarMethod::Brent, &RootOptions::default())?;
+//! assert!(brent.converged && (brent.x[0] - 2f64.sqrt()).abs() < 1e-12);
+//! let newton = solve_scalar(&Scalar { f: &f, df: Some(&df) }, 1.0, None,
+//!                           ScalarMethod::Newton, &RootOptions::default())?;
+//! assert_eq!(newton.termination, Termination::RootFound);
+//! // A bracket without a sign change is an error, as in uniroot.
+//! assert!(solve_scalar(&Scalar { f: &f, df: None }, 1.0, Some((2.0, 3.0)),
+//!                      ScalarMethod::Brent, &RootOptions::default()).is_err());
+//! // 1/x changes sign on [−1, 1] at a pole, not a root: never converged.
+//! let pole = |x: f64| 1.0 / x;
+//! let r = solve_scalar(&Scalar { f: &pole, df: None }, 0.5, Some((-1.0, 1.0)),
+//!                      ScalarMethod::Brent, &RootOptions::default())?;
+//! assert_eq!((r.converged, r.termination), (false, Termination::Discontinuity));
+//! # Ok::<(), hessopt::Error>(())
+//! ```
+//!
+//! A system F(x) = 0 (here the circle x² + y² = 4 meets the line y = x), Jacobian by central
+//! differences unless given:
+//!
+//! ```
+//! use hessopt::root::{RootOptions, System, SystemMethod, solve_system};
+//! let f = |x: &[f64], out: &mut [f64]| {
+//!     out[0] = x[0] * x[0] + x[1] * x[1] - 4.0;
+//!     out[1] = x[1] - x[0];
+//! };
+//! let sys = System { n: 2, f: &f, jacobian: None };
+//! let r = solve_system(&sys, &[1.0, 0.5], SystemMethod::Newton, &RootOptions::default())?;
+//! assert!(r.converged && r.residual_norm <= 1e-12);
+//! assert!((r.x[0] - 2f64.sqrt()).abs() < 1e-10 && (r.x[1] - 2f64.sqrt()).abs() < 1e-10);
+//! println!("{r}"); // method, verdict, x, ‖F‖∞, counts
+//! # Ok::<(), hessopt::Error>(())
+//! ```
 
 mod report;
 mod scalar;

@@ -5,7 +5,39 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::problem::NanPolicy;
 
-/// Convergence tolerances, limits and policies owned by the driver.
+/// Convergence tolerances, limits and policies owned by the driver. Build from the default with
+/// the validating `with_*` setters; a run's trace and a callback see every iteration:
+///
+/// ```
+/// use std::time::Duration;
+/// use hessopt::{Problem, solve::{minimize, minimize_with_callback, Control, IterationInfo,
+///     Method, Options, Termination}};
+/// let p = Problem::new(2, |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2));
+/// let options = Options::default()
+///     .with_g_tol(1e-6)?
+///     .with_max_iter(500)?
+///     .with_time_limit(Duration::from_secs(10))
+///     .with_trace(true);
+/// let bfgs = Method::from_name("BFGS")?;
+/// let r = minimize(&p, &[-1.2, 1.0], &bfgs, &options)?;
+/// assert!(r.converged && r.gradient_norm <= 1e-6);
+/// assert_eq!(r.trace.len(), r.iterations + 1); // the start, then every iteration
+///
+/// // A callback sees each iteration and may stop the run (R's and scipy's callbacks).
+/// let mut values = Vec::new();
+/// let mut stop_below = |it: &IterationInfo| {
+///     values.push(it.value);
+///     if it.value < 1.0 { Control::Stop } else { Control::Continue }
+/// };
+/// let r = minimize_with_callback(&p, &[-1.2, 1.0], &bfgs, &Options::default(),
+///                                Some(&mut stop_below))?;
+/// assert_eq!(r.termination, Termination::Callback);
+/// assert!(!r.converged && r.value < 1.0);
+/// assert!(values.len() >= 2 && values.last() == Some(&r.value));
+/// // Invalid settings are errors, not silent clamps.
+/// assert!(Options::default().with_g_tol(-1.0).is_err());
+/// # Ok::<(), hessopt::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// The first-order certificate: ‖∇f‖∞ ≤ `g_tol` (projected gradient with bounds) at the

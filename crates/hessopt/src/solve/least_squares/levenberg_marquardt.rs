@@ -79,6 +79,23 @@ impl Default for LevenbergMarquardt {
 }
 
 /// The result of a least-squares fit.
+///
+/// ```
+/// use hessopt::solve::{LeastSquares, LevenbergMarquardt, Options};
+/// // y = a·exp(b·t) through (0, 2), (1, 2e), (2, 2e²), (3, 2e³): a = 2, b = 1, zero residual.
+/// let t = [0.0, 1.0, 2.0, 3.0];
+/// let y: Vec<f64> = t.iter().map(|t: &f64| 2.0 * t.exp()).collect();
+/// let problem = LeastSquares::new(4, 2, |p: &[f64], r: &mut [f64]| {
+///     for i in 0..4 {
+///         r[i] = p[0] * (p[1] * t[i]).exp() - y[i];
+///     }
+/// }); // no Jacobian given: central differences (.with_jacobian for an exact one)
+/// let report = LevenbergMarquardt::default().solve(&problem, &[1.0, 0.5], &Options::default())?;
+/// assert!(report.converged);
+/// assert!((report.x[0] - 2.0).abs() < 1e-7 && (report.x[1] - 1.0).abs() < 1e-7);
+/// println!("{report}"); // method, verdict, x, rss, counts, standard errors
+/// # Ok::<(), hessopt::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LsqReport {
     /// The parameters.
