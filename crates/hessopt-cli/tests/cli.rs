@@ -68,7 +68,7 @@ fn fails_with(args: &[&str], needle: &str) {
 
 #[test]
 fn shared_cases_through_the_binary() {
-    let Some(cases) = hessopt::cases::derivative_cases().expect("shared cases") else {
+    let Some(cases) = hessopt_cases::derivative_cases().expect("shared cases") else {
         return;
     };
     for c in cases {
@@ -100,7 +100,7 @@ fn shared_cases_through_the_binary() {
 
 #[test]
 fn shared_cases_numeric_within_1e7() {
-    let Some(cases) = hessopt::cases::derivative_cases().expect("shared cases") else {
+    let Some(cases) = hessopt_cases::derivative_cases().expect("shared cases") else {
         return;
     };
     for c in cases {
@@ -359,7 +359,7 @@ fn minimize_json_contract_and_every_method_name() {
 
 #[test]
 fn minimize_shared_problems_with_the_default_method() {
-    let Some(cases) = hessopt::cases::minimize_cases().expect("shared cases") else {
+    let Some(cases) = hessopt_cases::minimize_cases().expect("shared cases") else {
         return;
     };
     for c in cases {

@@ -69,7 +69,7 @@ fn cases() -> Vec<Case> {
             }
         })
         .collect();
-    for c in hessopt::cases::minimize_cases()
+    for c in hessopt_cases::minimize_cases()
         .expect("shared cases")
         .unwrap_or_default()
     {

@@ -88,8 +88,6 @@
 //! ```
 
 pub mod analysis;
-#[cfg(feature = "serde")]
-pub mod cases;
 pub mod diff;
 pub mod display;
 pub mod dual;

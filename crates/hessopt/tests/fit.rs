@@ -106,7 +106,7 @@ fn poisson_regression_matches_glm() {
 /// Reads a NIST StRD .dat file: the data block after the line that starts with "Data:" and names
 /// the columns (y, x).
 fn nist(name: &str) -> Option<(Data, String)> {
-    let path = hessopt::cases::shared_file(&format!("nist/{name}.dat")).unwrap()?;
+    let path = hessopt_cases::shared_file(&format!("nist/{name}.dat")).unwrap()?;
     let text = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let start = lines

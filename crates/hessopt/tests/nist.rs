@@ -107,7 +107,7 @@ struct Certified {
 }
 
 fn read(name: &str) -> Option<Certified> {
-    let path = hessopt::cases::shared_file(&format!("nist/{name}.dat")).unwrap()?;
+    let path = hessopt_cases::shared_file(&format!("nist/{name}.dat")).unwrap()?;
     let text = std::fs::read_to_string(&path).unwrap();
     let (mut start1, mut start2, mut values, mut sd) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());

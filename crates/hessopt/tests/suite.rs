@@ -100,7 +100,7 @@ fn cases() -> Vec<Case> {
             }
         })
         .collect();
-    if let Some(shared) = hessopt::cases::minimize_cases().unwrap() {
+    if let Some(shared) = hessopt_cases::minimize_cases().unwrap() {
         for c in shared {
             let vars: Vec<&str> = c.vars.iter().map(String::as_str).collect();
             let formula = Formula::parse_with_vars(&c.expr, &vars).unwrap();

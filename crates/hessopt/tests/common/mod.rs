@@ -19,8 +19,8 @@ pub fn assert_close(what: &str, got: &[f64], want: &[f64], rtol: f64) {
 }
 
 /// The derivative reference cases, or `None` (skip) when the shared folder is absent.
-pub fn derivative_cases() -> Option<Vec<hessopt::cases::DerivativeCase>> {
-    hessopt::cases::derivative_cases().expect("shared derivative cases")
+pub fn derivative_cases() -> Option<Vec<hessopt_cases::DerivativeCase>> {
+    hessopt_cases::derivative_cases().expect("shared derivative cases")
 }
 
 /// Random formulas in x and y built from the smooth parts of the language.

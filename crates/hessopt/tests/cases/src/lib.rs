@@ -2,15 +2,20 @@
 //! repository, or `$HESSOPT_SHARED`): exact derivatives computed with sympy at 40 digits, and
 //! minimization problems with known minima (Moré, Garbow & Hillstrom 1981).
 //!
-//! A fresh clone has no shared folder: [`shared_file`] then returns `Ok(None)` after printing a
-//! skip message, unless `HESSOPT_REQUIRE_SHARED=1` is set (as CI does), in which case a missing
-//! file is an error.
+//! A fresh clone has no shared folder: [`shared_file`] then returns `Ok(None)` (the test skips
+//! what needs it), unless `HESSOPT_REQUIRE_SHARED=1` is set (as CI does), in which case a missing
+//! file is an error. The build script says so in one warning line at every build, naming the
+//! tests that skip (listed in `skipping_tests.txt`, as in the README).
+//!
+//! Test plumbing, not the library's API: a dev-dependency of `hessopt` (tests, examples) and of
+//! `hessopt-cli` (tests), never published.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+/// Errors are one line naming the file.
+pub type Result<T> = std::result::Result<T, String>;
 
 /// One line of `cases/derivatives.jsonl`.
 #[derive(Debug, Clone, Deserialize)]
@@ -76,20 +81,16 @@ pub fn shared_file(relative: &str) -> Result<Option<PathBuf>> {
         return Ok(Some(found));
     }
     if shared_required() {
-        return Err(Error::Io {
-            path: format!("shared/{relative}"),
-            message: "not found and HESSOPT_REQUIRE_SHARED=1".into(),
-        });
+        return Err(format!(
+            "cannot read shared/{relative}: not found and HESSOPT_REQUIRE_SHARED=1"
+        ));
     }
     eprintln!("skipping: shared/{relative} not found (set HESSOPT_SHARED to its folder)");
     Ok(None)
 }
 
 fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-    let io = |message: String| Error::Io {
-        path: path.display().to_string(),
-        message,
-    };
+    let io = |message: String| format!("cannot read {}: {message}", path.display());
     let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
     text.lines()
         .enumerate()
