@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::convert::{array1, floats, floats_into, rows};
+use crate::convert::{array1, floats, floats_into, rows, value_rows};
 use crate::{invalid, to_py};
 
 /// A Python callable seen from Rust, with its pending exception.
@@ -217,6 +217,33 @@ impl<'py> PyFunction<'py> {
             Err(e) => {
                 self.error.borrow_mut().get_or_insert(e);
                 nan()
+            }
+        }
+    }
+
+    /// F at every point (vector values): one call with an (m, n) array returning (m, k) when
+    /// vectorized, else one call per point.
+    pub(crate) fn batch_vectors(&self, points: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        if !self.vectorized {
+            return points.iter().map(|p| self.vector(p)).collect();
+        }
+        let arg = rows(self.py(), points).into_any();
+        let Some(v) = self.call(&arg) else {
+            return vec![Vec::new(); points.len()];
+        };
+        match value_rows(&v) {
+            Ok(r) if r.len() == points.len() => r,
+            Ok(r) => {
+                self.fail(format!(
+                    "the vectorized function returned {} rows for {} points (one a row)",
+                    r.len(),
+                    points.len()
+                ));
+                vec![Vec::new(); points.len()]
+            }
+            Err(e) => {
+                self.error.borrow_mut().get_or_insert(e);
+                vec![Vec::new(); points.len()]
             }
         }
     }

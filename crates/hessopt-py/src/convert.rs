@@ -71,6 +71,31 @@ pub(crate) fn floats_into(v: &Bound<'_, PyAny>, out: &mut [f64]) -> PyResult<boo
     Ok(w.len() == out.len())
 }
 
+/// The rows of an (m, k) array a vectorized vector function returned (an (m,) array: k = 1).
+pub(crate) fn value_rows(v: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<f64>>> {
+    let arr = v
+        .py()
+        .import("numpy")?
+        .call_method1("asarray", (v, "float64"))
+        .map_err(|_| {
+            invalid(format!(
+                "the vectorized function returned {} where an (m, k) array was expected",
+                type_name(v)
+            ))
+        })?;
+    if let Ok(a) = arr.extract::<PyReadonlyArray1<'_, f64>>() {
+        return Ok(a.as_array().iter().map(|&x| vec![x]).collect());
+    }
+    let a: PyReadonlyArray2<'_, f64> = arr.extract().map_err(|_| {
+        invalid("the vectorized function must return an (m, k) array, one row a point")
+    })?;
+    Ok(a.as_array()
+        .rows()
+        .into_iter()
+        .map(|r| r.to_vec())
+        .collect())
+}
+
 /// A point from an array-like argument `name`: one number or a 1-d array of numbers.
 pub(crate) fn point(x: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
     let np = x.py().import("numpy")?;

@@ -9,7 +9,7 @@ use hessopt::diff::NumDiff;
 
 use crate::blackbox::PyFunction;
 use crate::convert::{array1, array2, csc, pattern, scipy_sparse, vector};
-use crate::{invalid, to_py};
+use crate::to_py;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hessian, m)?)?;
@@ -77,10 +77,10 @@ fn ladder_items(
     d.set_item("one_sided", one_sided.to_vec())
 }
 
-/// Numerical Hessian with error estimates (see `hessopt.hessian`): from values, or from a
-/// gradient `grad` (the Jacobian of the gradient); dense, or on a symmetric pattern.
+/// Numerical Hessian with error estimates (see `hessopt.hessian`): from values, or, with
+/// `from_gradient`, as the Jacobian of `f` = ∇f; dense, or on a symmetric pattern.
 #[pyfunction]
-#[pyo3(signature = (f, x, args, vectorized, typical=None, sparsity=None, grad=None))]
+#[pyo3(signature = (f, x, args, vectorized, typical=None, sparsity=None, from_gradient=false))]
 #[allow(clippy::too_many_arguments)]
 fn hessian<'py>(
     f: Bound<'py, PyAny>,
@@ -89,27 +89,23 @@ fn hessian<'py>(
     vectorized: bool,
     typical: Option<PyReadonlyArray1<'py, f64>>,
     sparsity: Option<PatternSpec<'py>>,
-    grad: Option<Bound<'py, PyAny>>,
+    from_gradient: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sp = sparsity
         .as_ref()
-        .map(|_| scipy_sparse(f.py()))
+        .map(|_| scipy_sparse(x.py()))
         .transpose()?;
     let pat = sparsity
         .map(|(rows, cols, shape)| pattern(&rows, &cols, shape, true))
         .transpose()?;
-    if let Some(g) = grad {
-        if vectorized {
-            return Err(invalid(
-                "vectorized=True applies to f; jac is called point by point",
-            ));
-        }
-        let c = Call::new(g, &x, args, false, typical)?;
-        let g = |p: &[f64]| c.pf.vector(p);
+    let c = Call::new(f, &x, args, vectorized, typical)?;
+    if from_gradient {
+        // f is the gradient (n values per point).
+        let g = |p: &[Vec<f64>]| c.pf.batch_vectors(p);
         return match (&pat, &sp) {
             (Some(pat), Some(sp)) => {
                 let est =
-                    c.pf.finish(c.nd.sparse_hessian_from_gradient(&g, &c.x, pat))?;
+                    c.pf.finish(c.nd.sparse_hessian_from_gradient_batched(&g, &c.x, pat))?;
                 let d = PyDict::new(c.py());
                 d.set_item("hessian", csc(sp, &est.jacobian)?)?;
                 d.set_item("error", csc(sp, &est.error)?)?;
@@ -119,7 +115,7 @@ fn hessian<'py>(
                 c.done(d, 0)
             }
             _ => {
-                let est = c.pf.finish(c.nd.hessian_from_gradient(&g, &c.x))?;
+                let est = c.pf.finish(c.nd.hessian_from_gradient_batched(&g, &c.x))?;
                 let d = PyDict::new(c.py());
                 d.set_item("hessian", array2(c.py(), &est.jacobian))?;
                 d.set_item("error", array2(c.py(), &est.error))?;
@@ -130,7 +126,6 @@ fn hessian<'py>(
             }
         };
     }
-    let c = Call::new(f, &x, args, vectorized, typical)?;
     let batch = |p: &[Vec<f64>]| c.pf.batch(p);
     let py = c.py();
     if let (Some(pat), Some(sp)) = (&pat, &sp) {
@@ -177,21 +172,22 @@ fn gradient<'py>(
 /// Numerical Jacobian of a vector function with error estimates (see `hessopt.jacobian`);
 /// dense, or on a pattern by Curtis–Powell–Reid column groups.
 #[pyfunction]
-#[pyo3(signature = (f, x, args, typical=None, sparsity=None))]
+#[pyo3(signature = (f, x, args, vectorized, typical=None, sparsity=None))]
 fn jacobian<'py>(
     f: Bound<'py, PyAny>,
     x: PyReadonlyArray1<'py, f64>,
     args: Bound<'py, PyTuple>,
+    vectorized: bool,
     typical: Option<PyReadonlyArray1<'py, f64>>,
     sparsity: Option<PatternSpec<'py>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let c = Call::new(f, &x, args, false, typical)?;
+    let c = Call::new(f, &x, args, vectorized, typical)?;
     let py = c.py();
-    let fv = |p: &[f64]| c.pf.vector(p);
+    let fv = |p: &[Vec<f64>]| c.pf.batch_vectors(p);
     if let Some((rows, cols, shape)) = sparsity {
         let sp = scipy_sparse(py)?;
         let pat = pattern(&rows, &cols, shape, false)?;
-        let est = c.pf.finish(c.nd.sparse_jacobian(&fv, &c.x, &pat))?;
+        let est = c.pf.finish(c.nd.sparse_jacobian_batched(&fv, &c.x, &pat))?;
         let d = PyDict::new(c.py());
         d.set_item("jacobian", csc(&sp, &est.jacobian)?)?;
         d.set_item("error", csc(&sp, &est.error)?)?;
@@ -199,7 +195,7 @@ fn jacobian<'py>(
         d.set_item("groups", est.groups)?;
         return c.done(d, est.evaluations);
     }
-    let est = c.pf.finish(c.nd.jacobian(&fv, &c.x))?;
+    let est = c.pf.finish(c.nd.jacobian_batched(&fv, &c.x))?;
     let d = PyDict::new(c.py());
     d.set_item("jacobian", array2(py, &est.jacobian))?;
     d.set_item("error", array2(py, &est.error))?;

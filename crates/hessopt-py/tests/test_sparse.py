@@ -110,8 +110,53 @@ def test_bad_patterns():
         hessopt.hessian(rosen, [1.0, 2.0], sparsity=[1, 1])
     with pytest.raises(hessopt.HessoptError, match=r"expected \(m, 2\)"):
         hessopt.jacobian(lambda x: x, [1.0, 2.0], sparsity=np.ones((2, 3)))
-    with pytest.raises(hessopt.HessoptError, match="point by point"):
-        hessopt.hessian(rosen, [1.0, 2.0], jac=rosen_grad, vectorized=True)
+    with pytest.raises(hessopt.HessoptError, match="returned 3 rows for"):
+        hessopt.jacobian(lambda X: np.zeros((3, 2)), [1.0, 2.0], vectorized=True)
+
+
+def _bidiagonal_map(x):
+    return np.append(x[:-1] ** 2 - x[1:], x[-1] ** 3)
+
+
+def _bidiagonal_rows(X):
+    return np.hstack([X[:, :-1] ** 2 - X[:, 1:], X[:, -1:] ** 3])
+
+
+def _grad_rows(X):
+    return np.array([rosen_grad(x) for x in X])
+
+
+def test_vector_functions_batched_identical_to_serial(sp):
+    # Jacobians and Hessians from a gradient, dense and on a pattern: vectorized and workers
+    # give the serial numbers in fewer Python calls.
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = 8
+    x = np.linspace(0.3, 2.0, n)
+    bidiag = np.eye(n) + np.eye(n, k=1)
+    runs = [
+        (hessopt.jacobian, _bidiagonal_map, _bidiagonal_rows, {}),
+        (hessopt.jacobian, _bidiagonal_map, _bidiagonal_rows, {"sparsity": bidiag}),
+        (hessopt.hessian, rosen, None, {"jac": rosen_grad}),
+        (hessopt.hessian, rosen, None, {"jac": rosen_grad, "sparsity": tridiagonal(n)}),
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        for fn, f, rows, kw in runs:
+            serial = fn(f, x, **kw)
+            if rows is None:  # the gradient is what gets batched
+                vec = fn(f, x, vectorized=True, **{**kw, "jac": _grad_rows})
+            else:
+                vec = fn(rows, x, vectorized=True, **kw)
+            variants = [vec, fn(f, x, workers=pool.map, **kw), fn(f, x, workers=2, **kw)]
+            for v in variants:
+                for k in serial:
+                    if k == "ncalls":
+                        continue
+                    a, b = serial[k], v[k]
+                    if sp.issparse(a):
+                        a, b = a.toarray(), b.toarray()
+                    assert np.array_equal(a, b), (fn.__name__, kw.keys(), k)
+            assert vec.ncalls * 2 < serial.ncalls, (vec.ncalls, serial.ncalls)
 
 
 def test_without_scipy_the_error_says_so(monkeypatch):

@@ -52,6 +52,8 @@ def jacobian(
     x: ArrayLike,
     *,
     args: Tuple[Any, ...] = (),
+    vectorized: bool = False,
+    workers: Union[int, Mapper, None] = None,
     typical: Optional[ArrayLike] = None,
     sparsity: Optional[Pattern] = None,
 ) -> Result: ...

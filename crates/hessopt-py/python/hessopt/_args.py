@@ -70,7 +70,7 @@ def callable_or_error(f, name="f"):
     return f
 
 
-def batch_function(f, args, vectorized, workers):
+def batch_function(f, args, vectorized, workers, vector=False):
     """(function, args, vectorized) to hand to the engine.
 
     ``workers``: None (serial), an int (a thread pool of that size), or a map-like callable
@@ -78,6 +78,7 @@ def batch_function(f, args, vectorized, workers):
     pool's map). With workers, each batch goes through the map and the engine sees a vectorized
     function: one point per task, or with ``vectorized=True`` the batch split into chunks of rows,
     one vectorized call per chunk (as many chunks as an int ``workers``, else ``os.cpu_count()``).
+    ``vector``: f returns an array (a row of values per point) instead of a number.
     What goes through the map is picklable when ``f`` and ``args`` are (process pools).
     """
     if workers is None:
@@ -93,32 +94,36 @@ def batch_function(f, args, vectorized, workers):
         mapper, chunks = pool.map, workers
     else:
         pool, mapper, chunks = None, workers, os.cpu_count() or 1
-    task = _Rows(f, args) if vectorized else _Point(f, args)
+    task = (_Rows if vectorized else _Point)(f, args, vector)
     return _Batch(task, mapper, chunks if vectorized else None, pool), (), True
 
 
 class _Point:
-    """f at one point (a task for the map)."""
+    """f at one point (a task for the map): a number, or a 1-d array when ``vector``."""
 
-    def __init__(self, f, args):
-        self.f, self.args = f, args
+    def __init__(self, f, args, vector):
+        self.f, self.args, self.vector = f, args, vector
 
     def __call__(self, row):
-        return float(self.f(row, *self.args))
+        out = self.f(row, *self.args)
+        return np.asarray(out, dtype=np.float64).ravel() if self.vector else float(out)
 
 
 class _Rows:
-    """A vectorized f on a chunk of rows (a task for the map): its m values."""
+    """A vectorized f on a chunk of rows (a task for the map): m values, or (m, k) when
+    ``vector``."""
 
-    def __init__(self, f, args):
-        self.f, self.args = f, args
+    def __init__(self, f, args, vector):
+        self.f, self.args, self.vector = f, args, vector
 
     def __call__(self, rows):
-        out = np.asarray(self.f(rows, *self.args), dtype=np.float64).ravel()
-        if out.shape != (len(rows),):
+        out = np.asarray(self.f(rows, *self.args), dtype=np.float64)
+        if not self.vector:
+            out = out.ravel()
+        if out.ndim < 1 or out.shape[0] != len(rows):
             raise HessoptError(
-                f"the vectorized function returned {out.size} values for {len(rows)} points"
-                " (one a row)"
+                f"the vectorized function returned {out.shape[0] if out.ndim else 1} values for"
+                f" {len(rows)} points (one a row)"
             )
         return out
 
@@ -131,7 +136,7 @@ class _Batch:
 
     def __call__(self, rows):
         if self._chunks is None:
-            return np.fromiter(self._mapper(self._task, list(rows)), np.float64, len(rows))
+            return np.array(list(self._mapper(self._task, list(rows))), dtype=np.float64)
         parts = np.array_split(rows, max(1, min(self._chunks, len(rows))))
         return np.concatenate(list(self._mapper(self._task, parts)))
 

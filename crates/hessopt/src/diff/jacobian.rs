@@ -16,8 +16,19 @@ impl NumDiff {
         f: &F,
         x: &[f64],
     ) -> Result<JacobianEstimate> {
+        self.jacobian_batched(&pointwise(f), x)
+    }
+
+    /// [`NumDiff::jacobian`] for a black box that evaluates many points per call (every
+    /// unfinished coordinate's next level per call; see [`NumDiff::hessian_batched`]). The
+    /// numbers are the same as the point-wise path.
+    pub fn jacobian_batched<B: Fn(&[Vec<f64>]) -> Vec<Vec<f64>> + ?Sized>(
+        &self,
+        f: &B,
+        x: &[f64],
+    ) -> Result<JacobianEstimate> {
         self.check(x)?;
-        let batch = pointwise(f);
+        let batch = |p: &[Vec<f64>]| f(p);
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let (m, n) = (f0.len(), x.len());
@@ -50,7 +61,16 @@ impl NumDiff {
         g: &G,
         x: &[f64],
     ) -> Result<JacobianEstimate> {
-        let mut j = self.jacobian(g, x)?;
+        self.hessian_from_gradient_batched(&pointwise(g), x)
+    }
+
+    /// [`NumDiff::hessian_from_gradient`] for a gradient that evaluates many points per call.
+    pub fn hessian_from_gradient_batched<B: Fn(&[Vec<f64>]) -> Vec<Vec<f64>> + ?Sized>(
+        &self,
+        g: &B,
+        x: &[f64],
+    ) -> Result<JacobianEstimate> {
+        let mut j = self.jacobian_batched(g, x)?;
         Error::check_dim("gradient", x.len(), j.values.len())?;
         let sym = (&j.jacobian + j.jacobian.transpose()) * 0.5;
         let err = j.error.zip_map(&j.error.transpose(), f64::max)

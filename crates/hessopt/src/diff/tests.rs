@@ -86,3 +86,21 @@ fn parallel_gives_the_same_numbers() {
     let b = NumDiff::new().hessian_parallel(&f, &x).unwrap();
     assert_eq!(a, b);
 }
+
+/// Jacobians (and Hessians from a gradient) in rounds of points: the same numbers in a few calls.
+#[test]
+fn batched_jacobian_gives_the_same_numbers() {
+    let f = |x: &[f64]| vec![x[0] * x[1].exp(), (x[0] - x[2]).sin(), x[1] * x[2].powi(3)];
+    let x = [0.7, -0.4, 1.3];
+    let calls = std::cell::Cell::new(0);
+    let batch = |points: &[Vec<f64>]| {
+        calls.set(calls.get() + 1);
+        points.iter().map(|p| f(p)).collect::<Vec<_>>()
+    };
+    let nd = NumDiff::new();
+    let a = nd.jacobian(&f, &x).unwrap();
+    assert_eq!(nd.jacobian_batched(&batch, &x).unwrap(), a);
+    assert!(calls.get() * 3 < a.evaluations, "{} calls", calls.get());
+    let h = nd.hessian_from_gradient_batched(&batch, &x).unwrap();
+    assert_eq!(h, nd.hessian_from_gradient(&f, &x).unwrap());
+}
