@@ -194,3 +194,57 @@ fn a_dense_hessian_over_the_budget_is_refused_with_its_size() {
     let case = serde_json::json!({"exit": 0, "stdout": "yes (gradient_norm)"});
     assert_eq!(verdict(&case, &run(&args)), None);
 }
+
+/// Numerical derivatives at the edges of the float range (issue 12), from the command line: each
+/// value within 10 × its error estimate of the closed form (JSON output).
+#[test]
+fn numerical_derivatives_at_tiny_and_huge_points() {
+    // (formula, point, the Hessian row by row, the gradient)
+    let cases: &[(&str, &str, &[f64], &[f64])] = &[
+        ("x^2", "1e-200", &[2.0], &[2e-200]),
+        ("x^2", "1e154", &[2.0], &[2e154]),
+        (
+            "x^2 + y^2",
+            "1e-300,1",
+            &[2.0, 0.0, 0.0, 2.0],
+            &[2e-300, 2.0],
+        ),
+        ("exp(x)", "1e-250", &[1.0], &[1.0]),
+        // softplus(x − 300) at 300: σ'(0) = 1/4; softplus(50(x − 300)): 50²/4.
+        ("log(1 + exp(x - 300))", "300", &[0.25], &[0.5]),
+        ("log(1 + exp((x - 300)*50))", "300", &[625.0], &[25.0]),
+    ];
+    for &(f, at, hessian, gradient) in cases {
+        let args: Vec<String> = ["hessian", f, &format!("--at={at}"), "--method", "numeric"]
+            .map(String::from)
+            .into_iter()
+            .chain(["--json".to_string()])
+            .collect();
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0), "{f} at {at}: {out:?}");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let flat = |key: &str| -> Vec<f64> {
+            let rows = v[key].as_array().expect(key);
+            rows.iter()
+                .flat_map(|r| match r {
+                    Value::Array(a) => a.iter().filter_map(Value::as_f64).collect(),
+                    x => x.as_f64().into_iter().collect::<Vec<_>>(),
+                })
+                .collect()
+        };
+        let (h, e) = (flat("hessian"), flat("error_estimate"));
+        let (g, ge) = (flat("gradient"), flat("gradient_error_estimate"));
+        for (k, want) in hessian.iter().enumerate() {
+            assert!(
+                (h[k] - want).abs() <= 10.0 * e[k],
+                "{f} at {at}: H {h:?} ± {e:?}"
+            );
+        }
+        for (k, want) in gradient.iter().enumerate() {
+            assert!(
+                (g[k] - want).abs() <= 10.0 * ge[k] + 1e-13 * want.abs(),
+                "{f} at {at}: g {g:?} ± {ge:?}"
+            );
+        }
+    }
+}

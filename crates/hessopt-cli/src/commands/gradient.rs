@@ -1,6 +1,6 @@
 //! `hessopt gradient`: value and gradient at a point.
 
-use super::{DiffMethod, PointArgs};
+use super::{DiffMethod, PointArgs, refuse_untrusted};
 use crate::output::{Output, Report, num, vec_short, vec_text};
 use hessopt::{Result, diff};
 use serde_json::json;
@@ -18,6 +18,7 @@ pub fn run(args: &PointArgs) -> Result<Output> {
         }
         DiffMethod::Numeric => {
             let g = diff::gradient(&|p: &[f64]| f.value(p).unwrap_or(f64::NAN), &x)?;
+            refuse_untrusted(f.vars().iter().map(|v| format!("df/d{v}")).zip(&g.error))?;
             r.field("value", num(g.value), json!(g.value));
             r.field("gradient", vec_text(&g.gradient), json!(g.gradient));
             r.field("error_estimate", vec_short(&g.error), json!(g.error));

@@ -1,6 +1,6 @@
 //! `hessopt hessian`: value, gradient, Hessian and what the Hessian says about the point.
 
-use super::{DiffMethod, PointArgs, hessian_sparse};
+use super::{DiffMethod, PointArgs, hessian_sparse, refuse_untrusted};
 use crate::output::{
     Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
 };
@@ -35,6 +35,14 @@ pub fn run(args: &HessianArgs) -> Result<Output> {
         DiffMethod::Numeric => {
             hessopt::limits::check_dense(x.len(), x.len(), "Hessian")?;
             let e = diff::hessian(&|p: &[f64]| f.value(p).unwrap_or(f64::NAN), &x)?;
+            let v = f.vars();
+            let n = v.len();
+            let second = (0..n * n).map(|k| match (&v[k % n], &v[k / n]) {
+                (a, b) if a == b => format!("d²f/d{a}²"),
+                (a, b) => format!("d²f/d{a} d{b}"),
+            });
+            refuse_untrusted(second.zip(e.error.iter()))?;
+            refuse_untrusted(v.iter().map(|a| format!("df/d{a}")).zip(&e.gradient_error))?;
             let d = Derivatives {
                 value: e.value,
                 gradient: e.gradient.clone(),

@@ -35,6 +35,22 @@ impl DiffMethod {
     }
 }
 
+/// Refuses a numerical derivative with an infinite error estimate (the engine found no step whose
+/// difference quotients converge: f varies on a finer scale than x + h can resolve, as sin(x) at
+/// 1e20), naming the first such entry: `entries` pairs each derivative's name with its estimate.
+pub fn refuse_untrusted<'a>(entries: impl IntoIterator<Item = (String, &'a f64)>) -> Result<()> {
+    match entries.into_iter().find(|(_, e)| e.is_infinite()) {
+        Some((name, _)) => Err(Error::invalid(
+            "--method numeric",
+            format!(
+                "no step gave converging difference quotients for {name} (f varies on a finer \
+                 scale than x + h can resolve at this point); use --method exact"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A formula and a point.
 #[derive(Debug, Args)]
 pub struct PointArgs {

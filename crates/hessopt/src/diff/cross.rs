@@ -3,7 +3,7 @@
 
 use super::NumDiff;
 use super::eval::non_finite_value;
-use super::ladder::{Line, RATIO, unit_rounding};
+use super::ladder::{Line, Order, RATIO, unit_rounding};
 use super::lockstep::Stencil;
 use super::richardson::extrapolate;
 use crate::error::Result;
@@ -19,14 +19,19 @@ pub(super) struct CrossSampler<'a> {
     /// Steps per level along i and j.
     hi: Vec<f64>,
     hj: Vec<f64>,
-    /// Per level: the sum of the four axis values (central) and the two side values (one-sided).
+    /// Per level: the sum of the four axis values less f(x) each (central) and the two side
+    /// values (one-sided).
     axes: Vec<f64>,
     sides: Vec<(f64, f64)>,
     /// The sides of the one-sided stencil.
     si: f64,
     sj: f64,
     central: bool,
+    /// Both lines trusted (else the entry's error estimate is infinite).
+    trusted: bool,
     quotients: Vec<f64>,
+    /// The rounding of x + h carried through f along both axes (see [`Line::arg`]), in f's units.
+    argument: f64,
     noise: f64,
     done: Option<Result<(f64, f64)>>,
 }
@@ -54,7 +59,12 @@ impl<'a> CrossSampler<'a> {
             hi: li.steps[ai..ai + levels].to_vec(),
             hj: lj.steps[aj..aj + levels].to_vec(),
             axes: (0..levels)
-                .map(|q| li.plus[ai + q] + li.minus[ai + q] + lj.plus[aj + q] + lj.minus[aj + q])
+                .map(|q| {
+                    (li.plus[ai + q] - f0)
+                        + (li.minus[ai + q] - f0)
+                        + (lj.plus[aj + q] - f0)
+                        + (lj.minus[aj + q] - f0)
+                })
                 .collect(),
             sides: (0..levels)
                 .map(|q| (*li.side(ai + q, si), *lj.side(aj + q, sj)))
@@ -62,6 +72,11 @@ impl<'a> CrossSampler<'a> {
             si,
             sj,
             central: li.sigma == 0.0 && lj.sigma == 0.0,
+            trusted: li.trusted && lj.trusted,
+            argument: [(li, ai), (lj, aj)]
+                .iter()
+                .map(|(l, a)| f64::EPSILON * l.arg * l.quotient(&f0, 0, *a, Order::First).abs())
+                .sum(),
             quotients: Vec::with_capacity(levels),
             noise: 0.0,
             done: None,
@@ -95,10 +110,16 @@ impl Stencil<f64> for CrossSampler<'_> {
         // at most twice the rounding error of the quotients (a smaller step can only add
         // rounding), the rule that ends a coordinate's ladder.
         let best = (q > 0).then(|| extrapolate(&self.quotients, RATIO, power));
-        if let Some(best) =
-            best.filter(|b| q == self.hi.len() || (q >= 2 && b.error <= 2.0 * self.noise))
-        {
-            self.done = Some(Ok((best.value, best.error + self.noise)));
+        if let Some(best) = best.filter(|b| {
+            q == self.hi.len()
+                || (q >= 2 && b.error <= 2.0 * self.noise && self.noise >= f64::MIN_POSITIVE)
+        }) {
+            let error = if self.trusted {
+                best.error + self.noise
+            } else {
+                f64::INFINITY
+            };
+            self.done = Some(Ok((best.value, error)));
             return Vec::new();
         }
         let (hi, hj) = (self.hi[q], self.hj[q]);
@@ -114,11 +135,13 @@ impl Stencil<f64> for CrossSampler<'_> {
         let (hi, hj, f0) = (self.hi[q], self.hj[q], self.f0);
         match (self.central, values.as_slice()) {
             (true, [Some(pp), Some(mm)]) => {
+                // Differences to f(x), divided step by step: nothing overflows or underflows
+                // that the values and steps themselves do not.
                 self.quotients
-                    .push((pp + mm - self.axes[q] + 2.0 * f0) / (2.0 * hi * hj));
+                    .push(((pp - f0) + (mm - f0) - self.axes[q]) / (2.0 * hi) / hj);
                 self.noise = self
                     .noise
-                    .max(8.0 * unit_rounding(&[*pp, *mm, f0]) / (hi * hj));
+                    .max(8.0 * unit_rounding(&[*pp, *mm, f0]).max(self.argument) / hi / hj);
             }
             // A central point that is not finite: one-sided from the start, an error later.
             (true, _) if q == 0 => self.central = false,
@@ -126,10 +149,10 @@ impl Stencil<f64> for CrossSampler<'_> {
                 let (fi, fj) = self.sides[q];
                 let (si, sj) = (self.si, self.sj);
                 self.quotients
-                    .push((pp - fi - fj + f0) / (si * sj * hi * hj));
+                    .push(((pp - fi) - (fj - f0)) / (si * hi) / (sj * hj));
                 self.noise = self
                     .noise
-                    .max(4.0 * unit_rounding(&[*pp, fi, fj, f0]) / (hi * hj));
+                    .max(4.0 * unit_rounding(&[*pp, fi, fj, f0]).max(self.argument) / hi / hj);
             }
             _ => self.done = Some(Err(non_finite_value(self.x))),
         }

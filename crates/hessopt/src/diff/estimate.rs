@@ -10,7 +10,8 @@ pub struct GradientEstimate {
     pub value: f64,
     /// The gradient.
     pub gradient: Vec<f64>,
-    /// Estimated absolute error per entry.
+    /// Estimated absolute error per entry; infinite where no step gave converging quotients
+    /// (the entry cannot be trusted).
     pub error: Vec<f64>,
     /// The step chosen per coordinate.
     pub steps: Vec<f64>,
@@ -27,17 +28,19 @@ pub struct HessianEstimate {
     pub value: f64,
     /// The gradient (from the same points).
     pub gradient: Vec<f64>,
-    /// Estimated absolute error of each gradient entry.
+    /// Estimated absolute error of each gradient entry (infinite: untrusted).
     pub gradient_error: Vec<f64>,
     /// The Hessian, symmetric.
     pub hessian: DMatrix<f64>,
-    /// Estimated absolute error of each Hessian entry.
+    /// Estimated absolute error of each Hessian entry; infinite where no step gave converging
+    /// quotients (the entry cannot be trusted; see the [module documentation](super)).
     pub error: DMatrix<f64>,
     /// The step per coordinate on which the off-diagonal entries were computed (the larger one).
     pub steps: Vec<f64>,
     /// Coordinates where a one-sided stencil was used.
     pub one_sided: Vec<bool>,
-    /// Function evaluations spent (at most 4n² + 4n + 1).
+    /// Function evaluations spent: at most 4n² + 4n + 1 when no ladder moved, never more than
+    /// 4n² + 4n + 1 + 2n·min(n + 3, max_levels).
     pub evaluations: usize,
 }
 

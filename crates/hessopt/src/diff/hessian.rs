@@ -12,7 +12,9 @@ use super::{HessianEstimate, NumDiff};
 use crate::error::Result;
 
 impl NumDiff {
-    /// Hessian (and gradient) of `f` at `x` from at most 4n² + 4n + 1 values.
+    /// Hessian (and gradient) of `f` at `x` from at most 4n² + 4n + 1 values while no ladder
+    /// moves, 4n² + 4n + 1 + 2n·min(n + 3, max_levels) in all (see the [module
+    /// documentation](super)).
     pub fn hessian<F: Fn(&[f64]) -> f64 + ?Sized>(
         &self,
         f: &F,
@@ -66,7 +68,7 @@ impl NumDiff {
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
         let n = x.len();
         // Budget 4n² + 4n + 1: at least two levels (4 evaluations) per pair, n + 3 levels per
-        // coordinate (at most `max_levels`).
+        // coordinate (at most `max_levels`); ladders that move take up to as many again.
         let levels = (n + 3).min(self.max_levels);
         let (lines, diag) = self.diagonal_lines(&ev, x, &f0, levels)?;
         let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (0..i).map(move |j| (i, j))).collect();

@@ -31,7 +31,8 @@ pub(crate) fn extrapolate(d: &[f64], ratio: f64, power: i32) -> Extrapolated {
         cur.push(dk);
         for m in 1..=k {
             let fac = ratio.powi(power * m as i32);
-            let t = (fac * cur[m - 1] - prev[m - 1]) / (fac - 1.0);
+            // T + (T − T_prev)/(r^pm − 1): the same entry, without r^pm·T overflowing.
+            let t = cur[m - 1] + (cur[m - 1] - prev[m - 1]) / (fac - 1.0);
             let err = (t - cur[m - 1]).abs().max((t - prev[m - 1]).abs());
             cur.push(t);
             if err < best.error {

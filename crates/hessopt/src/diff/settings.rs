@@ -6,6 +6,11 @@ use std::cell::Cell;
 use super::eval::{Batch, Counted};
 use crate::error::{Error, Result};
 
+/// Step scales below this are raised to it: the ladder's steps (down to `ladder::STEP_FLOOR`),
+/// their squares and the cross stencil's products stay normal numbers. A variable of size
+/// 1e-250 is differentiated with steps of size 1e-102, which x² (say) resolves exactly.
+pub(super) const SCALE_FLOOR: f64 = 1e-100;
+
 /// Settings of the numerical differentiation engine (validated setters).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumDiff {
@@ -54,24 +59,26 @@ impl NumDiff {
         Ok(self)
     }
 
-    /// First (largest) relative step, in (0, 1].
+    /// First (largest) relative step, in [1e-8, 1] (a smaller one leaves the ladder no room
+    /// above rounding).
     pub fn with_first_step(mut self, step: f64) -> Result<Self> {
-        if !(step > 0.0 && step <= 1.0) {
+        if !(1e-8..=1.0).contains(&step) {
             return Err(Error::invalid(
                 "first step",
-                format!("{step} is not in (0, 1]"),
+                format!("{step} is not in [1e-8, 1]"),
             ));
         }
         self.first_step = step;
         Ok(self)
     }
 
-    /// Maximum number of step levels per coordinate, 2 to 12.
+    /// Maximum number of step levels per coordinate, 3 to 12 (three quotients are the fewest
+    /// that show whether the steps are in the Taylor range).
     pub fn with_max_levels(mut self, levels: usize) -> Result<Self> {
-        if !(2..=12).contains(&levels) {
+        if !(3..=12).contains(&levels) {
             return Err(Error::invalid(
                 "levels",
-                format!("{levels} is not in 2..=12"),
+                format!("{levels} is not in 3..=12"),
             ));
         }
         self.max_levels = levels;
@@ -110,7 +117,7 @@ impl NumDiff {
         }
     }
 
-    /// Scale of coordinate i.
+    /// Scale of coordinate i: max(|x_i|, typical_i), else |x_i| (1 at 0), at least `SCALE_FLOOR`.
     pub(super) fn scale(&self, x: &[f64], i: usize) -> f64 {
         let a = x[i].abs();
         match &self.typical {
@@ -118,6 +125,7 @@ impl NumDiff {
             None if a == 0.0 => 1.0,
             None => a,
         }
+        .max(SCALE_FLOOR)
     }
 
     /// Step scale along v: the largest t with |t v_i| ≤ scale_i for every i.
