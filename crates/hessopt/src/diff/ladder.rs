@@ -338,7 +338,7 @@ impl<'a, R: Output> LineSampler<'a, R> {
     /// How far the first level says the step should move up: the smallest over entries (and,
     /// on a second-order line, over both quotients: the line gives the gradient too) of
     /// (rounding / `UP_ROUNDING` / |quotient|)^(1/order).
-    fn up_factor(&self, nd: &NumDiff) -> f64 {
+    fn up_factor(&self) -> f64 {
         let orders: &[Order] = match self.order {
             Order::First => &[Order::First],
             Order::Second => &[Order::First, Order::Second],
@@ -409,7 +409,7 @@ impl<R: Output> Stencil<R> for LineSampler<'_, R> {
         self.line.minus.push(m);
         if self.may_move_up && self.line.levels() == 1 {
             self.may_move_up = false;
-            let factor = self.up_factor(nd);
+            let factor = self.up_factor();
             if factor >= UP_MIN_FACTOR {
                 // Rounding dominates: f's own scale is far above |x_i|. Start again higher.
                 self.line = Line::empty(self.line.sigma, self.line.arg);
