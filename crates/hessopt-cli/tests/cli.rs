@@ -1333,6 +1333,49 @@ fn sparse_hessian_of_an_indexed_sum_from_a_point_file() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Newton with a sparse Hessian and a sparse Cholesky (chosen from n = 200 when at most 10% of the
+/// Hessian can be nonzero): chained Rosenbrock at n = 3000 (a dense Hessian would be 72 MB) from
+/// a start in a file; --sparse forces it and is refused where no Hessian is used.
+#[test]
+fn sparse_newton_from_a_point_file() {
+    let dir = std::env::temp_dir().join(format!("hessopt-sparse-newton-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let at = dir.join("x0.txt");
+    std::fs::write(&at, vec!["0.5"; 3000].join(" ")).unwrap();
+    let x0 = format!("--x0=@{}", at.display());
+    let src = "sum(i = 1..len(x) - 1, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)";
+    for method in ["--method=newton", "--method=trust-region"] {
+        let m = json(&["minimize", src, &x0, method, "--json"]);
+        assert_eq!(m["converged"], true, "{method}");
+        assert_eq!(m["termination"], "gradient_norm");
+        // The global minimum (all ones, f = 0), or the local one near x1 = −1 that chained
+        // Rosenbrock has for n ≥ 4 (f = 3.98662; Newton from 0.5 ends there).
+        let f = m["value"].as_f64().unwrap();
+        assert!(
+            f < 1e-12 || (f - 3.986_623_854_3).abs() < 1e-8,
+            "{method}: {f}"
+        );
+    }
+    let m = json(&[
+        "minimize",
+        "x^2 + (y - 1)^4 + x*y",
+        "--x0=1,1",
+        "--method=newton",
+        "--sparse",
+        "--json",
+    ]);
+    assert_eq!(m["converged"], true);
+    fails_with(
+        &["minimize", src, &x0, "--method=bfgs", "--sparse"],
+        "--sparse: only newton and trust-region",
+    );
+    fails_with(
+        &["minimize", src, &x0, "--method=trust-exact", "--sparse"],
+        "exact trust-region subproblem needs a dense Hessian",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn maximize_and_reltol() {
     // max 5 − (x − 1)² − 2(y + 1)² + xy at (4/7, −6/7), f = 30/7; −∇²f = [[2, −1], [−1, 4]],

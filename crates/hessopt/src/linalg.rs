@@ -1,7 +1,12 @@
 //! The only place that calls nalgebra's decompositions, so that the rest of the crate speaks in
-//! plain operations (eigenvalues, solves) and a change of backend touches one file.
+//! plain operations (eigenvalues, solves) and a change of backend touches one file (with its two
+//! submodules: [`ordering`], a fill-reducing ordering, and [`sparse`], the sparse Cholesky of
+//! nalgebra-sparse behind it).
 
 use nalgebra::{DMatrix, SymmetricEigen};
+
+pub(crate) mod ordering;
+pub(crate) mod sparse;
 
 /// Eigen-decomposition of a symmetric matrix: eigenvalues ascending, eigenvectors as columns in
 /// the same order. Only the lower triangle is read.
@@ -34,16 +39,29 @@ pub(crate) fn cholesky_solve(a: &DMatrix<f64>, b: &[f64]) -> Option<Vec<f64>> {
 /// factorization succeeds (Nocedal & Wright, Algorithm 3.3). Returns (x, τ).
 pub(crate) fn shifted_cholesky_solve(a: &DMatrix<f64>, b: &[f64]) -> (Vec<f64>, f64) {
     let n = a.nrows();
-    let scale = a
-        .iter()
-        .fold(0.0f64, |m, v| m.max(v.abs()))
-        .max(f64::MIN_POSITIVE);
-    let beta = 1e-3 * scale;
+    let max_abs = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let min_diag = (0..n).map(|i| a[(i, i)]).fold(f64::INFINITY, f64::min);
+    shifted_solve(b, max_abs, min_diag, |tau| {
+        cholesky_solve(&(a + DMatrix::identity(n, n) * tau), b)
+    })
+}
+
+/// The shift loop of modified Newton, for any storage: `attempt(τ)` solves (a + τI) x = b by a
+/// Cholesky factorization, `None` when it fails; τ runs through 0 (or β − min a_ii when a
+/// diagonal entry is not positive), then doubles from β = 1e-3 · max|a_ij| (Nocedal & Wright,
+/// Algorithm 3.3). Returns (x, τ). Dense ([`shifted_cholesky_solve`]) and sparse
+/// ([`sparse::SparseCholesky::shifted_solve`]) Newton steps are the same sequence of shifts.
+pub(crate) fn shifted_solve(
+    b: &[f64],
+    max_abs: f64,
+    min_diag: f64,
+    mut attempt: impl FnMut(f64) -> Option<Vec<f64>>,
+) -> (Vec<f64>, f64) {
+    let scale = max_abs.max(f64::MIN_POSITIVE);
+    let beta = 1e-3 * scale;
     let mut tau = if min_diag > 0.0 { 0.0 } else { beta - min_diag };
     for _ in 0..200 {
-        let shifted = a + DMatrix::identity(n, n) * tau;
-        if let Some(x) = cholesky_solve(&shifted, b) {
+        if let Some(x) = attempt(tau) {
             return (x, tau);
         }
         tau = (2.0 * tau).max(beta);

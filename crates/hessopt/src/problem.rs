@@ -17,17 +17,40 @@
 //! assert!(p.has_gradient() && !p.has_hessian());
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use nalgebra::DMatrix;
+use nalgebra_sparse::pattern::SparsityPattern;
 
 use crate::diff::NumDiff;
 use crate::error::{Error, Result};
-use crate::expr::{Formula, Workspace};
+use crate::expr::{Formula, SparseHessian, SparseWorkspace, Workspace};
 
 pub(crate) type ValueFn<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
 pub(crate) type GradientFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
 type HessianFn<'a> = Box<dyn Fn(&[f64], &mut DMatrix<f64>) + 'a>;
+type SparseValuesFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
+type SparseBuildFn<'a> = Box<dyn Fn() -> Result<SparseSource<'a>> + 'a>;
+
+/// A sparse Hessian: its symmetric pattern (both triangles) and a function writing the values
+/// in the pattern's order.
+pub(crate) struct SparseSource<'a> {
+    pub(crate) pattern: SparsityPattern,
+    values: SparseValuesFn<'a>,
+}
+
+impl<'a> SparseSource<'a> {
+    fn negated(self) -> Self {
+        let values = self.values;
+        SparseSource {
+            pattern: self.pattern,
+            values: Box::new(move |x: &[f64], out: &mut [f64]| {
+                values(x, out);
+                out.iter_mut().for_each(|v| *v = -*v);
+            }),
+        }
+    }
+}
 
 /// An objective function with optional derivatives and bounds.
 pub struct Problem<'a> {
@@ -38,6 +61,10 @@ pub struct Problem<'a> {
     lower: Option<Vec<f64>>,
     upper: Option<Vec<f64>>,
     exact: bool,
+    /// The sparse Hessian, once built (given, or from `sparse_build` on first use).
+    sparse: OnceCell<SparseSource<'a>>,
+    /// Builds the sparse Hessian on first use (a formula's pattern and coloring).
+    sparse_build: Option<SparseBuildFn<'a>>,
 }
 
 impl std::fmt::Debug for Problem<'_> {
@@ -46,6 +73,7 @@ impl std::fmt::Debug for Problem<'_> {
             .field("dim", &self.dim)
             .field("gradient", &self.gradient.is_some())
             .field("hessian", &self.hessian.is_some())
+            .field("sparse_hessian", &self.has_sparse_hessian())
             .field("bounded", &self.lower.is_some())
             .finish()
     }
@@ -62,6 +90,8 @@ impl<'a> Problem<'a> {
             lower: None,
             upper: None,
             exact: false,
+            sparse: OnceCell::new(),
+            sparse_build: None,
         }
     }
 
@@ -75,6 +105,45 @@ impl<'a> Problem<'a> {
     pub fn with_hessian(mut self, h: impl Fn(&[f64], &mut DMatrix<f64>) + 'a) -> Self {
         self.hessian = Some(Box::new(h));
         self
+    }
+
+    /// Adds a sparse Hessian: `pattern` is its symmetric n × n pattern with both triangles
+    /// stored, `h(x, values)` writes ∇²f(x)'s entries in the pattern's order (column by column).
+    /// Newton and the trust region use it through a sparse Cholesky at large n (see
+    /// [`crate::solve::HessianStorage`]).
+    ///
+    /// ```
+    /// use hessopt::Problem;
+    /// use hessopt::diff::coloring::symmetric_pattern;
+    /// // f = Σ x_i⁴: a diagonal Hessian 12 x_i².
+    /// let n = 3;
+    /// let pattern = symmetric_pattern(n, &[(0, 0), (1, 1), (2, 2)])?;
+    /// let p = Problem::new(n, |x: &[f64]| x.iter().map(|v| v.powi(4)).sum())
+    ///     .with_sparse_hessian(pattern, |x: &[f64], h: &mut [f64]| {
+    ///         for (h, x) in h.iter_mut().zip(x) { *h = 12.0 * x * x; }
+    ///     })?;
+    /// assert!(p.has_sparse_hessian());
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
+    pub fn with_sparse_hessian(
+        mut self,
+        pattern: SparsityPattern,
+        h: impl Fn(&[f64], &mut [f64]) + 'a,
+    ) -> Result<Self> {
+        Error::check_dim("sparse Hessian columns", self.dim, pattern.major_dim())?;
+        Error::check_dim("sparse Hessian rows", self.dim, pattern.minor_dim())?;
+        if pattern.transpose() != pattern {
+            return Err(Error::invalid(
+                "sparse Hessian",
+                "the pattern is not symmetric (store both triangles)",
+            ));
+        }
+        self.sparse = OnceCell::from(SparseSource {
+            pattern,
+            values: Box::new(h),
+        });
+        self.sparse_build = None;
+        Ok(self)
     }
 
     /// Box constraints lower ≤ x ≤ upper (use ±∞ for free sides). Methods that take bounds:
@@ -131,6 +200,19 @@ impl<'a> Problem<'a> {
             h.as_mut_slice().copy_from_slice(buf);
         });
         p.exact = true;
+        p.sparse_build = Some(Box::new(move || {
+            let plan = SparseHessian::new(formula.clone())?;
+            let ws = RefCell::new((SparseWorkspace::default(), vec![0.0; n]));
+            Ok(SparseSource {
+                pattern: plan.pattern().clone(),
+                values: Box::new(move |x: &[f64], out: &mut [f64]| {
+                    let (ws, g) = &mut *ws.borrow_mut();
+                    if plan.evaluate(x, ws, g, out).is_err() {
+                        out.fill(f64::NAN);
+                    }
+                }),
+            })
+        }));
         p
     }
 
@@ -155,6 +237,8 @@ impl<'a> Problem<'a> {
             lower,
             upper,
             exact,
+            sparse,
+            sparse_build,
         } = self;
         Problem {
             dim,
@@ -174,6 +258,11 @@ impl<'a> Problem<'a> {
             lower,
             upper,
             exact,
+            sparse: sparse
+                .into_inner()
+                .map_or_else(OnceCell::new, |s| OnceCell::from(s.negated())),
+            sparse_build: sparse_build
+                .map(|b| -> SparseBuildFn<'a> { Box::new(move || b().map(SparseSource::negated)) }),
         }
     }
 
@@ -190,6 +279,34 @@ impl<'a> Problem<'a> {
     /// Whether a Hessian was given (or is exact from a formula).
     pub fn has_hessian(&self) -> bool {
         self.hessian.is_some()
+    }
+
+    /// Whether a sparse Hessian was given ([`Problem::with_sparse_hessian`]) or can be built
+    /// (formulas: the pattern read off the tape, built on first use).
+    pub fn has_sparse_hessian(&self) -> bool {
+        self.sparse.get().is_some() || self.sparse_build.is_some()
+    }
+
+    /// The sparse Hessian's pattern (built on first call for a formula); `None` when the problem
+    /// has no sparse Hessian.
+    pub fn sparse_hessian_pattern(&self) -> Result<Option<&SparsityPattern>> {
+        Ok(self.sparse_source()?.map(|s| &s.pattern))
+    }
+
+    /// Whether the sparse Hessian has been built already (no cost to use it).
+    pub(crate) fn sparse_built(&self) -> bool {
+        self.sparse.get().is_some()
+    }
+
+    pub(crate) fn sparse_source(&self) -> Result<Option<&SparseSource<'a>>> {
+        if let Some(s) = self.sparse.get() {
+            return Ok(Some(s));
+        }
+        let Some(build) = &self.sparse_build else {
+            return Ok(None);
+        };
+        let built = build()?;
+        Ok(Some(self.sparse.get_or_init(|| built)))
     }
 
     /// Whether the derivatives are exact (formula tape).
@@ -322,12 +439,22 @@ impl<'p, 'a> Evaluator<'p, 'a> {
         self.counts.f += 2 * x.len();
     }
 
-    /// ∇²f(x) into `h`: exact if given; else central differences of the gradient, or the
-    /// extrapolating value-only engine.
+    /// ∇²f(x) into `h`: exact if given (dense, or a sparse one already built, written out);
+    /// else central differences of the gradient, or the extrapolating value-only engine.
     pub(crate) fn hessian(&mut self, x: &[f64], h: &mut DMatrix<f64>) -> Result<()> {
         self.counts.hessian += 1;
         if let Some(hess) = &self.problem.hessian {
             hess(x, h);
+        } else if let Some(s) = self.problem.sparse.get() {
+            let mut values = vec![0.0; s.pattern.nnz()];
+            (s.values)(x, &mut values);
+            h.fill(0.0);
+            let offsets = s.pattern.major_offsets();
+            for j in 0..s.pattern.major_dim() {
+                for p in offsets[j]..offsets[j + 1] {
+                    h[(s.pattern.minor_indices()[p], j)] = values[p];
+                }
+            }
         } else if let Some(grad) = &self.problem.gradient {
             let n = self.dim();
             let g = |p: &[f64]| {
@@ -344,6 +471,19 @@ impl<'p, 'a> Evaluator<'p, 'a> {
             h.copy_from(&est.hessian);
         }
         let ok = h.iter().all(|v| v.is_finite());
+        self.check(ok, x, "Hessian")
+    }
+
+    /// The sparse Hessian's values at x (in its pattern's order) into `values`; an error when
+    /// the problem has none.
+    pub(crate) fn sparse_hessian(&mut self, x: &[f64], values: &mut [f64]) -> Result<()> {
+        self.counts.hessian += 1;
+        let source = self
+            .problem
+            .sparse_source()?
+            .ok_or_else(|| Error::invalid("sparse Hessian", "the problem has none"))?;
+        (source.values)(x, values);
+        let ok = values.iter().all(|v| v.is_finite());
         self.check(ok, x, "Hessian")
     }
 }

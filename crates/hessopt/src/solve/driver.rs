@@ -6,11 +6,14 @@
 //! driver does that check at the end of a run: the first-order test of [`super::certificate`] at the
 //! returned x for every gradient method, whatever test stopped it (an f/x-change test or a
 //! line-search failure at a stationary point becomes `gradient_norm`; elsewhere it stays a named
-//! stall); then, where curvature is at hand (an exact Hessian, or a second-order method) and
-//! n ≤ [`SECOND_ORDER_MAX_DIM`], the second-order test: a negative eigenvalue of the Hessian on
-//! the free variables along whose eigenvector f decreases by more than 1e-8·max(1, |f|) makes
-//! the point a saddle or maximum (negative curvature without such a decrease is rounding, e.g.
-//! near a degenerate set of minima). There a second-order method steps off along that direction
+//! stall); then, where curvature is at hand (an exact Hessian, or a second-order method), the
+//! second-order test: a negative eigenvalue of the Hessian on the free variables along whose
+//! eigenvector f decreases by more than 1e-8·max(1, |f|) makes the point a saddle or maximum
+//! (negative curvature without such a decrease is rounding, e.g. near a degenerate set of
+//! minima). Up to n = [`SECOND_ORDER_MAX_DIM`] from the dense Hessian's eigenvalues; above it
+//! only for a method holding a sparse Hessian (Newton, trust region), by sparse Cholesky
+//! factorizations (`certificate::sparse_negative_curvature`); otherwise the
+//! certificate is first order only. There a second-order method steps off along that direction
 //! and goes on; other methods report `saddle` / `maximum`.
 //! Zeroth-order methods certify themselves (Nelder–Mead's restart test, Brent's bracket).
 //!
@@ -42,7 +45,8 @@ use std::time::{Duration, Instant};
 use nalgebra::DMatrix;
 
 use super::certificate::{
-    NUMERICAL_EIGEN_RTOL, is_stationary, negative_curvature, projected_gradient_norm,
+    NUMERICAL_EIGEN_RTOL, NegativeCurvature, is_stationary, negative_curvature,
+    projected_gradient_norm,
 };
 use super::options::Options;
 use super::report::{IterationInfo, Report, Termination};
@@ -82,6 +86,18 @@ pub(crate) trait Solver {
     }
     /// The driver moved the iterate (stepping off a saddle): drop state tied to the old point.
     fn moved(&mut self) {}
+    /// The second-order check at `x` above [`SECOND_ORDER_MAX_DIM`], from the method's own
+    /// sparse Hessian and factorization (no dense matrix): `None` when the method has none
+    /// (the certificate is then first order only).
+    fn sparse_negative_curvature(
+        &mut self,
+        _ev: &mut Evaluator<'_, '_>,
+        _x: &[f64],
+        _free: &[bool],
+        _rtol: f64,
+    ) -> Result<Option<Option<NegativeCurvature>>> {
+        Ok(None)
+    }
     /// Evaluates the start (`it.x` is set): by default f and ∇f.
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         super::first_order::start_with_gradient(ev, it)
@@ -390,14 +406,8 @@ fn certify(
         }
         other => return Ok(Verdict::Stop(other)),
     };
-    let exact = problem.has_hessian();
-    let n = it.x.len();
-    if !(exact || solver.second_order()) || n > SECOND_ORDER_MAX_DIM {
-        return Ok(Verdict::Stop(stop));
-    }
-    let mut h = DMatrix::zeros(n, n);
-    ev.hessian(&it.x, &mut h)?;
-    if h.iter().any(|v| !v.is_finite()) {
+    let exact = problem.has_hessian() || problem.sparse_built();
+    if !(exact || solver.second_order()) {
         return Ok(Verdict::Stop(stop));
     }
     let rtol = if exact {
@@ -406,7 +416,21 @@ fn certify(
         NUMERICAL_EIGEN_RTOL
     };
     let free = super::certificate::free_variables(&it.x, &it.g, bounds);
-    let Some(neg) = negative_curvature(&h, &free, rtol) else {
+    let n = it.x.len();
+    let found = if n > SECOND_ORDER_MAX_DIM {
+        match solver.sparse_negative_curvature(ev, &it.x, &free, rtol)? {
+            Some(found) => found,
+            None => return Ok(Verdict::Stop(stop)),
+        }
+    } else {
+        let mut h = DMatrix::zeros(n, n);
+        ev.hessian(&it.x, &mut h)?;
+        if h.iter().any(|v| !v.is_finite()) {
+            return Ok(Verdict::Stop(stop));
+        }
+        negative_curvature(&h, &free, rtol)
+    };
+    let Some(neg) = found else {
         return Ok(Verdict::Stop(stop));
     };
     let mover = solver.second_order();

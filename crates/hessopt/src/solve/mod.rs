@@ -41,6 +41,7 @@ pub use linesearch::LineSearch;
 pub use optimum::{OptimumCurvature, curvature_at, curvature_at_tol};
 pub use options::Options;
 pub use report::{IterationInfo, Report, Termination};
+pub use second_order::hessian::HessianStorage;
 pub use second_order::newton::Newton;
 pub use second_order::sr1::Sr1;
 pub use second_order::subproblem::Subproblem;

@@ -8,6 +8,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::hessian::Model;
 use super::subproblem::Subproblem;
 use super::trust_region::{Region, TrustRegion};
 use crate::error::Result;
@@ -69,7 +70,7 @@ impl Solver for Sr1State {
         ev: &mut Evaluator<'_, '_>,
         it: &mut Iterate,
     ) -> Result<Option<Termination>> {
-        let trial = match self.region.trial(ev, it, &self.b)? {
+        let trial = match self.region.trial(ev, it, Model::Dense(&self.b))? {
             Ok(t) => t,
             Err(t) => return Ok(Some(t)),
         };

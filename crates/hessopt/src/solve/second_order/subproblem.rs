@@ -129,6 +129,15 @@ fn exact(b: &DMatrix<f64>, g: &[f64], delta: f64) -> Vec<f64> {
 }
 
 fn steihaug(b: &DMatrix<f64>, g: &[f64], delta: f64) -> Vec<f64> {
+    steihaug_with(|d: &DVector<f64>| b * d, g, delta)
+}
+
+/// Steihaug's truncated CG with B given by its products `mul(d) = B d` (a sparse Hessian).
+pub(crate) fn steihaug_with(
+    mut mul: impl FnMut(&DVector<f64>) -> DVector<f64>,
+    g: &[f64],
+    delta: f64,
+) -> Vec<f64> {
     let n = g.len();
     let gv = DVector::from_column_slice(g);
     let tol = (0.5f64.min(gv.norm().sqrt()) * gv.norm()).max(f64::MIN_POSITIVE);
@@ -142,7 +151,7 @@ fn steihaug(b: &DMatrix<f64>, g: &[f64], delta: f64) -> Vec<f64> {
         z + d * tau
     };
     for _ in 0..(2 * n + 10) {
-        let bd = b * &d;
+        let bd = mul(&d);
         let dbd = d.dot(&bd);
         if dbd <= 0.0 {
             return to_boundary(&z, &d).iter().copied().collect();

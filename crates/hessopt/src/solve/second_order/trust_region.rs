@@ -10,13 +10,17 @@
 //! initial radii from 0.1 to 10 times ‖D x0‖, where the exact subproblem's global model steps
 //! take Biggs EXP6 into a far valley), Δ₀ = max(‖D x0‖, 1), Δ_max = 1e10. Non-finite trial
 //! values shrink the region and count as rejections.
+//!
+//! With a sparse Hessian ([`HessianStorage`]) Steihaug's CG runs on sparse products and the
+//! collapse test on a sparse Cholesky factorization: no n × n matrix.
 
 use nalgebra::DMatrix;
 
+use super::hessian::{HeldHessian, HessianStorage, Model};
 use super::subproblem::Subproblem;
 use crate::error::{Error, Result};
-use crate::linalg;
 use crate::problem::Evaluator;
+use crate::solve::certificate::NegativeCurvature;
 use crate::solve::driver::{Iterate, Solver};
 use crate::solve::first_order::{dot, start_with_gradient};
 use crate::solve::report::Termination;
@@ -35,6 +39,9 @@ pub struct TrustRegion {
     pub max_radius: f64,
     /// Use Moré's diagonal scaling (the region ‖Dp‖ ≤ Δ); otherwise ‖p‖ ≤ Δ.
     pub scaled: bool,
+    /// Dense or sparse Hessian (default: chosen from the problem; sparse needs Steihaug's
+    /// subproblem).
+    pub storage: HessianStorage,
 }
 
 impl Default for TrustRegion {
@@ -44,6 +51,7 @@ impl Default for TrustRegion {
             initial_radius: None,
             max_radius: 1e10,
             scaled: true,
+            storage: HessianStorage::Auto,
         }
     }
 }
@@ -64,10 +72,17 @@ impl TrustRegion {
         Ok(self)
     }
 
+    /// Stores the Hessian dense or sparse.
+    pub fn with_storage(mut self, storage: HessianStorage) -> Self {
+        self.storage = storage;
+        self
+    }
+
     pub(crate) fn solver(&self) -> TrustRegionState {
         TrustRegionState {
             region: Region::new(self),
-            h: DMatrix::zeros(0, 0),
+            storage: self.storage,
+            h: HeldHessian::Dense(DMatrix::zeros(0, 0)),
             fresh: false,
         }
     }
@@ -110,14 +125,14 @@ impl Region {
         &mut self,
         ev: &mut Evaluator<'_, '_>,
         it: &mut Iterate,
-        b: &DMatrix<f64>,
+        mut b: Model<'_>,
     ) -> Result<std::result::Result<Trial, Termination>> {
         let n = it.x.len();
         // Moré's scaling: D_i = max over iterations of √|B_ii|, with a floor for zero diagonals.
         let d: Vec<f64> = if self.scaled {
             self.scale.resize(n, 0.0);
-            for i in 0..n {
-                self.scale[i] = self.scale[i].max(b[(i, i)].abs().sqrt());
+            for (s, bii) in self.scale.iter_mut().zip(b.diagonal()) {
+                *s = s.max(bii.abs().sqrt());
             }
             let top = self.scale.iter().fold(0.0f64, |m, v| m.max(*v));
             let floor = if top > 0.0 { 1e-8 * top } else { 1.0 };
@@ -136,7 +151,7 @@ impl Region {
         }
         if self.delta <= f64::EPSILON * dx.max(1.0) {
             // Converged to rounding when the model predicts no decrease worth a bit of f.
-            if let Some(v) = linalg::cholesky_solve(b, &it.g) {
+            if let Some(v) = b.definite_solve(&it.g) {
                 if 0.5 * dot(&it.g, &v) <= 4.0 * f64::EPSILON * it.f.abs() {
                     return Ok(Err(Termination::NewtonDecrement));
                 }
@@ -144,13 +159,10 @@ impl Region {
             return Ok(Err(Termination::TrustRegionCollapsed));
         }
         let gs: Vec<f64> = it.g.iter().zip(&d).map(|(g, di)| g / di).collect();
-        let bs = DMatrix::from_fn(n, n, |i, j| b[(i, j)] / (d[i] * d[j]));
-        let ps = self.subproblem.solve(&bs, &gs, self.delta);
+        let ps = b.subproblem(self.subproblem, &d, &gs, self.delta);
         let pn = dot(&ps, &ps).sqrt();
         let p: Vec<f64> = ps.iter().zip(&d).map(|(v, di)| v / di).collect();
-        let bp: Vec<f64> = (0..n)
-            .map(|i| (0..n).map(|j| b[(i, j)] * p[j]).sum())
-            .collect();
+        let bp = b.mul(&p);
         let predicted = -(dot(&it.g, &p) + 0.5 * dot(&p, &bp));
         let xt: Vec<f64> = it.x.iter().zip(&p).map(|(a, b)| a + b).collect();
         let mut gt = vec![0.0; p.len()];
@@ -193,7 +205,8 @@ impl Region {
 
 pub(crate) struct TrustRegionState {
     region: Region,
-    h: DMatrix<f64>,
+    storage: HessianStorage,
+    h: HeldHessian,
     /// Whether `h` belongs to the current iterate.
     fresh: bool,
 }
@@ -208,10 +221,20 @@ impl Solver for TrustRegionState {
     }
 
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
-        let n = it.x.len();
-        crate::limits::check_dense(n, n, "Hessian")?;
-        self.h = DMatrix::zeros(n, n);
+        let exact = self.region.subproblem == Subproblem::Exact;
+        self.h = HeldHessian::new(self.storage, ev.problem, exact)?;
         start_with_gradient(ev, it)
+    }
+
+    fn sparse_negative_curvature(
+        &mut self,
+        ev: &mut Evaluator<'_, '_>,
+        x: &[f64],
+        free: &[bool],
+        rtol: f64,
+    ) -> Result<Option<Option<NegativeCurvature>>> {
+        self.fresh = false;
+        self.h.sparse_second_order(ev, x, free, rtol)
     }
 
     fn step(
@@ -220,13 +243,12 @@ impl Solver for TrustRegionState {
         it: &mut Iterate,
     ) -> Result<Option<Termination>> {
         if !self.fresh {
-            ev.hessian(&it.x, &mut self.h)?;
-            if self.h.iter().any(|v| !v.is_finite()) {
+            if !self.h.evaluate(ev, &it.x)? {
                 return Ok(Some(Termination::ObjectiveNotFinite));
             }
             self.fresh = true;
         }
-        match self.region.trial(ev, it, &self.h)? {
+        match self.region.trial(ev, it, self.h.model())? {
             Ok(t) => {
                 if t.accepted {
                     self.fresh = false;
