@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p hessopt-cli
-H=target/release/hessopt
+H="${CARGO_TARGET_DIR:-target}/release/hessopt"
 ROSEN="100*(y - x^2)^2 + (1 - x)^2"
 for m in nelder-mead bfgs dfp sr1 lbfgs lbfgsb cg newton trust-region gradient-descent; do
   $H plot "$ROSEN" --vars x,y --x0=-1.2,1 --methods "$m" --out "docs/methods/$m.svg" >/dev/null

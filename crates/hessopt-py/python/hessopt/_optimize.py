@@ -131,8 +131,9 @@ def minimize(fun, x0, *, args=(), method=None, jac=None, hess=None, bounds=None,
     method : str, optional
         hessopt's names ("bfgs", "lbfgsb", "trust-region", "newton", "nelder-mead", "cg", ...)
         or scipy's / R's spellings ("BFGS", "L-BFGS-B", "Nelder-Mead", "trust-exact", ...).
-        Default: chosen from what the problem provides (trust region with an exact Hessian,
-        L-BFGS-B with bounds, BFGS otherwise).
+        Default: chosen from what the problem provides (with an exact Hessian the trust region,
+        exact subproblem for n <= 200 and truncated CG to 500; L-BFGS-B with bounds; BFGS
+        otherwise).
     jac : callable or True, optional
         The gradient ``jac(x, *args)``; ``True`` when ``fun`` returns ``(value, gradient)``.
         Without it, gradients are central differences.

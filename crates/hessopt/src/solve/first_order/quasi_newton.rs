@@ -18,6 +18,18 @@
 //! min(1, 2 max(|f|, 0.01)/‖∇f‖²): the step to the minimum of a quadratic along −∇f whose
 //! minimum value would be 0 (Fletcher's initial-step rule), which on the MGH suite lets BFGS
 //! solve all 35 problems.
+//!
+//! Measured against the alternatives on the 35 MGH problems with exact gradients (solved / false
+//! convergences / median f + g; at g_tol 1e-5, scipy's default, and 1e-8, ours): these defaults
+//! 32/3/70 and 35/0/74; scipy 1.17's BFGS 32/3/72 and 34/1/74 (`bench/scipy_mgh.py`). Variants:
+//! scipy's initial step 2(f_k − f_{k−1})/∇fᵀd (N&W 3.60) 32/2/74 and 35/0/88; no H₀ scaling
+//! 30/5/72 and 34/1/74; no Fletcher first step 30/5/70 and 32/3/76; Hager–Zhang 33/2/68 and
+//! 34/1/76; Armijo backtracking 33/2/70 and 35/0/78 (Rosenbrock 49 f-evaluations instead of 45);
+//! Powell's damping of y instead of the skip, with backtracking, 33/2/70 and 34/1/78. The problems
+//! missed at 1e-5 (Gaussian, Gulf, trigonometric — scipy misses the same three) stop with
+//! ‖∇f‖∞ ≤ 1e-5 short of the suite's f − f* ≤ 1e-8 (f0 − f*); the variants at 33 reach
+//! trigonometric's local minimum within 1e-11 in f where the threshold is 7e-11 and Moré–Thuente
+//! stops at 9e-11 — a margin of rounding, not a better method, so the defaults stay.
 
 use nalgebra::DMatrix;
 
