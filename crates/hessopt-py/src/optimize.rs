@@ -12,7 +12,8 @@ use pyo3::types::{PyDict, PyTuple};
 use hessopt::diff::NumDiff;
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Control, IterationInfo, Kind, Method, Options, Report,
-    Termination, curvature_at, minimize_constrained, minimize_with_callback, parse_constraint,
+    Termination, curvature_at, minimize_constrained_with_callback, minimize_with_callback,
+    parse_constraint,
 };
 use hessopt::{Formula, Problem};
 
@@ -398,13 +399,34 @@ fn minimize<'py>(
                 .with_gradient(grad),
         );
     }
-    let r = minimize_constrained(
+    // Per outer iteration: Ctrl-C (a run on formulas makes no Python call) and the user's
+    // callback(x, f, iteration) -> stop.
+    let user_callback = callback.map(|c| PyFunction::new(c, empty.clone(), false));
+    let interrupted = RefCell::new(None);
+    let mut cb = |info: &IterationInfo| -> Control {
+        if let Err(e) = py.check_signals() {
+            *interrupted.borrow_mut() = Some(e);
+            return Control::Stop;
+        }
+        match &user_callback {
+            Some(c) if c.stop_requested(&info.x, info.value, info.iteration) => Control::Stop,
+            _ => Control::Continue,
+        }
+    };
+    let r = minimize_constrained_with_callback(
         &problem,
         &cs,
         &x0,
         &AugmentedLagrangian::default(),
         &options,
+        Some(&mut cb),
     );
+    if let Some(e) = interrupted.into_inner() {
+        return Err(e);
+    }
+    if let Some(c) = user_callback.as_ref().filter(|c| c.failed()) {
+        return c.finish(r).map(|_| out);
+    }
     for (_, f, j) in &functions {
         if f.failed() {
             return f.finish(r).map(|_| out);

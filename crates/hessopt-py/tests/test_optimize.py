@@ -121,6 +121,11 @@ def test_constraints_formula_and_callable():
         assert r.converged and r.termination == "kkt_conditions"
         assert r.x == pytest.approx([1.0, 0.0], abs=1e-6)
         assert r.multipliers == pytest.approx([4.0], rel=1e-5)
+    # The callback is called per outer iteration of the augmented Lagrangian; True stops it.
+    seen = []
+    d = hessopt.minimize(f, [0.0, 0.0], constraints=["x0 <= 1"],
+                         callback=lambda xk: seen.append(xk.copy()) or True)
+    assert d.termination == "callback" and not d.success and len(seen) == 1
 
 
 def test_callback_stops_and_limits():
