@@ -2,9 +2,11 @@
 //! forward-over-reverse sweep carrying several directions at once, and direct recovery into a
 //! compressed-column matrix.
 //!
-//! With p colors the Hessian costs one forward and one reverse sweep for the gradient, then
-//! tangent and adjoint-tangent sweeps that carry up to `BLOCK` directions each (the tape's
-//! instructions and local partials are read once per block, not once per direction). Every
+//! With p colors the Hessian costs one forward and one reverse sweep per block of up to `BLOCK`
+//! colors: the forward sweep carries the values, local partials and the block's tangents, the
+//! reverse sweep the adjoints (the gradient) and adjoint-tangents, each direction a lane of a
+//! fixed-width array per slot (the tape's instructions are read once per block, not once per
+//! direction, and the lanes are unrolled multiply-adds). Every
 //! entry is one entry of a Hessian-vector product: exact to rounding, like the dense Hessian.
 //!
 //! ```
@@ -119,14 +121,32 @@ impl SparseHessian {
         Error::check_dim("gradient buffer", n, grad.len())?;
         Error::check_dim("Hessian values buffer", self.pattern.nnz(), values.len())?;
         let tape = &self.formula.tape;
-        let f = tape.gradient(x, &mut ws.tape, grad);
         let p = self.colors();
         ws.compressed.resize(n * p, 0.0);
+        ws.tape.fit(tape);
+        let colors = self.coloring.colors();
+        let mut f = f64::NAN;
         let mut first = 0;
-        while first < p {
+        // The first block's sweeps also compute f, the local partials and the gradient; the
+        // directions are lanes of fixed width (unrolled, vectorized multiply-adds).
+        loop {
             let q = BLOCK.min(p - first);
-            tape.hvp_block(self.coloring.colors(), first, q, ws, p);
+            let at = (first == 0).then_some(x);
+            let g = (first == 0).then_some(&mut *grad);
+            let value = match q {
+                0 | 1 => tape.sweep::<1>(at, colors, first, q, ws, p, g),
+                2 => tape.sweep::<2>(at, colors, first, q, ws, p, g),
+                3 => tape.sweep::<3>(at, colors, first, q, ws, p, g),
+                4 => tape.sweep::<4>(at, colors, first, q, ws, p, g),
+                _ => tape.sweep::<BLOCK>(at, colors, first, q, ws, p, g),
+            };
+            if first == 0 {
+                f = value;
+            }
             first += q;
+            if first >= p {
+                break;
+            }
         }
         for (v, &s) in values.iter_mut().zip(&self.sources) {
             *v = ws.compressed[s];
@@ -167,100 +187,123 @@ impl Formula {
 }
 
 impl Tape {
-    /// The products H·d_c for the colors c in `first..first + q` (d_c: ones on the variables of
-    /// color c) into columns of `ws.compressed` (row-major n × `p`), after `gradient` filled the
-    /// local partials and adjoints of `ws.tape`. One tangent and one adjoint-tangent sweep, each
-    /// slot carrying q directions.
-    fn hvp_block(
+    /// One forward and one reverse sweep carrying the directions d_c of the colors c in
+    /// `first..first + q` (d_c: ones on the variables of color c) as the first q of `Q` lanes
+    /// per slot; the products H·d_c go into columns of `ws.compressed` (row-major n × `p`).
+    /// With `x` the forward sweep also evaluates the slots and their local partials, and with
+    /// `grad` the reverse sweep also carries the adjoints and writes ∇f (each slot's adjoint is
+    /// complete when the reverse sweep reaches it); otherwise both come from an earlier sweep at
+    /// the same point. Returns f.
+    #[allow(clippy::too_many_arguments)]
+    fn sweep<const Q: usize>(
         &self,
+        x: Option<&[f64]>,
         colors: &[usize],
         first: usize,
         q: usize,
         ws: &mut SparseWorkspace,
         p: usize,
-    ) {
+        mut grad: Option<&mut [f64]>,
+    ) -> f64 {
         let m = self.ops.len();
-        ws.dot.resize(m * q, 0.0);
-        ws.adj_dot.resize(m * q, 0.0);
-        let (d, soft, adj) = (&ws.tape.d, &ws.tape.soft, &ws.tape.adj);
-        // Tangent sweep: dot[i·q + t] = derivative of slot i along d_(first + t).
-        let dot = &mut ws.dot;
+        ws.dot.resize(m * Q, 0.0);
+        ws.adj_dot.resize(m * Q, 0.0);
+        let SparseWorkspace {
+            tape: tw,
+            dot,
+            adj_dot,
+            compressed,
+        } = ws;
+        let lane = |v: &[f64], i: usize| -> [f64; Q] {
+            <[f64; Q]>::try_from(&v[i * Q..i * Q + Q]).expect("Q lanes")
+        };
+        // Tangent sweep: dot[i·Q + t] = derivative of slot i along d_(first + t).
         for (i, op) in self.ops.iter().enumerate() {
-            let (done, rest) = dot.split_at_mut(i * q);
-            let out = &mut rest[..q];
-            let di = d[i];
-            match *op {
-                Op::Const(_) => out.fill(0.0),
+            if let Some(x) = x {
+                let (v, d) = self.partials(op, &tw.val, &mut tw.soft, x);
+                tw.val[i] = v;
+                tw.d[i] = d;
+            }
+            let di = tw.d[i];
+            let out: [f64; Q] = match *op {
+                Op::Const(_) => [0.0; Q],
                 Op::Var(k) => {
-                    out.fill(0.0);
+                    let mut o = [0.0; Q];
                     if let Some(t) = colors[k].checked_sub(first).filter(|&t| t < q) {
-                        out[t] = 1.0;
+                        o[t] = 1.0;
                     }
+                    o
                 }
                 Op::Unary(_, a) | Op::PowConst(a, _) => {
-                    for (o, &da) in out.iter_mut().zip(&done[a * q..a * q + q]) {
-                        *o = di[0] * da;
-                    }
+                    let da = lane(dot, a);
+                    std::array::from_fn(|t| di[0] * da[t])
                 }
                 Op::Binary(_, l, r) => {
-                    let (dl, dr) = (&done[l * q..l * q + q], &done[r * q..r * q + q]);
-                    for t in 0..q {
-                        out[t] = di[0] * dl[t] + di[1] * dr[t];
-                    }
+                    let (dl, dr) = (lane(dot, l), lane(dot, r));
+                    std::array::from_fn(|t| di[0] * dl[t] + di[1] * dr[t])
                 }
                 Op::LogSumExp { start, len } => {
-                    out.fill(0.0);
+                    let mut o = [0.0; Q];
                     let args = &self.args[start..start + len];
-                    for (&a, &s) in args.iter().zip(&soft[start..start + len]) {
-                        for (o, &da) in out.iter_mut().zip(&done[a * q..a * q + q]) {
-                            *o += s * da;
+                    for (&a, &s) in args.iter().zip(&tw.soft[start..start + len]) {
+                        let da = lane(dot, a);
+                        for t in 0..Q {
+                            o[t] += s * da[t];
                         }
                     }
+                    o
                 }
-            }
+            };
+            dot[i * Q..i * Q + Q].copy_from_slice(&out);
         }
-        // Adjoint-tangent sweep.
-        let (dot, adj_dot) = (&ws.dot, &mut ws.adj_dot);
+        // Adjoint-tangent sweep (and the adjoints themselves with `grad`).
         adj_dot.fill(0.0);
+        if let Some(g) = grad.as_deref_mut() {
+            tw.adj.fill(0.0);
+            tw.adj[m - 1] = 1.0;
+            g.fill(0.0);
+        }
         for i in (0..m).rev() {
-            let (below, rest) = adj_dot.split_at_mut(i * q);
-            let ad = &rest[..q];
-            let a_i = adj[i];
+            let a_i = tw.adj[i];
+            let ad = lane(adj_dot, i);
             if a_i == 0.0 && ad.iter().all(|&v| v == 0.0) {
                 continue;
             }
-            let di = d[i];
+            if let (Some(g), true) = (grad.as_deref_mut(), a_i != 0.0) {
+                self.push_adjoint(i, a_i, tw, g);
+            }
+            let di = tw.d[i];
             match self.ops[i] {
                 Op::Const(_) => {}
                 Op::Var(k) => {
-                    let row = &mut ws.compressed[k * p + first..k * p + first + q];
-                    row.copy_from_slice(ad);
+                    compressed[k * p + first..k * p + first + q].copy_from_slice(&ad[..q]);
                 }
                 Op::Unary(_, a) | Op::PowConst(a, _) => {
-                    let da = &dot[a * q..a * q + q];
-                    let target = &mut below[a * q..a * q + q];
-                    for t in 0..q {
+                    let da = lane(dot, a);
+                    let target = &mut adj_dot[a * Q..a * Q + Q];
+                    for t in 0..Q {
                         target[t] += ad[t] * di[0] + a_i * di[2] * da[t];
                     }
                 }
                 Op::Binary(_, l, r) => {
-                    let (dl, dr) = (&dot[l * q..l * q + q], &dot[r * q..r * q + q]);
-                    for t in 0..q {
-                        let (x, y) = (dl[t], dr[t]);
-                        below[l * q + t] += ad[t] * di[0] + a_i * (di[2] * x + di[3] * y);
-                        below[r * q + t] += ad[t] * di[1] + a_i * (di[3] * x + di[4] * y);
+                    let (dl, dr) = (lane(dot, l), lane(dot, r));
+                    for t in 0..Q {
+                        adj_dot[l * Q + t] += ad[t] * di[0] + a_i * (di[2] * dl[t] + di[3] * dr[t]);
+                        adj_dot[r * Q + t] += ad[t] * di[1] + a_i * (di[3] * dl[t] + di[4] * dr[t]);
                     }
                 }
                 Op::LogSumExp { start, len } => {
-                    let dot_i = &dot[i * q..i * q + q];
+                    let dot_i = lane(dot, i);
                     let args = &self.args[start..start + len];
-                    for (&a, &s) in args.iter().zip(&soft[start..start + len]) {
-                        for t in 0..q {
-                            below[a * q + t] += ad[t] * s + a_i * s * (dot[a * q + t] - dot_i[t]);
+                    for (&a, &s) in args.iter().zip(&tw.soft[start..start + len]) {
+                        let da = lane(dot, a);
+                        for t in 0..Q {
+                            adj_dot[a * Q + t] += ad[t] * s + a_i * s * (da[t] - dot_i[t]);
                         }
                     }
                 }
             }
         }
+        tw.val[m - 1]
     }
 }

@@ -328,7 +328,7 @@ pub(crate) struct Tape {
 /// Buffers for evaluating one tape; reused across evaluations so that nothing is allocated per call.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
-    val: Vec<f64>,
+    pub(super) val: Vec<f64>,
     /// Local partials per slot: f_a, f_b, f_aa, f_ab, f_bb.
     pub(super) d: Vec<[f64; 5]>,
     /// Softmax weights of the `logsumexp` arguments.
@@ -342,7 +342,7 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    fn fit(&mut self, tape: &Tape) {
+    pub(super) fn fit(&mut self, tape: &Tape) {
         let m = tape.ops.len();
         self.val.resize(m, 0.0);
         self.d.resize(m, [0.0; 5]);
@@ -406,39 +406,71 @@ impl Tape {
         ws.val[self.ops.len() - 1]
     }
 
+    /// Value and local partials (f_a, f_b, f_aa, f_ab, f_bb) of instruction `op` given the slot
+    /// values so far; a `logsumexp` writes its softmax weights into `soft`.
+    #[inline(always)]
+    pub(super) fn partials(
+        &self,
+        op: &Op,
+        val: &[f64],
+        soft: &mut [f64],
+        x: &[f64],
+    ) -> (f64, [f64; 5]) {
+        match *op {
+            Op::Const(c) => (c, [0.0; 5]),
+            Op::Var(k) => (x[k], [1.0, 0.0, 0.0, 0.0, 0.0]),
+            Op::Unary(u, a) => {
+                let (f, f1, f2) = u.derivs(val[a]);
+                (f, [f1, 0.0, f2, 0.0, 0.0])
+            }
+            Op::PowConst(a, c) => {
+                let (f, f1, f2) = pow_const_derivs(val[a], c);
+                (f, [f1, 0.0, f2, 0.0, 0.0])
+            }
+            Op::Binary(b, l, r) => {
+                let [f, fa, fb, faa, fab, fbb] = b.derivs(val[l], val[r]);
+                (f, [fa, fb, faa, fab, fbb])
+            }
+            Op::LogSumExp { start, len } => {
+                let args = &self.args[start..start + len];
+                let f = logsumexp(
+                    args.iter().map(|&s| val[s]),
+                    Some(&mut soft[start..start + len]),
+                );
+                (f, [0.0; 5])
+            }
+        }
+    }
+
     /// Forward sweep storing the local partial derivatives of every instruction.
     fn forward_partials(&self, x: &[f64], ws: &mut Workspace) -> f64 {
         ws.fit(self);
         for (i, op) in self.ops.iter().enumerate() {
-            let (v, d) = match *op {
-                Op::Const(c) => (c, [0.0; 5]),
-                Op::Var(k) => (x[k], [1.0, 0.0, 0.0, 0.0, 0.0]),
-                Op::Unary(u, a) => {
-                    let (f, f1, f2) = u.derivs(ws.val[a]);
-                    (f, [f1, 0.0, f2, 0.0, 0.0])
-                }
-                Op::PowConst(a, c) => {
-                    let (f, f1, f2) = pow_const_derivs(ws.val[a], c);
-                    (f, [f1, 0.0, f2, 0.0, 0.0])
-                }
-                Op::Binary(b, l, r) => {
-                    let [f, fa, fb, faa, fab, fbb] = b.derivs(ws.val[l], ws.val[r]);
-                    (f, [fa, fb, faa, fab, fbb])
-                }
-                Op::LogSumExp { start, len } => {
-                    let args = &self.args[start..start + len];
-                    let val = &ws.val;
-                    let f = logsumexp(
-                        args.iter().map(|&s| val[s]),
-                        Some(&mut ws.soft[start..start + len]),
-                    );
-                    (f, [0.0; 5])
-                }
-            };
+            let (v, d) = self.partials(op, &ws.val, &mut ws.soft, x);
             ws.val[i] = v;
             ws.d[i] = d;
         }
         ws.val[self.ops.len() - 1]
+    }
+
+    /// Adds the adjoint `a_i` of slot i into its operands' adjoints (into `grad` for a variable).
+    #[inline(always)]
+    pub(super) fn push_adjoint(&self, i: usize, a_i: f64, ws: &mut Workspace, grad: &mut [f64]) {
+        let d = ws.d[i];
+        match self.ops[i] {
+            Op::Const(_) => {}
+            Op::Var(k) => grad[k] += a_i,
+            Op::Unary(_, a) | Op::PowConst(a, _) => ws.adj[a] += a_i * d[0],
+            Op::Binary(_, l, r) => {
+                ws.adj[l] += a_i * d[0];
+                ws.adj[r] += a_i * d[1];
+            }
+            Op::LogSumExp { start, len } => {
+                for j in start..start + len {
+                    ws.adj[self.args[j]] += a_i * ws.soft[j];
+                }
+            }
+        }
     }
 
     /// Backward sweep of adjoints (after `forward_partials`); adds ∂f/∂x into `grad`.
@@ -449,23 +481,8 @@ impl Tape {
         grad.fill(0.0);
         for i in (0..=last).rev() {
             let a_i = ws.adj[i];
-            if a_i == 0.0 {
-                continue;
-            }
-            let d = ws.d[i];
-            match self.ops[i] {
-                Op::Const(_) => {}
-                Op::Var(k) => grad[k] += a_i,
-                Op::Unary(_, a) | Op::PowConst(a, _) => ws.adj[a] += a_i * d[0],
-                Op::Binary(_, l, r) => {
-                    ws.adj[l] += a_i * d[0];
-                    ws.adj[r] += a_i * d[1];
-                }
-                Op::LogSumExp { start, len } => {
-                    for j in start..start + len {
-                        ws.adj[self.args[j]] += a_i * ws.soft[j];
-                    }
-                }
+            if a_i != 0.0 {
+                self.push_adjoint(i, a_i, ws, grad);
             }
         }
     }
