@@ -45,12 +45,24 @@ impl VarTable {
             return Err(Error::UnknownVariable {
                 name: name.to_string(),
                 position,
-                vars: self.names.join(","),
+                vars: listed(&self.names),
             });
         }
         self.names.push(name.to_string());
         self.lookup.insert(name.to_string(), self.names.len() - 1);
         Ok(self.names.len() - 1)
+    }
+}
+
+/// Variables named in an error before the list is cut short.
+const LISTED: usize = 8;
+
+/// The variable list for an error message: all of a short list, else the first `LISTED` and
+/// "… and N more" (at n = 1e5 the whole list is a line of a megabyte).
+fn listed(names: &[String]) -> String {
+    match names.len().checked_sub(LISTED) {
+        Some(more) if more > 0 => format!("{}, … and {more} more", names[..LISTED].join(",")),
+        _ => names.join(","),
     }
 }
 
