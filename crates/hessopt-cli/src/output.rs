@@ -148,6 +148,15 @@ pub fn num_short(v: f64) -> String {
     num_sig(v, 5)
 }
 
+/// A condition number: infinite for a singular matrix, said in words.
+pub fn condition_text(c: f64) -> String {
+    if c.is_infinite() {
+        "infinite (singular)".into()
+    } else {
+        num_short(c)
+    }
+}
+
 pub fn vec_text(v: &[f64]) -> String {
     vector_sig(v, 15)
 }

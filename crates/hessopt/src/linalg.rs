@@ -79,8 +79,16 @@ pub(crate) fn cholesky_inverse(a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
 }
 
 /// Thin singular value decomposition a = U Σ Vᵀ: (U as m × k, σ descending, V as n × k),
-/// k = min(m, n).
+/// k = min(m, n). A matrix with a non-finite entry gives NaN everywhere (nalgebra panics on it).
 pub(crate) fn svd(a: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>, DMatrix<f64>) {
+    if !a.iter().all(|v| v.is_finite()) {
+        let k = a.nrows().min(a.ncols());
+        return (
+            DMatrix::from_element(a.nrows(), k, f64::NAN),
+            vec![f64::NAN; k],
+            DMatrix::from_element(a.ncols(), k, f64::NAN),
+        );
+    }
     if a.nrows() == 0 || a.ncols() == 0 {
         return (
             DMatrix::zeros(a.nrows(), 0),

@@ -282,12 +282,16 @@ fn an_objective_that_overflows_under_a_constraint_is_not_called_infeasible() {
 fn unknown_variable_lists_a_few_of_many() {
     let names: Vec<String> = (0..100_000).map(|i| format!("v{i}")).collect();
     let vars: Vec<&str> = names.iter().map(String::as_str).collect();
-    let err = Formula::parse_with_vars("v1 + w", &vars).unwrap_err().to_string();
+    let err = Formula::parse_with_vars("v1 + w", &vars)
+        .unwrap_err()
+        .to_string();
     assert!(err.len() < 200, "{} bytes: {}", err.len(), &err[..200]);
     assert!(
         err.ends_with("variable 'w' at byte 5 is not in the variable list [v0,v1,v2,v3,v4,v5,v6,v7, … and 99992 more]"),
         "{err}"
     );
-    let short = Formula::parse_with_vars("x + w", &["x", "y"]).unwrap_err().to_string();
+    let short = Formula::parse_with_vars("x + w", &["x", "y"])
+        .unwrap_err()
+        .to_string();
     assert!(short.ends_with("[x,y]"), "{short}");
 }

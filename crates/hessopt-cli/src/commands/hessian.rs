@@ -2,7 +2,8 @@
 
 use super::{DiffMethod, PointArgs, hessian_sparse, refuse_untrusted};
 use crate::output::{
-    Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
+    Output, Report, condition_text, matrix_json, matrix_short, matrix_text, num, vec_short,
+    vec_text,
 };
 use clap::Args;
 use hessopt::analysis::{GRAD_TOL, HessianAnalysis};
@@ -91,7 +92,7 @@ pub fn run(args: &HessianArgs) -> Result<Output> {
     );
     r.field(
         "condition_number",
-        num_short(a.condition_number),
+        condition_text(a.condition_number),
         json!(a.condition_number),
     );
     r.field(

@@ -13,7 +13,8 @@ use serde_json::json;
 
 use super::{check_point, formula_text, parse_formula, parse_numbers, with_bounds, with_limits};
 use crate::output::{
-    Output, Report, matrix_json, matrix_short, matrix_text, num, num_short, vec_short, vec_text,
+    Output, Report, condition_text, matrix_json, matrix_short, matrix_text, num, num_short,
+    vec_short, vec_text,
 };
 
 /// Arguments of `minimize`.
@@ -328,7 +329,7 @@ fn curvature_fields(out: &mut Report, vars: &[String], c: &OptimumCurvature) {
     );
     out.field(
         "condition_number",
-        num_short(a.condition_number),
+        condition_text(a.condition_number),
         json!(a.condition_number),
     );
     match (&c.covariance, &c.standard_errors) {

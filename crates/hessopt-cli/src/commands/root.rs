@@ -161,11 +161,13 @@ pub fn run(args: &RootArgs) -> Result<Output> {
     out.outcome(r.method, r.converged, r.termination.as_str());
     out.field("vars", set.vars().join(", "), json!(set.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
-    out.field(
-        "residual_norm",
-        num_short(r.residual_norm),
-        json!(r.residual_norm),
-    );
+    // At a pole or jump the residual at x is not a number to print.
+    let residual = if r.residual_norm.is_finite() {
+        num_short(r.residual_norm)
+    } else {
+        "not finite at x (a pole or a jump)".into()
+    };
+    out.field("residual_norm", residual, json!(r.residual_norm));
     out.field("iterations", r.iterations.to_string(), json!(r.iterations));
     out.field(
         "evaluations",

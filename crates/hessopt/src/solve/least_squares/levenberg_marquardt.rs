@@ -620,15 +620,19 @@ impl LevenbergMarquardt {
 }
 
 /// σ²(JᵀJ)⁻¹ = σ² D⁻¹V Σ⁻² VᵀD⁻¹ from the SVD of the column-scaled J D⁻¹ (None when it is rank
-/// deficient or m ≤ n).
+/// deficient or not finite, or m ≤ n).
 fn covariance(
     j: &DMatrix<f64>,
     rss: f64,
     m: usize,
     n: usize,
 ) -> (Option<DMatrix<f64>>, Option<Vec<f64>>) {
+    // A Jacobian that is not finite (the run stopped with objective_not_finite) has none.
+    if m <= n || !j.iter().all(|v| v.is_finite()) {
+        return (None, None);
+    }
     let svd = ScaledSvd::columns(j);
-    if m <= n || svd.rank_deficient() {
+    if svd.rank_deficient() {
         return (None, None);
     }
     let s2 = rss / (m - n) as f64;
