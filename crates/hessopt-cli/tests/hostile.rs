@@ -4,12 +4,12 @@
 //! hang, panic or abort. Fixtures live beside the table; `{dir}` in an argument is that directory,
 //! `{tmp}` a fresh scratch directory. Cases that need a pipe or a generated file are tests below.
 
+mod common;
+
+use common::run;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-const LIMIT: Duration = Duration::from_secs(60);
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
@@ -19,28 +19,6 @@ fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("hessopt-hostile-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&d).expect("scratch directory");
     d
-}
-
-/// Runs the binary with `args`, killing it after [`LIMIT`].
-fn run(args: &[String]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hessopt"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            panic!("{args:?} did not finish in {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn strings(v: &Value) -> Vec<String> {

@@ -6,34 +6,12 @@
 //! one line on stderr and nothing on stdout. Cases are few (a debug binary, a handful of runs
 //! each); `PROPTEST_CASES` runs more.
 
+mod common;
+
+use common::run;
 use proptest::prelude::*;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-const LIMIT: Duration = Duration::from_secs(60);
-
-/// Runs the binary with `args`, killing it after [`LIMIT`].
-fn run(args: &[String]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hessopt"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            panic!("{args:?} did not finish in {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
+use std::process::Output;
 
 /// What is wrong with a finished run, if anything.
 fn judge(args: &[String], out: &Output) -> Result<(), String> {
