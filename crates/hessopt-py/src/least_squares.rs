@@ -68,7 +68,8 @@ fn least_squares<'py>(
     out.set_item("fun", array1(py, &r.residuals))?;
     out.set_item("se", r.standard_errors.as_ref().map(|v| array1(py, v)))?;
     out.set_item("cov", r.covariance.as_ref().map(|c| array2(py, c)))?;
-    out.set_item("nfev", r.residual_evaluations)?;
+    // The call at x0 that told the residual count m is a residual evaluation too.
+    out.set_item("nfev", r.residual_evaluations + 1)?;
     out.set_item("njev", r.jacobian_evaluations)?;
     out.set_item("nit", r.iterations)?;
     termination_items(&out, r.termination, r.converged)?;

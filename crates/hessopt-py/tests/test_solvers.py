@@ -23,6 +23,25 @@ def test_least_squares_linear_closed_form():
     assert j.x == pytest.approx([1.09, 1.94], rel=1e-12) and j.njev > 0
 
 
+def test_least_squares_counts_every_call():
+    calls = {"r": 0, "j": 0}
+    t = np.array([0.0, 1.0, 2.0, 3.0])
+    y = np.array([1.0, 2.7, 7.4, 20.1])
+
+    def r(p):
+        calls["r"] += 1
+        return y - p[0] * np.exp(p[1] * t)
+
+    def jac(p):
+        calls["j"] += 1
+        e = np.exp(p[1] * t)
+        return -np.column_stack([e, p[0] * t * e])
+
+    out = hessopt.least_squares(r, [1.0, 0.5], jac=jac)
+    assert out.converged
+    assert out.nfev == calls["r"] and out.njev == calls["j"]
+
+
 def test_root_scalar_and_system():
     r = hessopt.root(lambda x: x ** 3 - 2, bracket=(0, 2))
     assert r.converged and r.termination == "root_found"
