@@ -8,6 +8,16 @@ use nalgebra::{DMatrix, SymmetricEigen};
 pub(crate) mod ordering;
 pub(crate) mod sparse;
 
+/// ‖v‖₂ computed as max|vᵢ|·‖v/max|vᵢ|‖₂, so that entries of size 1e±200 neither overflow
+/// nor underflow in the squares (nalgebra's `norm` squares them as they are); NaN stays NaN.
+pub(crate) fn norm<'a>(v: impl IntoIterator<Item = &'a f64> + Clone) -> f64 {
+    let big = v.clone().into_iter().fold(0.0f64, |a, x| a.max(x.abs()));
+    if big == 0.0 || big.is_infinite() {
+        return big + v.into_iter().sum::<f64>() * 0.0;
+    }
+    big * v.into_iter().map(|x| (x / big).powi(2)).sum::<f64>().sqrt()
+}
+
 /// Eigen-decomposition of a symmetric matrix: eigenvalues ascending, eigenvectors as columns in
 /// the same order. Only the lower triangle is read.
 pub(crate) fn symmetric_eigen(a: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {

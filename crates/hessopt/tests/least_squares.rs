@@ -177,3 +177,59 @@ fn a_plateau_is_not_progress() {
     let (_, r) = solve(lsq, &[1.0, 100.0]);
     assert!(!r.converged, "{r:?}");
 }
+
+/// Residuals of size 1e±200 and a start at 1e300 (hostile scales, issue 12): ‖r‖² under- or
+/// overflows there, which made the certificate hold at the start (1e-200·(x − 1): converged at
+/// x = 0 with "rss 0"), refused finite residuals as "not finite" (1e200·(x − 1), x − 1 from
+/// 1e300) and gave standard errors of 0 or inf. Closed forms: the unweighted linear fits.
+#[test]
+fn residuals_of_extreme_size_give_the_right_fit() {
+    // a·(x − 1), a·(y − 2): the zero residual at (1, 2) for every scale a.
+    for a in ["1e-200", "1e200", "1"] {
+        let (_, r) = solve(&format!("{a}*(x - 1); {a}*(y - 2)"), &[0.0, 0.0]);
+        assert!(r.converged, "a = {a}: {:?}", r.termination);
+        assert!(
+            (r.x[0] - 1.0).abs() < 1e-12 && (r.x[1] - 2.0).abs() < 1e-12,
+            "a = {a}: {:?}",
+            r.x
+        );
+    }
+    // a·y − 1, 2a·y − 1: y = 3/(5a), rss 0.2, SE = √(0.2/(5a²)) = 0.2/a (m − n = 1).
+    for (a, y0) in [(1e-200, 1.0), (1e200, 1.0), (1.0, 1e300)] {
+        let set = FormulaSet::parse_with_vars(&format!("{a:e}*x - 1; {:e}*x - 1", 2.0 * a), &["x"])
+            .unwrap();
+        let r = LevenbergMarquardt::default()
+            .solve(
+                &LeastSquares::from_formulas(&set),
+                &[y0],
+                &Options::default(),
+            )
+            .unwrap();
+        let want = 0.6 / a;
+        assert!(r.converged, "a = {a:e}: {:?}", r.termination);
+        assert!(
+            (r.x[0] - want).abs() <= 1e-12 * want,
+            "a = {a:e}: {:?}",
+            r.x
+        );
+        assert!((r.rss - 0.2).abs() < 1e-12, "a = {a:e}: rss {}", r.rss);
+        let se = r.standard_errors.as_ref().expect("standard errors")[0];
+        assert!(
+            (se - 0.2 / a).abs() <= 1e-10 * (0.2 / a),
+            "a = {a:e}: se {se:e}"
+        );
+    }
+    // The norm of residuals of size 1e-200 is reported, though their squares underflow.
+    let (_, r) = solve(
+        "1e-200*(x - 1); 1e-200*(y - 2); 1e-200*(x + y - 4)",
+        &[0.0, 0.0],
+    );
+    assert!(r.converged);
+    assert!((r.x[0] - 4.0 / 3.0).abs() < 1e-12 && (r.x[1] - 7.0 / 3.0).abs() < 1e-12);
+    let want = 1e-200 / 3f64.sqrt();
+    assert!(
+        (r.residual_norm() - want).abs() < 1e-12 * want,
+        "{:e}",
+        r.residual_norm()
+    );
+}

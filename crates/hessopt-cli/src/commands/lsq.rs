@@ -48,7 +48,11 @@ pub fn run(args: &LsqArgs) -> Result<Output> {
     out.outcome("levenberg-marquardt", r.converged, r.termination.as_str());
     out.field("vars", set.vars().join(", "), json!(set.vars()));
     out.field("x", vec_text(&r.x), json!(r.x));
-    out.field("residual_norm", num(r.rss.sqrt()), json!(r.rss.sqrt()));
+    out.field(
+        "residual_norm",
+        num(r.residual_norm()),
+        json!(r.residual_norm()),
+    );
     out.field("rss", num(r.rss), json!(r.rss));
     out.field("iterations", r.iterations.to_string(), json!(r.iterations));
     out.field(

@@ -15,7 +15,7 @@
 //!   where known, is not positive definite either is `singular_jacobian`: a plateau or an
 //!   unidentifiable model, not a certified minimum.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
 use super::levenberg_marquardt::ScaledSvd;
 use super::problem::Counted;
@@ -32,17 +32,21 @@ pub(super) enum Certificate {
     NotStationary,
 }
 
-/// max_j |J_jᵀr|/(‖J_j‖‖r‖) (0 for a zero column or r = 0): MINPACK's `gnorm`.
+/// max_j |J_jᵀr|/(‖J_j‖‖r‖) (0 for a zero column or r = 0): MINPACK's `gnorm`, with the
+/// column and r normalized before the product (no underflow for entries of size 1e-200).
 pub(super) fn orthogonality(j: &DMatrix<f64>, r: &[f64]) -> f64 {
-    let r = DVector::from_column_slice(r);
-    let rn = r.norm();
+    let rn = linalg::norm(r);
     j.column_iter()
         .map(|c| {
-            let cn = c.norm();
+            let cn = linalg::norm(c.iter());
             if cn == 0.0 || rn == 0.0 {
                 0.0
             } else {
-                (c.dot(&r) / (cn * rn)).abs()
+                c.iter()
+                    .zip(r)
+                    .map(|(a, b)| (a / cn) * (b / rn))
+                    .sum::<f64>()
+                    .abs()
             }
         })
         .fold(0.0, f64::max)

@@ -123,6 +123,14 @@ pub struct LsqReport {
     pub trace: Vec<IterationInfo>,
 }
 
+impl LsqReport {
+    /// ‖r‖, computed without squaring the residuals as they are (finite where `rss` over- or
+    /// underflows: residuals of size 1e±200).
+    pub fn residual_norm(&self) -> f64 {
+        linalg::norm(&self.residuals)
+    }
+}
+
 fn norm2(v: &[f64]) -> f64 {
     v.iter().map(|a| a * a).sum()
 }
@@ -174,7 +182,7 @@ impl ScaledSvd {
     pub(super) fn columns(j: &DMatrix<f64>) -> Self {
         let d: Vec<f64> = j
             .column_iter()
-            .map(|c| c.norm())
+            .map(|c| linalg::norm(c.iter()))
             .map(|v| if v > 0.0 { v } else { 1.0 })
             .collect();
         ScaledSvd::new(j, &d)
@@ -286,7 +294,7 @@ struct Iterate {
 impl Iterate {
     fn rescale(&mut self) {
         for (c, dc) in self.d.iter_mut().enumerate() {
-            *dc = self.j.column(c).norm().max(SCALE_MEMORY * *dc);
+            *dc = linalg::norm(self.j.column(c).iter()).max(SCALE_MEMORY * *dc);
         }
     }
 
@@ -307,13 +315,14 @@ impl Iterate {
             .sqrt()
     }
 
-    /// The iterate as the trace and the callback see it.
-    fn info(&self, iteration: usize, evaluations: usize) -> IterationInfo {
+    /// The iterate as the trace and the callback see it, in the user's units (`c` the
+    /// residuals' scale, [`Counted::normalize`]).
+    fn info(&self, iteration: usize, evaluations: usize, c: f64) -> IterationInfo {
         IterationInfo {
             iteration,
             x: self.x.clone(),
-            value: self.f,
-            gradient_norm: gradient_inf_norm(&self.j, &self.r),
+            value: (self.f.sqrt() / c).powi(2),
+            gradient_norm: gradient_inf_norm(&self.j, &self.r) / c / c,
             evaluations,
         }
     }
@@ -366,25 +375,26 @@ impl LevenbergMarquardt {
         let mut mon = Monitor::new(options, default_max_iter(n), callback);
         let mut ev = Counted::new(problem, options.max_evals);
         let start_cost = 1 + ev.jacobian_cost();
-        let start = ev
-            .residuals(x0)
-            .and_then(|r| ev.jacobian(x0, &r).map(|j| (r, j)));
-        let Some((r, j)) = start else {
-            return Err(Error::invalid(
+        let budget_error = || {
+            Error::invalid(
                 "max_evals",
                 format!(
                     "{} is fewer than the {start_cost} residual evaluations of the start (r and its Jacobian)",
                     options.max_evals.unwrap_or(0)
                 ),
-            ));
+            )
         };
-        let f = norm2(&r);
-        if !f.is_finite() {
+        let mut r = ev.residuals(x0).ok_or_else(budget_error)?;
+        if !r.iter().all(|v| v.is_finite()) {
             return Err(Error::NonFinite {
                 what: "residuals at x0".into(),
                 at: x0.to_vec(),
             });
         }
+        // From here on the solver sees c·r (exact: c is a power of two); the report unscales.
+        ev.normalize(&mut r);
+        let j = ev.jacobian(x0, &r).ok_or_else(budget_error)?;
+        let f = norm2(&r);
         let mut it = Iterate {
             x: x0.to_vec(),
             r,
@@ -394,7 +404,7 @@ impl LevenbergMarquardt {
         };
         it.rescale();
         if mon.wants_records() {
-            mon.start_point(it.info(0, ev.r_evals));
+            mon.start_point(it.info(0, ev.r_evals, ev.scale));
         }
         let mut iterations = 0;
         let stop = self.iterate(&mut ev, &mut it, &mut mon, &mut iterations);
@@ -404,10 +414,11 @@ impl LevenbergMarquardt {
             Certificate::NotStationary => stop,
         };
         let (covariance, standard_errors) = covariance(&it.j, it.f, m, n);
+        let c = ev.scale;
         Ok(LsqReport {
             x: it.x,
-            residuals: it.r,
-            rss: it.f,
+            residuals: it.r.iter().map(|v| v / c).collect(),
+            rss: (it.f.sqrt() / c).powi(2),
             covariance,
             standard_errors,
             iterations,
@@ -587,6 +598,14 @@ impl LevenbergMarquardt {
                 it.x = xt;
                 it.r = rt;
                 it.f = ft;
+                let kr = ev.normalize(&mut it.r);
+                if kr != 1.0 {
+                    it.j *= kr;
+                    it.f = norm2(&it.r);
+                    it.d.iter_mut().for_each(|v| *v *= kr);
+                    delta *= kr;
+                    best_gradient *= kr * kr;
+                }
                 it.rescale();
                 let g = scaled_gradient(&it.j, &it.r, &it.scales());
                 if g < 0.25 * best_gradient {
@@ -595,7 +614,7 @@ impl LevenbergMarquardt {
                 }
                 *k += 1;
                 if mon.wants_records() {
-                    if let Some(stop) = mon.record(it.info(*k, ev.r_evals)) {
+                    if let Some(stop) = mon.record(it.info(*k, ev.r_evals, ev.scale)) {
                         return stop;
                     }
                 }
@@ -643,6 +662,17 @@ fn covariance(
             .sum::<f64>()
             / (d[a] * d[b])
     });
-    let se = (0..n).map(|i| cov[(i, i)].sqrt()).collect();
+    // From the factors, not √cov_ii: σ/dᵢ stays finite where σ²/dᵢ² would not (columns of
+    // size 1e±200).
+    let se = (0..n)
+        .map(|i| {
+            s2.sqrt()
+                * (0..n)
+                    .map(|k| (v[(i, k)] / sigma[k]).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+                / d[i]
+        })
+        .collect();
     (Some(cov), Some(se))
 }

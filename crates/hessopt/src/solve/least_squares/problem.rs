@@ -6,6 +6,9 @@ use nalgebra::DMatrix;
 
 use crate::expr::FormulaSet;
 
+/// Scaled residuals beyond this size (or below its reciprocal) are brought back to 1.
+const BAND: f64 = 1.606_938_044_258_990_3e60;
+
 type ResidualFn<'a> = Box<dyn Fn(&[f64], &mut [f64]) + 'a>;
 type JacobianFn<'a> = Box<dyn Fn(&[f64], &mut DMatrix<f64>) + 'a>;
 type CurvatureFn<'a> = Box<dyn Fn(&[f64], &[f64], &mut DMatrix<f64>) + 'a>;
@@ -97,6 +100,10 @@ pub(super) struct Counted<'p, 'a> {
     pub(super) r_evals: usize,
     pub(super) j_evals: usize,
     budget: Option<usize>,
+    /// The power of two c: the solver works with c·r in place of r (set by
+    /// [`Counted::normalize`]); exact, and keeps ‖r‖² and JᵀJ clear of overflow and underflow
+    /// when the residuals are of size 1e±200.
+    pub(super) scale: f64,
 }
 
 impl<'p, 'a> Counted<'p, 'a> {
@@ -106,7 +113,31 @@ impl<'p, 'a> Counted<'p, 'a> {
             r_evals: 0,
             j_evals: 0,
             budget,
+            scale: 1.0,
         }
+    }
+
+    /// Keeps the scaled residuals `r` (= c·r(x)) of moderate size: when max|rᵢ| leaves
+    /// [2⁻²⁰⁰, 2²⁰⁰], c is multiplied by the power of two k that brings it into [½, 1) (the
+    /// scale kept within 2^±1000), `r` is scaled by k and k is returned (else 1: ordinary
+    /// problems run with c = 1, unchanged). The solver multiplies what it keeps in the old units
+    /// by k (J, the scales D, the trust radius) or k² (‖r‖²).
+    pub(super) fn normalize(&mut self, r: &mut [f64]) -> f64 {
+        let big = r.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+        if big == 0.0 || (BAND.recip()..=BAND).contains(&big) {
+            return 1.0;
+        }
+        let target = (self.scale.log2() - (big.log2().floor() + 1.0)).clamp(-1000.0, 1000.0);
+        let k = (target - self.scale.log2()).exp2();
+        self.scale = target.exp2();
+        r.iter_mut().for_each(|v| *v *= k);
+        k
+    }
+
+    /// The user's residuals r(x) times the scale.
+    fn scaled(&self, x: &[f64], out: &mut [f64]) {
+        (self.p.residuals)(x, out);
+        out.iter_mut().for_each(|v| *v *= self.scale);
     }
 
     /// Whether `k` more residual evaluations fit in the budget.
@@ -114,23 +145,26 @@ impl<'p, 'a> Counted<'p, 'a> {
         self.budget.is_none_or(|b| self.r_evals + k <= b)
     }
 
-    /// r(x), or `None` when the budget is spent.
+    /// c·r(x), or `None` when the budget is spent.
     pub(super) fn residuals(&mut self, x: &[f64]) -> Option<Vec<f64>> {
         if !self.affords(1) {
             return None;
         }
         self.r_evals += 1;
         let mut r = vec![0.0; self.p.m];
-        (self.p.residuals)(x, &mut r);
+        self.scaled(x, &mut r);
         Some(r)
     }
 
-    /// The Jacobian at x (`r0` = r(x), used by the central differences), or `None` when the
+    /// The Jacobian of c·r at x (`r0` = c·r(x), used by the central differences), or `None` when the
     /// 2n residual evaluations of a numerical one do not fit in the budget.
     pub(super) fn jacobian(&mut self, x: &[f64], r0: &[f64]) -> Option<DMatrix<f64>> {
         let mut j = DMatrix::zeros(self.p.m, self.p.n);
         match &self.p.jacobian {
-            Some(jac) => jac(x, &mut j),
+            Some(jac) => {
+                jac(x, &mut j);
+                j *= self.scale;
+            }
             None => {
                 if !self.affords(self.jacobian_cost()) {
                     return None;
@@ -138,7 +172,7 @@ impl<'p, 'a> Counted<'p, 'a> {
                 crate::diff::central_differences(
                     x,
                     r0,
-                    |p, out| (self.p.residuals)(p, out),
+                    |p, out| self.scaled(p, out),
                     j.as_mut_slice(),
                 );
                 self.r_evals += self.jacobian_cost();
@@ -157,11 +191,13 @@ impl<'p, 'a> Counted<'p, 'a> {
         }
     }
 
-    /// Σ rᵢ∇²rᵢ(x), when the problem has residual Hessians and they are finite.
+    /// Σ rᵢ∇²rᵢ(x) of the scaled residuals (`r` = c·r(x)), when the problem has residual
+    /// Hessians and they are finite.
     pub(super) fn curvature(&self, x: &[f64], r: &[f64]) -> Option<DMatrix<f64>> {
         let h = self.p.curvature.as_ref()?;
         let mut out = DMatrix::zeros(self.p.n, self.p.n);
         h(x, r, &mut out);
+        out *= self.scale;
         out.iter().all(|v| v.is_finite()).then_some(out)
     }
 }
