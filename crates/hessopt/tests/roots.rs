@@ -486,3 +486,31 @@ proptest! {
         }
     }
 }
+
+/// Equations of small scale (issue 12): |f| ≤ tol (1e-12, absolute) held at the start for
+/// 1e-13·(x − 1) from 0, so the system was certified root_found at (0, 0) and the one equation
+/// called not_a_root, while one Newton step lands on the root. A full Newton step that is not
+/// negligible and shrinks |F| a thousandfold now continues the run; asymptotes still stop
+/// (`asymptotes_are_not_roots`).
+#[test]
+fn small_scaled_equations_are_solved_not_certified_at_the_start() {
+    for a in ["1e-13", "1e-20", "1e-100"] {
+        let f = scalar(&format!("{a}*(x - 1)"));
+        for m in [ScalarMethod::Newton, ScalarMethod::Secant] {
+            let r = run(&f, 0.0, m, None);
+            assert!(
+                r.converged && (r.x[0] - 1.0).abs() < 1e-6,
+                "{a} {m:?}: {r:?}"
+            );
+        }
+        let src = format!("{a}*(x - 1); y - x");
+        for m in [SystemMethod::Newton, SystemMethod::Broyden] {
+            let r = solve_xy(&src, &[0.0, 0.0], m, &RootOptions::default());
+            assert!(r.converged, "{src} {m:?}: {r:?}");
+            assert!(
+                (r.x[0] - 1.0).abs() < 1e-9 && (r.x[1] - 1.0).abs() < 1e-9,
+                "{src}: {r:?}"
+            );
+        }
+    }
+}

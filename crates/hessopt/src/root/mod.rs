@@ -73,6 +73,16 @@ mod report;
 mod scalar;
 mod systems;
 
+/// Whether ‖F(x)‖∞ = `f0` ≤ ftol says only that F is small-scaled, not that x is a root: the full
+/// Newton step (length `p` in the max norm) is not negligible against x (more than
+/// √ε·max(‖x‖∞ = `x`, 1)) and lands where ‖F‖∞ = `f1` is at most a thousandth of `f0`. Then the
+/// run goes on: 1e-13·(x − 1) from x = 0 is solved at 1, not certified at 0. An asymptote's step
+/// shrinks F by a bounded factor only (e for exp(−x), 2 for 1/x), as a multiple root's does
+/// ((1 − 1/k)ᵏ for a k-fold root), so those still stop and are judged by the certificate.
+fn small_scale(x: f64, p: f64, f0: f64, f1: f64) -> bool {
+    f0 > 0.0 && p.is_finite() && p > f64::EPSILON.sqrt() * x.max(1.0) && f1 <= 1e-3 * f0
+}
+
 pub use report::{RootOptions, RootReport};
 pub use scalar::{Scalar, ScalarMethod, solve_scalar, solve_scalar_with_callback};
 pub use systems::{JacobianFn, System, SystemMethod, solve_system, solve_system_with_callback};

@@ -226,6 +226,24 @@ fn scalar_run(
     }
 }
 
+/// f′(x) for Newton; for the secant the slope through the previous point, or a small forward
+/// difference at the start.
+fn slope(
+    c: &mut Count<'_, '_>,
+    method: ScalarMethod,
+    (x, fx): (f64, f64),
+    prev: Option<(f64, f64)>,
+) -> f64 {
+    match (method, prev) {
+        (ScalarMethod::Newton, _) => c.df(x),
+        (_, Some((xp, fp))) if xp != x => (fx - fp) / (x - xp),
+        _ => {
+            let h = f64::EPSILON.sqrt() * x.abs().max(1.0);
+            (c.f(x + h) - fx) / h
+        }
+    }
+}
+
 /// Newton or secant with |f|-decrease halving and bracket safeguard.
 fn safeguarded(
     c: &mut Count<'_, '_>,
@@ -254,7 +272,12 @@ fn safeguarded(
     let mut bracket: Option<(f64, f64, f64, f64)> = None;
     let mut k = 0;
     loop {
-        if fx.abs() <= opts.ftol {
+        if fx.abs() <= opts.ftol
+            && !(fx != 0.0 && {
+                let p = -fx / slope(c, method, (x, fx), prev);
+                super::small_scale(x.abs(), p.abs(), fx.abs(), c.f(x + p).abs())
+            })
+        {
             let t = certify(c, (x, fx), 0.0, seen.1 - seen.0, opts);
             return Ok(scalar_report(name, x, fx, k, c, t));
         }
@@ -270,15 +293,7 @@ fn safeguarded(
         if let Some(t) = mon.limit(k, c.f) {
             return Ok(scalar_report(name, x, fx, k, c, t));
         }
-        let slope = match (method, prev) {
-            (ScalarMethod::Newton, _) => c.df(x),
-            (_, Some((xp, fp))) if xp != x => (fx - fp) / (x - xp),
-            // Secant start: a small forward difference.
-            _ => {
-                let h = f64::EPSILON.sqrt() * x.abs().max(1.0);
-                (c.f(x + h) - fx) / h
-            }
-        };
+        let slope = slope(c, method, (x, fx), prev);
         let mut step = if slope != 0.0 && slope.is_finite() {
             -fx / slope
         } else {

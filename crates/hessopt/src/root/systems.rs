@@ -191,7 +191,15 @@ pub fn solve_system_with_callback(
     let mut mon = monitor(opts, callback);
     let mut k = 0;
     let mut r = loop {
-        if inf_norm(&fx) <= opts.ftol {
+        let f0 = inf_norm(&fx);
+        if f0 <= opts.ftol
+            && !{
+                let p = newton_step(&j, &fx).0;
+                let xt: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + b).collect();
+                let f1 = inf_norm(&c.f(&xt));
+                super::small_scale(inf_norm(&x), inf_norm(&p), f0, f1)
+            }
+        {
             let t = if asymptote(&mut c, &x, &fx, &newton_step(&j, &fx).0) {
                 Termination::NotARoot
             } else {
