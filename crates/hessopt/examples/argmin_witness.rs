@@ -1,5 +1,5 @@
 //! Witnesses for the suite's expected failures (tests/suite.rs) where scipy has no method of
-//! the same kind: argmin 0.11's DFP, SR1 trust region and steepest descent on the same 35 MGH
+//! the same kind: argmin 0.11's DFP, SR1 trust region, nonlinear CG and steepest descent on the same 35 MGH
 //! problems and 7 shared cases, with the same exact derivatives (hessopt's formulas), the same
 //! line-search constants as hessopt's defaults and a gradient tolerance of 1e-8 (argmin's is the
 //! Euclidean norm, stricter than hessopt's largest entry). The iteration limit is hessopt's
@@ -9,13 +9,15 @@
 //! ```sh
 //! HESSOPT_SHARED=../shared cargo run -p hessopt --example argmin_witness -- dfp [problem …]
 //! ```
-//! Methods: `dfp`, `sr1`, `gradient-descent`. Prints one row per problem: f at the end, the
+//! Methods: `dfp`, `sr1`, `cg` (Polak–Ribière+, c2 = 0.1), `gradient-descent`. Prints one row per problem: f at the end, the
 //! iterations and f + g evaluations, whether the suite's criterion holds, argmin's stop reason.
 
 use argmin::core::{
     CostFunction, Error, Executor, Gradient, Hessian, IterState, KV, Problem as ArgminProblem,
     Solver, State, TerminationReason, TerminationStatus,
 };
+use argmin::solver::conjugategradient::NonlinearConjugateGradient;
+use argmin::solver::conjugategradient::beta::PolakRibierePlus;
 use argmin::solver::gradientdescent::SteepestDescent;
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::{DFP, SR1TrustRegion};
@@ -85,7 +87,8 @@ fn cases() -> Vec<Case> {
     out
 }
 
-/// Stops a run at 20 000 f + g evaluations, as the suite's cap does.
+/// Stops a run at 20 000 f + g evaluations, as the suite's cap does, and where ‖∇f‖∞ ≤ 1e-8
+/// (hessopt's test; argmin's nonlinear CG and steepest descent have no gradient test of their own).
 #[derive(Clone)]
 struct Capped<S>(S);
 
@@ -116,6 +119,14 @@ impl<'a, H, S: Solver<Objective<'a>, St<H>>> Solver<Objective<'a>, St<H>> for Ca
         if used >= 20_000 {
             return TerminationStatus::Terminated(TerminationReason::SolverExit(
                 "20 000 f+g".into(),
+            ));
+        }
+        if state
+            .get_gradient()
+            .is_some_and(|g| g.iter().all(|v| v.abs() <= 1e-8))
+        {
+            return TerminationStatus::Terminated(TerminationReason::SolverExit(
+                "|grad|inf <= 1e-8".into(),
             ));
         }
         self.0.terminate_internal(state)
@@ -179,6 +190,10 @@ fn main() -> Result<(), Error> {
             "sr1" => {
                 let sr1 = SR1TrustRegion::new(Steihaug::new()).with_tolerance_grad(1e-8)?;
                 run(&case, sr1, qn_iters, |s, i| s.hessian(i)).map(summary)
+            }
+            "cg" => {
+                let cg = NonlinearConjugateGradient::new(mt(0.1)?, PolakRibierePlus::new());
+                run(&case, cg, (200 * n).max(10_000), |s: St<()>, _| s).map(summary)
             }
             "gradient-descent" => {
                 let sd = SteepestDescent::new(mt(0.9)?);

@@ -43,16 +43,15 @@ const EXPECTED_FAILURES: &[(&str, &[&str])] = &[
             "shared:wood",
         ],
     ),
-    (
-        "cg",
-        &[
-            "powell_badly_scaled",
-            "meyer",
-            "gulf",
-            "osborne1",
-            "broyden_banded",
-        ],
-    ),
+    // meyer: scipy 1.17's CG (bench/scipy_witness.py: exact gradients, gtol 1e-8, maxiter 10 000)
+    // stops at f = 3.4546e4 after 621 iterations ("precision loss"); ours at 6.64e4,
+    // line_search_failed. gulf: ‖∇f‖∞ ≤ 1e-8 holds at f = 4.8e-8, short of the suite's
+    // 1e-8·f0 = 4.13e-8; scipy's BFGS at gtol 1e-8 stops the same way (f = 4.35e-8, "success")
+    // and scipy's CG at the start (f0 = 4.13, "precision loss"). broyden_banded: the local
+    // minimum f = 3.05728 (lbfgs, below), where argmin 0.11's nonlinear CG (Polak–Ribière+,
+    // Moré–Thuente c2 = 0.1, examples/argmin_witness.rs) ends with ‖∇f‖∞ ≤ 1e-8 after 60
+    // iterations; scipy's CG (c2 = 0.4, its own first steps) reaches the global minimum instead.
+    ("cg", &["meyer", "gulf", "broyden_banded"]),
     ("newton", &["osborne2"]),
     (
         "gradient-descent",
