@@ -52,7 +52,6 @@ const EXPECTED_FAILURES: &[(&str, &[&str])] = &[
     // Moré–Thuente c2 = 0.1, examples/argmin_witness.rs) ends with ‖∇f‖∞ ≤ 1e-8 after 60
     // iterations; scipy's CG (c2 = 0.4, its own first steps) reaches the global minimum instead.
     ("cg", &["meyer", "gulf", "broyden_banded"]),
-    ("newton", &["osborne2"]),
     (
         "gradient-descent",
         &[
