@@ -1,6 +1,6 @@
 //! Witnesses for the suite's expected failures (tests/suite.rs) where scipy has no method of
-//! the same kind: argmin 0.11's DFP, SR1 trust region, nonlinear CG and steepest descent on the same 35 MGH
-//! problems and 7 shared cases, with the same exact derivatives (hessopt's formulas), the same
+//! the same kind: argmin 0.11's DFP, SR1 trust region, nonlinear CG and steepest descent on the
+//! same 35 MGH problems and 7 shared cases, with the same exact derivatives (hessopt's formulas), the same
 //! line-search constants as hessopt's defaults and a gradient tolerance of 1e-8 (argmin's is the
 //! Euclidean norm, stricter than hessopt's largest entry). The iteration limit is hessopt's
 //! default for the method, and the run also stops at 20 000 f + g evaluations as the suite does
@@ -9,8 +9,11 @@
 //! ```sh
 //! HESSOPT_SHARED=../shared cargo run -p hessopt --example argmin_witness -- dfp [problem …]
 //! ```
-//! Methods: `dfp`, `sr1`, `cg` (Polak–Ribière+, c2 = 0.1), `gradient-descent`. Prints one row per problem: f at the end, the
-//! iterations and f + g evaluations, whether the suite's criterion holds, argmin's stop reason.
+//! Methods: `dfp`, `sr1` (Steihaug subproblem), `cg` (Polak–Ribière+), `gradient-descent`; the
+//! line searches are Moré–Thuente with c1 = 1e-4 and c2 = 0.1 (hessopt's default for DFP, CG
+//! and steepest descent) or `C2` from the environment. Prints one row per problem: f at the
+//! end, the iterations and f + g evaluations, whether the suite's criterion holds, argmin's
+//! stop reason.
 
 use argmin::core::{
     CostFunction, Error, Executor, Gradient, Hessian, IterState, KV, Problem as ArgminProblem,
@@ -174,6 +177,12 @@ fn main() -> Result<(), Error> {
     let method = args.first().map(String::as_str).unwrap_or("dfp");
     let only = &args[args.len().min(1)..];
     let mt = |c2: f64| MoreThuenteLineSearch::new().with_c(1e-4, c2);
+    // The curvature constant of hessopt's default line search for the method, or C2 from the
+    // environment.
+    let c2 = std::env::var("C2")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.1);
     println!("argmin 0.11 {method}, gradient tolerance 1e-8, cap 20 000 f+g");
     for case in cases() {
         if !only.is_empty() && !only.contains(&case.name) {
@@ -183,7 +192,6 @@ fn main() -> Result<(), Error> {
         let qn_iters = (200 * n).max(1000);
         let out = match method {
             "dfp" => {
-                let c2 = std::env::var("C2").map_or(0.1, |v| v.parse().unwrap_or(0.1));
                 let dfp = DFP::new(mt(c2)?).with_tolerance_grad(1e-8)?;
                 run(&case, dfp, qn_iters, |s, i| s.inv_hessian(i)).map(summary)
             }
@@ -192,11 +200,11 @@ fn main() -> Result<(), Error> {
                 run(&case, sr1, qn_iters, |s, i| s.hessian(i)).map(summary)
             }
             "cg" => {
-                let cg = NonlinearConjugateGradient::new(mt(0.1)?, PolakRibierePlus::new());
+                let cg = NonlinearConjugateGradient::new(mt(c2)?, PolakRibierePlus::new());
                 run(&case, cg, (200 * n).max(10_000), |s: St<()>, _| s).map(summary)
             }
             "gradient-descent" => {
-                let sd = SteepestDescent::new(mt(0.9)?);
+                let sd = SteepestDescent::new(mt(c2)?);
                 run(&case, sd, 100_000, |s: St<()>, _| s).map(summary)
             }
             other => return Err(Error::msg(format!("unknown method {other}"))),

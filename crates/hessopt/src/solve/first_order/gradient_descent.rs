@@ -2,7 +2,9 @@
 //!
 //! Use it to teach or to compare; it converges linearly with a rate set by the condition number
 //! and is the slowest method here on anything ill-conditioned (Rosenbrock takes thousands of
-//! steps). Needs gradients. Default line search: Moré–Thuente (c1 = 1e-4, c2 = 0.9); the first
+//! steps). Needs gradients. Default line search: Moré–Thuente (c1 = 1e-4, c2 = 0.1: Cauchy's
+//! method is the exact-line-search one, and on the suite's 35 MGH + 7 shared problems the
+//! accurate search solves 33 at median 6998 f + g where c2 = 0.9 solved 31 at 9342); the first
 //! trial step reuses the last step's decrease (Nocedal & Wright eq. 3.60).
 
 use super::{dot, line_step, norm_inf};
@@ -22,7 +24,7 @@ pub struct GradientDescent {
 impl Default for GradientDescent {
     fn default() -> Self {
         GradientDescent {
-            line_search: LineSearch::more_thuente(),
+            line_search: LineSearch::MoreThuente { c1: 1e-4, c2: 0.1 },
         }
     }
 }
