@@ -6,8 +6,9 @@
 //! values are the paper's (and the literature's full-precision values of them); each was checked
 //! when written against hessopt's own high-accuracy solves (trust-region Newton with exact
 //! Hessians, g_tol = 0), which agree to at least 10 significant digits. Where the paper gives a
-//! global and a local minimum (Freudenstein–Roth 48.9842…, trigonometric 2.79506e-5, Biggs EXP6
-//! 5.65565e-3), f* is the global one, so a run that stops at the local one is not solved.
+//! global and a local minimum (Freudenstein–Roth 48.9842…, trigonometric 2.79506e-5), f* is the
+//! global one and the local value is also accepted. Biggs EXP6's second value 5.65565e-3 is not
+//! accepted (see `biggs_exp6` in the source).
 
 use super::TestProblem;
 
@@ -336,6 +337,14 @@ fn osborne1() -> TestProblem {
     )
 }
 
+/// Biggs EXP6 (m = 13). The paper's second value f = 5.65565e-3 belongs to a line of stationary
+/// points, x1 = x5 = 1.71142, x2 = 17.6832, x4 = 5.18656, x3 + x6 = 2.32629 (two of the three
+/// exponentials merged). The exact Hessian there (sympy, `bench/scipy_witness.py --stationary`)
+/// has one zero eigenvalue along the line and, for the split s = x3/(x3 + x6), a negative one
+/// for 0 < s < 1 (−9.803e-3 at s = 1/2, −2.16e-3 at s = 0.1) and none outside [0, 1]: local
+/// minima where x3·x6 < 0, saddles where x3·x6 > 0. The runs that end at this value (BFGS,
+/// DFP, L-BFGS, L-BFGS-B, CG here; scipy 1.17's BFGS, reporting success) stop at s = 1/2, a
+/// saddle, so the value is not accepted as a local minimum: f* = 0 only.
 fn biggs_exp6() -> TestProblem {
     let r = (1..=13)
         .map(|i| {
@@ -344,15 +353,14 @@ fn biggs_exp6() -> TestProblem {
             format!("x3*exp(-{t:?}*x1) - x4*exp(-{t:?}*x2) + x6*exp(-{t:?}*x5) - {y:?}")
         })
         .collect();
-    let p = problem(
+    problem(
         "biggs_exp6",
         6,
         r,
         vec![1.0, 2.0, 1.0, 1.0, 1.0, 1.0],
         0.0,
         Some(vec![1.0, 10.0, 1.0, 5.0, 4.0, 3.0]),
-    );
-    with_local(p, 5.655_649_925_499_955e-3)
+    )
 }
 
 fn osborne2() -> TestProblem {
