@@ -1458,6 +1458,8 @@ fn maximize_and_reltol() {
         err("1e-4")
     );
     // For a gradient method it is the f-change stop, which is not a certificate (exit code 1).
+    // (Steepest descent's accurate line search lowers f by more than 0.1% per step all the way
+    // to the minimum here, so the stop needs a coarse reltol: it fires after 7 steps at 1e-2.)
     let b = json(&[
         "minimize",
         rosen,
@@ -1465,7 +1467,7 @@ fn maximize_and_reltol() {
         "--method",
         "gradient-descent",
         "--reltol",
-        "1e-3",
+        "1e-2",
         "--json",
     ]);
     assert_eq!(
