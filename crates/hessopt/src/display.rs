@@ -1,7 +1,7 @@
 //! How the reports print: `Display` for [`FitSummary`] (R's coefficient table, as the CLI's
-//! `fit` prints it), [`LsqReport`], [`ConstrainedReport`], [`OptimumCurvature`] and
-//! [`RootReport`] — aligned `name  value` lines as the CLI's text output — and the number format
-//! they share ([`num_sig`], C's `%g`).
+//! `fit` prints it), the minimizers' [`Report`], [`LsqReport`], [`ConstrainedReport`],
+//! [`OptimumCurvature`] and [`RootReport`] — aligned `name  value` lines as the CLI's text
+//! output — and the number format they share ([`num_sig`], C's `%g`).
 //!
 //! ```
 //! use hessopt::fit::{Data, Objective, fit};
@@ -19,7 +19,7 @@ use nalgebra::DMatrix;
 
 use crate::fit::FitSummary;
 use crate::root::RootReport;
-use crate::solve::{ConstrainedReport, LsqReport, OptimumCurvature};
+use crate::solve::{ConstrainedReport, LsqReport, OptimumCurvature, Report};
 
 /// `v` with `sig` significant digits and no trailing zeros, like C's `%g` except that plain
 /// notation runs over 1e-5 ≤ |v| < 1e16 and keeps the integer part whole (123456789 stays so);
@@ -117,6 +117,34 @@ impl Fields {
             write!(f, "{k:<width$}  {v}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Report {
+    /// Verdict, point, value, gradient norm, iterations, counts, time and notes, as
+    /// `hessopt minimize` prints them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.evaluations;
+        let gradient_norm = if self.gradient_norm.is_nan() {
+            "-".into()
+        } else {
+            num_sig(self.gradient_norm, SHORT)
+        };
+        let mut out = Fields::new();
+        out.outcome(&self.method, self.converged, self.termination.as_str())
+            .add("x", vector_sig(&self.x, FULL))
+            .add("value", num_sig(self.value, FULL))
+            .add("gradient norm", gradient_norm)
+            .add("iterations", self.iterations.to_string())
+            .add(
+                "evaluations",
+                format!("f {}, gradient {}, hessian {}", e.f, e.gradient, e.hessian),
+            )
+            .add("time ms", num_sig(self.elapsed.as_secs_f64() * 1e3, 2));
+        for note in &self.notes {
+            out.add("note", note.clone());
+        }
+        out.write(f)
     }
 }
 

@@ -219,6 +219,35 @@ fn constrained_report_prints_multipliers_and_kkt() {
     );
 }
 
+/// min (x − 1)² + 4(y + 2)² + xy by BFGS: x = (32, −34)/15, f = −49/15.
+#[test]
+fn report_prints_the_minimum() {
+    let f = Formula::parse_with_vars("(x - 1)^2 + 4*(y + 2)^2 + x*y", &["x", "y"]).unwrap();
+    let p = Problem::from_formula(&f);
+    let method = crate::solve::Method::from_name("bfgs").unwrap();
+    let r = crate::solve::minimize(&p, &[0.0, 0.0], &method, &Options::default()).unwrap();
+    let text = r.to_string();
+    let f = fields(&text);
+    assert_eq!(field(&f, "method"), "bfgs");
+    assert_eq!(field(&f, "converged"), "yes (gradient_norm)", "{text}");
+    let x = numbers(field(&f, "x"));
+    assert!(
+        (x[0] - 32.0 / 15.0).abs() < 1e-8 && (x[1] + 34.0 / 15.0).abs() < 1e-8,
+        "{text}"
+    );
+    assert!(
+        (numbers(field(&f, "value"))[0] + 49.0 / 15.0).abs() < 1e-12,
+        "{text}"
+    );
+    assert!(numbers(field(&f, "gradient norm"))[0] <= 1e-8, "{text}");
+    let e = r.evaluations;
+    assert_eq!(
+        field(&f, "evaluations"),
+        format!("f {}, gradient {}, hessian {}", e.f, e.gradient, e.hessian)
+    );
+    assert!(f.iter().any(|(k, _)| k == "time ms"), "{text}");
+}
+
 /// x³ = 8 on the bracket [0, 5]: x = 2.
 #[test]
 fn root_report_prints_the_root() {

@@ -1,6 +1,5 @@
 //! What a run returns: the point, the value, counts, and why it stopped.
 
-use std::fmt;
 use std::time::Duration;
 
 pub use super::termination::Termination;
@@ -52,33 +51,4 @@ pub struct Report {
     pub notes: Vec<String>,
     /// Every iterate, when asked for.
     pub trace: Vec<IterationInfo>,
-}
-
-impl fmt::Display for Report {
-    /// A brief report: method, verdict, value, point, counts.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{}: {} ({}) after {} iterations",
-            self.method,
-            if self.converged {
-                "converged"
-            } else {
-                "not converged"
-            },
-            self.termination,
-            self.iterations
-        )?;
-        writeln!(
-            f,
-            "  f(x) = {:e}, |g|inf = {:e}",
-            self.value, self.gradient_norm
-        )?;
-        writeln!(f, "  x = {:?}", self.x)?;
-        write!(
-            f,
-            "  evaluations: f {}, gradient {}, hessian {}; {:.3?}",
-            self.evaluations.f, self.evaluations.gradient, self.evaluations.hessian, self.elapsed
-        )
-    }
 }
