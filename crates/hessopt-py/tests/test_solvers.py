@@ -99,3 +99,13 @@ def test_fit_pandas_like_mapping_and_errors():
         hessopt.fit(data, residual="y - c*z", params=["c"], start=[0])
     with pytest.raises(hessopt.HessoptError, match="rows"):
         hessopt.fit({"x": [1.0, 2.0], "y": [1.0]}, residual="y - a*x", params=["a"], start=[0])
+
+
+def test_fit_table_is_the_librarys_even_without_aic():
+    # y = 2x exactly: zero residual, no AIC or standard errors (str() raised TypeError before).
+    r = hessopt.fit({"x": [1.0, 2.0, 3.0], "y": [2.0, 4.0, 6.0]}, residual="y - a*x", params=["a"],
+                    start=[0])
+    table = str(r)
+    assert r.aic is None and table == r["table"]
+    assert "AIC: -" in table and "warning: zero residual" in table
+    assert table.splitlines()[3].split() == ["a", "2", "-", "-", "-", "-", "-"]

@@ -41,7 +41,8 @@ def fit(data, *, nll=None, residual=None, params, start):
     FitResult
         ``x`` (estimates), ``se``, ``statistics``, ``p_values``, ``intervals``, ``cov``, ``fun``
         (minimized NLL or RSS), ``aic``, ``sigma2``, ``nobs``, ``df``, ``converged``,
-        ``termination``, ``nit``, ``warnings``; ``print(result)`` shows the table.
+        ``termination``, ``nit``, ``warnings``, ``table``; ``print(result)`` shows the table (R's
+        coefficient table, the same text as ``hessopt fit`` prints).
 
     Examples
     --------
