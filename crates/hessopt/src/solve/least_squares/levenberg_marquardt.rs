@@ -413,8 +413,14 @@ impl LevenbergMarquardt {
             Certificate::NotStationary if stop.certifies() => Termination::SmallStep,
             Certificate::NotStationary => stop,
         };
-        let (covariance, standard_errors) = covariance(&it.j, it.f, m, n);
         let c = ev.scale;
+        if !(it.f.sqrt() / c).powi(2).is_finite() {
+            return Err(Error::NonFinite {
+                what: "the residual sum of squares at the returned point (‖r‖² overflows)".into(),
+                at: it.x,
+            });
+        }
+        let (covariance, standard_errors) = covariance(&it.j, it.f, m, n);
         Ok(LsqReport {
             x: it.x,
             residuals: it.r.iter().map(|v| v / c).collect(),
