@@ -447,6 +447,7 @@ fn minimize<'py>(
     out.set_item("method", "augmented-lagrangian")?;
     out.set_item("multipliers", array1(py, &r.multipliers))?;
     out.set_item("max_violation", r.max_violation)?;
+    out.set_item("constraint_scales", r.constraint_scales.clone())?;
     let kkt = PyDict::new(py);
     kkt.set_item("stationarity", r.kkt.stationarity)?;
     kkt.set_item("feasibility", r.kkt.feasibility)?;

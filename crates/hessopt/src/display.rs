@@ -182,7 +182,8 @@ impl fmt::Display for ConstrainedReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let k = &self.kkt;
         let e = &self.evaluations;
-        Fields::new()
+        let mut fields = Fields::new();
+        fields
             .outcome(
                 "augmented-lagrangian",
                 self.converged,
@@ -191,7 +192,12 @@ impl fmt::Display for ConstrainedReport {
             .add("x", vector_sig(&self.x, FULL))
             .add("value", num_sig(self.value, FULL))
             .add("multipliers", vector_sig(&self.multipliers, FULL))
-            .add("max violation", num_sig(self.max_violation, SHORT))
+            .add("max violation", num_sig(self.max_violation, SHORT));
+        // The units of the KKT feasibility, where a constraint was rescaled.
+        if self.constraint_scales.iter().any(|&s| s != 1.0) {
+            fields.add("scales", vector_sig(&self.constraint_scales, SHORT));
+        }
+        fields
             .add(
                 "kkt",
                 format!(

@@ -556,3 +556,90 @@ fn outer_iterations_go_through_the_monitor() {
     assert!(!r.converged, "{r:?}");
     honest(&r);
 }
+
+/// min x² + y² subject to a·(x − 1) ≥ 0 (also as −a(x − 1) ≤ 0 and a(x − 1) = 0): the solution is
+/// (1, 0) with multiplier 2/a whatever the scale a. The feasibility tolerance was absolute, so at
+/// a = 1e-200 the start (0, 0) (violation 1e-200) was certified `kkt_conditions`, and at a = 1e200
+/// the penalty ρc²/2 overflowed at x0 ("value at x0 is not finite"); each constraint is now
+/// solved times a power of two chosen at x0.
+fn scaled_constraint(a: f64, kind: usize) -> hessopt::solve::ConstrainedReport {
+    let constraint = match kind {
+        0 => format!("{a:e}*(x - 1) >= 0"),
+        1 => format!("{:e}*(x - 1) <= 0", -a),
+        _ => format!("{a:e}*(x - 1) = 0"),
+    };
+    solve("x^2 + y^2", &[&constraint], &[0.0, 0.0])
+}
+
+#[test]
+fn constraints_of_extreme_scale_are_solved_as_if_of_scale_one() {
+    for a in [1e-300, 1e-200, 1e-13, 1e-9, 1.0, 1e13, 1e200, 1e300] {
+        for kind in 0..3 {
+            let r = scaled_constraint(a, kind);
+            assert!(r.converged, "a = {a:e}, kind {kind}: {r:?}");
+            assert!(
+                (r.x[0] - 1.0).abs() <= 1e-7 && r.x[1].abs() <= 1e-7,
+                "a = {a:e}, kind {kind}: {r:?}"
+            );
+            // ∇f = μ∇c in the user's units: 2x = μ·a (μ of the ≤ form is that of −a(x−1) ≥ 0).
+            let mu = r.multipliers[0];
+            assert!(
+                (mu * a - 2.0).abs() <= 1e-6,
+                "a = {a:e}, kind {kind}: μ = {mu:e}"
+            );
+            // The report's violation is in the user's units, its KKT feasibility in the solver's.
+            let scale = r.constraint_scales[0];
+            assert_eq!(scale, scale.log2().round().exp2(), "a power of two");
+            assert_eq!(scale == 1.0, (1.0 / 1024.0..=1024.0).contains(&a));
+            let c = a * (r.x[0] - 1.0);
+            let user = if kind == 2 { c.abs() } else { (-c).max(0.0) };
+            assert_eq!(r.max_violation, user);
+            assert!(r.kkt.feasibility <= 1e-8);
+        }
+    }
+}
+
+/// A constraint that is not finite at x0 is an error that names it; before, the augmented
+/// Lagrangian's inner solve reported "value at x0 is not finite" (the objective, which is finite).
+#[test]
+fn a_constraint_not_finite_at_x0_is_named() {
+    let vars = ["x", "y"];
+    let f = Formula::parse_with_vars("x^2 + y^2", &vars).unwrap();
+    let (g, kind) = parse_constraint("sqrt(x - 5) >= 1", &vars).unwrap();
+    let mut c = Constraint::from_formula(kind, &g);
+    c.label = "sqrt(x - 5) >= 1".into();
+    let e = minimize_constrained(
+        &Problem::from_formula(&f),
+        &[c],
+        &[0.0, 0.0],
+        &AugmentedLagrangian::default(),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "constraint 'sqrt(x - 5) >= 1' is not finite at x = [0.0, 0.0]"
+    );
+    // From inside the domain it is solved: x = 6 (sqrt(x − 5) = 1), μ = 24.
+    let r = solve("x^2 + y^2", &["sqrt(x - 5) >= 1"], &[7.0, 1.0]);
+    assert!(r.converged, "{r:?}");
+    assert!(
+        (r.x[0] - 6.0).abs() <= 1e-7 && r.x[1].abs() <= 1e-7,
+        "{r:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(common::config(16))]
+
+    /// Random scales 1e-250 … 1e250 and kinds: the same x as the scale-one constraint x − 1 ≥ 0.
+    #[test]
+    fn constraint_scale_does_not_change_x(exponent in -250.0f64..250.0, kind in 0usize..3) {
+        let reference = scaled_constraint(1.0, kind);
+        let r = scaled_constraint(10f64.powf(exponent), kind);
+        prop_assert!(r.converged, "{r:?}");
+        for (a, b) in r.x.iter().zip(&reference.x) {
+            prop_assert!((a - b).abs() <= 1e-7, "x {:?} vs {:?}", r.x, reference.x);
+        }
+    }
+}

@@ -386,11 +386,19 @@ fn constrained(
     let parsed = args
         .constraint
         .iter()
-        .map(|c| parse_constraint(&formula_text(c)?, &vars))
+        .map(|c| {
+            let text = formula_text(c)?;
+            parse_constraint(&text, &vars).map(|(f, k)| (f, k, text))
+        })
         .collect::<Result<Vec<_>>>()?;
+    // Messages name each constraint as the user wrote it.
     let constraints: Vec<Constraint> = parsed
         .iter()
-        .map(|(c, k)| Constraint::from_formula(*k, c))
+        .map(|(c, k, text)| {
+            let mut constraint = Constraint::from_formula(*k, c);
+            constraint.label = text.trim().to_string();
+            constraint
+        })
         .collect();
     let mut start = x0.to_vec();
     let mut notes = Vec::new();
@@ -460,6 +468,15 @@ fn constrained(
         json!(r.outer_iterations + r.inner_iterations),
     );
     out.evaluations(&r.evaluations);
+    for (i, s) in r.constraint_scales.iter().enumerate() {
+        if *s != 1.0 {
+            notes.push(format!(
+                "constraint {} was solved times 2^{} (the KKT feasibility is in those units)",
+                i + 1,
+                s.log2()
+            ));
+        }
+    }
     for note in &notes {
         out.field("note", note.clone(), json!(notes));
     }

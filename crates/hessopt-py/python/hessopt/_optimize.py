@@ -167,7 +167,9 @@ def minimize(fun, x0, *, args=(), method=None, jac=None, hess=None, bounds=None,
         ``termination`` (why it stopped, snake_case), ``converged`` (a certificate held at x:
         ``success`` is the same), ``method``, ``gradient_norm``, ``notes``. ``status`` is 0 when
         converged, 1 at a limit, 2 otherwise. With constraints: ``multipliers``,
-        ``max_violation``, ``kkt``.
+        ``max_violation`` (both in your units), ``kkt`` (its feasibility on the constraints
+        times ``constraint_scales``: powers of two, 1 unless a constraint's gradient at x0 is
+        outside [1/1024, 1024]).
 
     Examples
     --------

@@ -158,6 +158,65 @@ impl<'a> Constraint<'a> {
     }
 }
 
+/// Constraints whose gradient at x0 is farther than this factor from 1 (in either direction) are
+/// rescaled; the others run in the user's units, unchanged.
+const SCALE_BAND: f64 = 1024.0;
+
+/// A constraint as the solver sees it: in its form (c = 0 or c ≥ 0) times a power of two `scale`
+/// fixed at x0, so that the feasibility tolerance means the same for `1e-200*(x-1) >= 0`,
+/// `x - 1 >= 0` and `1e200*(x-1) >= 0` (exact: the iterates are those of the unscaled problem up
+/// to the scale's rounding-free product), and ρc² cannot overflow where c is of size 1e200.
+struct Scaled<'c, 'a> {
+    constraint: &'c Constraint<'a>,
+    scale: f64,
+}
+
+impl<'c, 'a> Scaled<'c, 'a> {
+    /// The constraint with its scale chosen at x0: 1 when ‖∇c(x0)‖∞ (or |c(x0)| where the
+    /// gradient is zero or not finite) is within [1/1024, 1024]; otherwise the power of two that
+    /// brings it into [1, 2). A constraint not finite at x0 is an error naming it (the augmented
+    /// Lagrangian would otherwise report the objective as not finite there).
+    fn at_start(constraint: &'c Constraint<'a>, x0: &[f64]) -> Result<Self> {
+        let c0 = constraint.eval(x0);
+        if !c0.is_finite() {
+            return Err(Error::NonFinite {
+                what: format!("constraint '{}'", constraint.label),
+                at: x0.to_vec(),
+            });
+        }
+        let mut g = vec![0.0; x0.len()];
+        constraint.grad(x0, &mut g);
+        let size = match g
+            .iter()
+            .try_fold(0.0f64, |m, v| v.is_finite().then(|| m.max(v.abs())))
+        {
+            Some(big) if big > 0.0 => big,
+            _ => c0.abs(),
+        };
+        let scale = if size == 0.0 || (SCALE_BAND.recip()..=SCALE_BAND).contains(&size) {
+            1.0
+        } else {
+            (-size.log2().floor()).clamp(-1000.0, 1000.0).exp2()
+        };
+        Ok(Scaled { constraint, scale })
+    }
+
+    fn form(&self) -> Kind {
+        self.constraint.form()
+    }
+
+    /// s·c(x) in the solver's form.
+    fn eval(&self, x: &[f64]) -> f64 {
+        self.scale * self.constraint.eval(x)
+    }
+
+    /// s·∇c(x) in the solver's form.
+    fn grad(&self, x: &[f64], g: &mut [f64]) {
+        self.constraint.grad(x, g);
+        g.iter_mut().for_each(|v| *v *= self.scale);
+    }
+}
+
 /// Parses "lhs >= rhs", "lhs <= rhs" or "lhs = rhs" (also `==`) over `vars` into the formula
 /// c = lhs − rhs (or rhs − lhs for `<=`) and its kind.
 pub fn parse_constraint(text: &str, vars: &[&str]) -> Result<(Formula, Kind)> {
@@ -225,7 +284,10 @@ impl Default for AugmentedLagrangian {
 pub struct Kkt {
     /// ‖P(x − ∇L) − x‖∞ with L = f − λᵀc − μᵀg and P the projection on the bounds.
     pub stationarity: f64,
-    /// Largest violation: max(|cᵢ|, max(0, −gⱼ)).
+    /// Largest violation max(|cᵢ|, max(0, −gⱼ)) of the constraints as the solver sees them, each
+    /// times its power of two [`ConstrainedReport::constraint_scales`] (1 for constraints of
+    /// ordinary size): the quantity the certificate compares with
+    /// [`AugmentedLagrangian::feasibility_tol`].
     pub feasibility: f64,
     /// max |μⱼ gⱼ|.
     pub complementarity: f64,
@@ -238,10 +300,14 @@ pub struct ConstrainedReport {
     pub x: Vec<f64>,
     /// f(x).
     pub value: f64,
-    /// One multiplier per constraint, in input order (μ ≥ 0 for inequalities).
+    /// One multiplier per constraint, in input order (μ ≥ 0 for inequalities), in the user's units.
     pub multipliers: Vec<f64>,
-    /// Largest constraint violation.
+    /// Largest constraint violation in the user's units.
     pub max_violation: f64,
+    /// The power of two each constraint was multiplied by for the solve (chosen at x0: 1 unless
+    /// ‖∇c(x0)‖∞ is outside [1/1024, 1024], then the scale that brings it into [1, 2)), so that
+    /// `1e-200*(x-1) >= 0` is solved as `x-1 >= 0`.
+    pub constraint_scales: Vec<f64>,
     /// KKT residuals.
     pub kkt: Kkt,
     /// Outer iterations.
@@ -350,6 +416,11 @@ pub fn minimize_constrained_with_callback(
         ..options.clone()
     };
     let mut mon = Monitor::new(&outer_options, config.max_outer, callback);
+    let scaled = constraints
+        .iter()
+        .map(|c| Scaled::at_start(c, x0))
+        .collect::<Result<Vec<_>>>()?;
+    let constraints = &scaled[..];
     let m = constraints.len();
     let mut mult = vec![0.0; m];
     let mut rho = config.initial_penalty;
@@ -516,6 +587,10 @@ pub fn minimize_constrained_with_callback(
     };
     let kkt = kkt(&objective, constraints, &x, &mult);
     let value = objective.value(&x);
+    let max_violation = constraints
+        .iter()
+        .map(|c| violation(c.form(), c.constraint.eval(&x)))
+        .fold(0.0f64, f64::max);
     // The certificate at the returned x: first order from the residuals just computed; second
     // order was checked where the loop ended on it.
     let converged = termination == Termination::KktConditions
@@ -524,8 +599,13 @@ pub fn minimize_constrained_with_callback(
         && kkt.complementarity <= config.optimality_tol;
     Ok(ConstrainedReport {
         value,
-        multipliers: mult,
-        max_violation: kkt.feasibility,
+        multipliers: mult
+            .iter()
+            .zip(constraints)
+            .map(|(mu, c)| mu * c.scale)
+            .collect(),
+        max_violation,
+        constraint_scales: constraints.iter().map(|c| c.scale).collect(),
         kkt,
         outer_iterations: outer,
         inner_iterations,
@@ -549,7 +629,7 @@ pub fn minimize_constrained_with_callback(
 /// max(1, max |Hᵢⱼ|) when ∇f itself is a central difference (differences of differences).
 fn second_order(
     objective: &Counted<'_, '_>,
-    constraints: &[Constraint<'_>],
+    constraints: &[Scaled<'_, '_>],
     x: &[f64],
     mult: &[f64],
     config: &AugmentedLagrangian,
@@ -590,7 +670,7 @@ fn second_order(
 
 fn kkt(
     objective: &Counted<'_, '_>,
-    constraints: &[Constraint<'_>],
+    constraints: &[Scaled<'_, '_>],
     x: &[f64],
     mult: &[f64],
 ) -> Kkt {
@@ -623,11 +703,11 @@ fn kkt(
 /// infeasible indeed.
 fn feasible_point(
     problem: &Problem<'_>,
-    constraints: &[Constraint<'_>],
+    constraints: &[Scaled<'_, '_>],
     x: &[f64],
     tol: f64,
 ) -> Result<Option<Vec<f64>>> {
-    let part = |k: &Constraint<'_>, ci: f64| match k.form() {
+    let part = |k: &Scaled<'_, '_>, ci: f64| match k.form() {
         Kind::Equal => ci,
         Kind::AtLeastZero | Kind::AtMostZero => ci.min(0.0),
     };
