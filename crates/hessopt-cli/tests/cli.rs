@@ -1034,6 +1034,19 @@ fn bench_on_a_small_subset() {
     assert!(svg_paths(&profile) >= 2);
     std::fs::remove_dir_all(&dir).ok();
     fails_with(&["bench", "--methods", "magic"], "unknown method 'magic'");
+    // hessopt at scipy's gradient tolerance, to compare with scipy's defaults.
+    let v = json(&[
+        "bench",
+        "--methods",
+        "bfgs",
+        "--problems",
+        "2",
+        "--g-tol",
+        "1e-5",
+        "--json",
+    ]);
+    assert_eq!(v["g_tol"], 1e-5, "{v}");
+    fails_with(&["bench", "--g-tol=-1"], "g_tol");
 }
 
 #[test]
@@ -1500,14 +1513,27 @@ fn maximize_and_reltol() {
 
 #[test]
 fn minimize_traps_name_their_termination() {
-    // Issue 11: each used to print converged: true at a wrong point.
-    let cases: [(&[&str], bool, &str); 5] = [
+    // Issue 11: each used to print converged: true at a wrong point. With the exact Hessian BFGS
+    // steps off the maximum and the saddle as the second-order methods do (it reported
+    // 'maximum' and 'saddle' there before) and goes on to the minimum beyond a saddle.
+    let cases: [(&[&str], bool, &str); 6] = [
         (&["-x^2", "--x0=0"], false, "unbounded"),
-        (&["-x^2", "--x0=0", "--method=bfgs"], false, "maximum"),
+        (&["-x^2", "--x0=0", "--method=bfgs"], false, "unbounded"),
         (
             &["x^2 - y^2", "--vars", "x,y", "--x0=1,0", "--method=bfgs"],
             false,
-            "saddle",
+            "unbounded",
+        ),
+        (
+            &[
+                "x^2 + y^4/4 - y^2/2",
+                "--vars",
+                "x,y",
+                "--x0=1,0",
+                "--method=bfgs",
+            ],
+            true,
+            "gradient_norm",
         ),
         (
             &["x^2 - y^2", "--vars", "x,y", "--x0=1,0"],

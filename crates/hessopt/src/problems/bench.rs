@@ -30,11 +30,12 @@ pub struct SuiteRun {
     pub seconds: f64,
 }
 
-/// Runs every method on the first `count` MGH problems (exact derivatives, default options
-/// capped at 20 000 f + g evaluations); `progress(done, total)` is called after each run.
+/// Runs every method on the first `count` MGH problems (exact derivatives, `options` capped at
+/// 20 000 f + g evaluations); `progress(done, total)` is called after each run.
 pub fn run_mgh(
     methods: &[&str],
     count: usize,
+    options: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<SuiteRun>> {
     let problems: Vec<_> = super::mgh().into_iter().take(count).collect();
@@ -42,7 +43,7 @@ pub fn run_mgh(
         .iter()
         .map(|m| Method::from_name(m))
         .collect::<Result<_>>()?;
-    let options = Options::default().with_max_evals(20_000)?;
+    let options = options.clone().with_max_evals(20_000)?;
     let total = problems.len() * methods.len();
     let mut out = Vec::with_capacity(total);
     for p in &problems {

@@ -13,8 +13,12 @@
 //! minima). Up to n = [`SECOND_ORDER_MAX_DIM`] from the dense Hessian's eigenvalues; above it
 //! only for a method holding a sparse Hessian (Newton, trust region), by sparse Cholesky
 //! factorizations (`certificate::sparse_negative_curvature`); otherwise the
-//! certificate is first order only. There a second-order method steps off along that direction
-//! and goes on; other methods report `saddle` / `maximum`.
+//! certificate is first order only. At a saddle or maximum the method steps off along that
+//! direction and goes on (a quasi-Newton or CG method forgets its model); f
+//! still falling after 64 doublings of that step is `unbounded`. A first-order method thus ends
+//! at a minimum where scipy's stops at the saddle and reports success: Biggs EXP6's saddle
+//! f = 5.65565e-3 (scipy 1.17's BFGS at gtol 1e-5 and 1e-8, CG, L-BFGS-B), from which BFGS goes
+//! on to f = 0.
 //! Zeroth-order methods certify themselves (Nelder–Mead's restart test, Brent's bracket).
 //!
 //! # For the other families: [`Monitor`]
@@ -79,8 +83,9 @@ pub(crate) trait Solver {
         true
     }
     /// Whether curvature is at hand (a Hessian, exact or numerical, or a model of it): the
-    /// driver then checks second order at a first-order point and, at a saddle or maximum,
-    /// steps off along negative curvature instead of stopping.
+    /// driver then checks second order at a first-order point even without an exact Hessian
+    /// and, at a saddle or maximum, steps off along negative curvature instead of stopping (as
+    /// it does for every gradient method when the Hessian is exact).
     fn second_order(&self) -> bool {
         false
     }
@@ -377,7 +382,7 @@ fn diverged(it: &Iterate) -> Option<Termination> {
 enum Verdict {
     /// The run ends with this termination (a certificate only if its check held at x).
     Stop(Termination),
-    /// A second-order method was moved off a saddle or maximum; the run goes on.
+    /// The method was moved off a saddle or maximum; the run goes on.
     SteppedOff,
 }
 
@@ -433,11 +438,9 @@ fn certify(
     let Some(neg) = found else {
         return Ok(Verdict::Stop(stop));
     };
-    let mover = solver.second_order();
-    step_off(ev, it, &neg.direction, mover).map(|moved| match moved {
-        StepOff::Moved if mover => Verdict::SteppedOff,
-        StepOff::Unbounded if mover => Verdict::Stop(Termination::Unbounded),
-        StepOff::Moved | StepOff::Unbounded => Verdict::Stop(neg.kind),
+    step_off(ev, it, &neg.direction).map(|moved| match moved {
+        StepOff::Moved => Verdict::SteppedOff,
+        StepOff::Unbounded => Verdict::Stop(Termination::Unbounded),
         // No significant decrease along the negative curvature: it is rounding-level (e.g. the
         // residual terms of a zero-residual problem near a degenerate set of minima).
         StepOff::Stuck => Verdict::Stop(stop),
@@ -457,13 +460,8 @@ enum StepOff {
 /// increase f to first order: α = max(1, ‖x‖∞), halved (up to 60 times) until f decreases by
 /// more than 1e-8·max(1, |f|), then doubled while f keeps decreasing. f decreasing over 64
 /// doublings (a step 1.8e19 times the first) is reported as unbounded below. Bounds are
-/// respected by projection. With `mover` false it only probes (the iterate stays).
-fn step_off(
-    ev: &mut Evaluator<'_, '_>,
-    it: &mut Iterate,
-    v: &[f64],
-    mover: bool,
-) -> Result<StepOff> {
+/// respected by projection.
+fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<StepOff> {
     let slope: f64 = it.g.iter().zip(v).map(|(a, b)| a * b).sum();
     let sign = if slope > 0.0 { -1.0 } else { 1.0 };
     let problem = ev.problem;
@@ -491,9 +489,6 @@ fn step_off(
     let Some(mut f) = found else {
         return Ok(StepOff::Stuck);
     };
-    if !mover {
-        return Ok(StepOff::Moved);
-    }
     let mut outcome = StepOff::Unbounded;
     for _ in 0..64 {
         let f2 = ev.value(&point(2.0 * alpha))?;

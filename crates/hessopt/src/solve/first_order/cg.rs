@@ -80,6 +80,12 @@ pub(crate) struct CgState {
 }
 
 impl Solver for CgState {
+    fn moved(&mut self) {
+        // An empty direction is no descent direction: the next step restarts along −∇f.
+        self.d.clear();
+        self.last_decrease = None;
+    }
+
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         start_with_gradient(ev, it)?;
         self.d = it.g.iter().map(|v| -v).collect();

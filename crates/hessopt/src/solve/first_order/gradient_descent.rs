@@ -52,6 +52,10 @@ pub(crate) struct GradientDescentState {
 }
 
 impl Solver for GradientDescentState {
+    fn moved(&mut self) {
+        self.last = None;
+    }
+
     fn step(
         &mut self,
         ev: &mut Evaluator<'_, '_>,

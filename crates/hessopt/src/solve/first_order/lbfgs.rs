@@ -99,6 +99,11 @@ pub(crate) struct LbfgsState {
 }
 
 impl Solver for LbfgsState {
+    fn moved(&mut self) {
+        self.pairs.clear();
+        self.rho.clear();
+    }
+
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         self.pairs = PairRing::new(n, self.config.memory);

@@ -20,16 +20,30 @@
 //! solve all 35 problems.
 //!
 //! Measured against the alternatives on the 35 MGH problems with exact gradients (solved / false
-//! convergences / median f + g; at g_tol 1e-5, scipy's default, and 1e-8, ours): these defaults
-//! 32/3/70 and 35/0/74; scipy 1.17's BFGS 32/3/72 and 34/1/74 (`bench/scipy_mgh.py`). Variants:
-//! scipy's initial step 2(f_k − f_{k−1})/∇fᵀd (N&W 3.60) 32/2/74 and 35/0/88; no H₀ scaling
-//! 30/5/72 and 34/1/74; no Fletcher first step 30/5/70 and 32/3/76; Hager–Zhang 33/2/68 and
-//! 34/1/76; Armijo backtracking 33/2/70 and 35/0/78 (Rosenbrock 49 f-evaluations instead of 45);
-//! Powell's damping of y instead of the skip, with backtracking, 33/2/70 and 34/1/78. The problems
-//! missed at 1e-5 (Gaussian, Gulf, trigonometric — scipy misses the same three) stop with
-//! ‖∇f‖∞ ≤ 1e-5 short of the suite's f − f* ≤ 1e-8 (f0 − f*); the variants at 33 reach
-//! trigonometric's local minimum within 1e-11 in f where the threshold is 7e-11 and Moré–Thuente
-//! stops at 9e-11 — a margin of rounding, not a better method, so the defaults stay.
+//! convergences / median f + g; at g_tol 1e-5, scipy's default, and 1e-8, ours; `hessopt bench
+//! --g-tol`): these defaults 32/3/70 and 35/0/74; scipy 1.17's BFGS 31/4/70 and 33/2/74
+//! (`bench/scipy_mgh.py`, same problems and solved criterion). The one problem more is Biggs
+//! EXP6: both reach the saddle f = 5.65565e-3 of its line of stationary points; scipy stops
+//! there reporting success, ours steps off it along the exact Hessian's negative curvature (the
+//! driver's second-order check, one Hessian) and, with H reset to I, goes on to f = 0 (643 f + g
+//! at 1e-5). The other three missed at 1e-5 (Gaussian, Gulf, trigonometric — scipy misses the
+//! same three) stop with ‖∇f‖∞ ≤ 1e-5, the same test as scipy's, short of the suite's
+//! f − f* ≤ 1e-8 (f0 − f*): Gaussian at f − f* = 1.8e-10 against 3.9e-14 allowed, Gulf 4.8e-8
+//! against 4.1e-8, trigonometric 8.7e-11 above its local minimum against 7.1e-11; the solved
+//! criterion is on f, and no method stopping at the first point with ‖∇f‖∞ ≤ 1e-5 reaches it
+//! there but by the luck of a long last step. Variants (measured before Biggs EXP6's saddle
+//! stopped counting as solved, when these defaults scored 32/3/70 and 35/0/74 with Biggs at the
+//! saddle): scipy's initial step 2(f_k − f_{k−1})/∇fᵀd (N&W 3.60) 32/2/74 and 35/0/88; no H₀
+//! scaling 30/5/72 and 34/1/74; no Fletcher first step 30/5/70 and 32/3/76; Hager–Zhang 33/2/68
+//! and 34/1/76; Armijo backtracking 33/2/70 and 35/0/78 (Rosenbrock 49 f-evaluations instead of
+//! 45); Powell's damping of y instead of the skip, with backtracking, 33/2/70 and 34/1/78. The
+//! variants at 33 reach trigonometric's local minimum within 1e-11 in f where the threshold is
+//! 7e-11 and Moré–Thuente stops at 9e-11 — a margin of rounding, not a better method, so the
+//! defaults stay. Measured since, with the step off the saddle: Oren–Luenberger self-scaling
+//! (H ← H·yᵀs/yᵀHy before every update) 32/3/78 and 34/1/84, the same scaling only when it
+//! shrinks H 32/3/70 and 34/0/90. The Shanno–Phua scaling yᵀs/yᵀy is applied at every restart
+//! already (H = I and the Fletcher first step again after a loss of descent or a step off a
+//! saddle).
 
 use nalgebra::DMatrix;
 
@@ -106,6 +120,13 @@ pub(crate) struct QuasiNewtonState {
 }
 
 impl Solver for QuasiNewtonState {
+    fn moved(&mut self) {
+        // Off a saddle: the curvature pairs describe the point left behind; start again from
+        // H₀ = I, rescaled after the first step.
+        self.h.fill_with_identity();
+        self.first = true;
+    }
+
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
         crate::limits::check_dense(n, n, "inverse Hessian approximation")?;

@@ -102,6 +102,11 @@ pub(crate) struct SgdState<'o> {
 }
 
 impl Solver for SgdState<'_> {
+    fn moved(&mut self) {
+        // The walk continues from the driver's new point.
+        self.walk = None;
+    }
+
     fn step(
         &mut self,
         ev: &mut Evaluator<'_, '_>,

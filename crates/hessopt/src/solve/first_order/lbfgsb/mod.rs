@@ -168,6 +168,11 @@ impl LbfgsbState {
 }
 
 impl Solver for LbfgsbState {
+    fn moved(&mut self) {
+        self.compact.clear();
+        self.iteration = 0;
+    }
+
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         start_with_gradient(ev, it)
     }
