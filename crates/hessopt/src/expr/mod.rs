@@ -26,6 +26,7 @@
 mod indexed;
 mod lexer;
 mod parser;
+mod program;
 mod sparse_hessian;
 mod sparsity;
 mod tape;

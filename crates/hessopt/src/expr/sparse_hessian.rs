@@ -1,13 +1,17 @@
 //! Exact sparse Hessians of formulas: the pattern from the tape, a star coloring, one
-//! forward-over-reverse sweep carrying several directions at once, and direct recovery into a
-//! compressed-column matrix.
+//! forward-over-reverse sweep carrying several directions at once, and direct recovery into the
+//! values of a compressed-column matrix.
 //!
 //! With p colors the Hessian costs one forward and one reverse sweep per block of up to `BLOCK`
 //! colors: the forward sweep carries the values, local partials and the block's tangents, the
 //! reverse sweep the adjoints (the gradient) and adjoint-tangents, each direction a lane of a
-//! fixed-width array per slot (the tape's instructions are read once per block, not once per
-//! direction, and the lanes are unrolled multiply-adds). Every
-//! entry is one entry of a Hessian-vector product: exact to rounding, like the dense Hessian.
+//! fixed-width array per slot (the instructions are read once per block, not once per
+//! direction, and the lanes are unrolled multiply-adds). The sweeps run on the tape compiled once
+//! by [`SparseHessian::new`] (leaves folded into operands, linear instructions and squares
+//! specialized), and each stored entry is read from the sweep's lanes through a precomputed
+//! index, so a prepared plan with a reused [`SparseWorkspace`] allocates nothing per point. Every
+//! entry is one entry of a Hessian-vector product: exact to rounding, like the dense Hessian
+//! (values and gradients are the dense path's to the bit).
 //!
 //! ```
 //! use hessopt::Formula;
@@ -27,8 +31,8 @@
 use nalgebra_sparse::CscMatrix;
 use nalgebra_sparse::pattern::SparsityPattern;
 
-use super::tape::{Op, Tape};
-use super::{Formula, Workspace, check_finite};
+use super::program::{Lanes, Program};
+use super::{Formula, check_finite};
 use crate::diff::coloring::{Coloring, star_coloring, star_recovery, symmetric_pattern};
 use crate::error::{Error, Result};
 
@@ -46,43 +50,67 @@ pub struct SparseDerivatives {
     pub hessian: CscMatrix<f64>,
 }
 
-/// A formula prepared for sparse Hessians: its pattern, a star coloring and the recovery map,
-/// computed once and reused at every point.
+/// A formula prepared for sparse Hessians: its pattern, a star coloring, the tape compiled for
+/// lane sweeps and the recovery map, computed once and reused at every point.
 #[derive(Debug, Clone)]
 pub struct SparseHessian {
     formula: Formula,
     pattern: SparsityPattern,
     coloring: Coloring,
-    /// Per stored entry: index into the compressed products (row · colors + color).
-    sources: Vec<usize>,
+    program: Program,
+    blocks: Vec<Block>,
+}
+
+/// The colors `first..first + q` swept together as the first q of `width` lanes, and where the
+/// stored entries they recover are read: (entry, index into the lanes of the reverse sweep).
+#[derive(Debug, Clone)]
+struct Block {
+    first: usize,
+    q: usize,
+    width: usize,
+    gather: Vec<(usize, usize)>,
 }
 
 /// Buffers of [`SparseHessian::evaluate`]; reused so that nothing is allocated per call.
 #[derive(Debug, Clone, Default)]
 pub struct SparseWorkspace {
-    tape: Workspace,
-    dot: Vec<f64>,
-    adj_dot: Vec<f64>,
-    /// The compressed products B = H·[d_0 … d_(p−1)], row-major n × p.
-    compressed: Vec<f64>,
+    lanes: Lanes,
 }
 
 impl SparseHessian {
-    /// Reads the pattern off the formula's tape and colors it.
+    /// Reads the pattern off the formula's tape, colors it and compiles the tape.
     pub fn new(formula: Formula) -> Result<Self> {
         let pairs = formula.tape.hessian_pairs();
         let pattern = symmetric_pattern(formula.dim(), &pairs)?;
         let coloring = star_coloring(&pattern);
         let p = coloring.count();
-        let sources = star_recovery(&pattern, &coloring)?
-            .into_iter()
-            .map(|(row, color, _)| row * p + color)
+        // Blocks of up to BLOCK colors (one block with no lane when there is no color), each
+        // swept with the narrowest lane width that holds it.
+        let mut blocks: Vec<Block> = (0..p.max(1))
+            .step_by(BLOCK)
+            .map(|first| {
+                let q = BLOCK.min(p - first.min(p));
+                let width = if q <= 4 { q.max(1) } else { BLOCK };
+                Block {
+                    first,
+                    q,
+                    width,
+                    gather: Vec::new(),
+                }
+            })
             .collect();
+        for (entry, (row, color, _)) in star_recovery(&pattern, &coloring)?.into_iter().enumerate()
+        {
+            let block = &mut blocks[color / BLOCK];
+            let t = color - block.first;
+            block.gather.push((entry, row * block.width + t));
+        }
         Ok(SparseHessian {
+            program: Program::new(&formula.tape),
             formula,
             pattern,
             coloring,
-            sources,
+            blocks,
         })
     }
 
@@ -120,36 +148,29 @@ impl SparseHessian {
         Error::check_dim("point", n, x.len())?;
         Error::check_dim("gradient buffer", n, grad.len())?;
         Error::check_dim("Hessian values buffer", self.pattern.nnz(), values.len())?;
-        let tape = &self.formula.tape;
-        let p = self.colors();
-        ws.compressed.resize(n * p, 0.0);
-        ws.tape.fit(tape);
         let colors = self.coloring.colors();
+        let ws = &mut ws.lanes;
         let mut f = f64::NAN;
-        let mut first = 0;
         // The first block's sweeps also compute f, the local partials and the gradient; the
-        // directions are lanes of fixed width (unrolled, vectorized multiply-adds).
-        loop {
-            let q = BLOCK.min(p - first);
-            let at = (first == 0).then_some(x);
-            let g = (first == 0).then_some(&mut *grad);
-            let value = match q {
-                0 | 1 => tape.sweep::<1>(at, colors, first, q, ws, p, g),
-                2 => tape.sweep::<2>(at, colors, first, q, ws, p, g),
-                3 => tape.sweep::<3>(at, colors, first, q, ws, p, g),
-                4 => tape.sweep::<4>(at, colors, first, q, ws, p, g),
-                _ => tape.sweep::<BLOCK>(at, colors, first, q, ws, p, g),
+        // directions are lanes of fixed width (unrolled multiply-adds).
+        for (b, block) in self.blocks.iter().enumerate() {
+            let lane_of = |k: usize| colors[k].checked_sub(block.first).filter(|&t| t < block.q);
+            let at = (b == 0).then_some(x);
+            let g = (b == 0).then_some(&mut *grad);
+            let prog = &self.program;
+            let value = match block.width {
+                1 => prog.sweep::<1>(at, lane_of, ws, g),
+                2 => prog.sweep::<2>(at, lane_of, ws, g),
+                3 => prog.sweep::<3>(at, lane_of, ws, g),
+                4 => prog.sweep::<4>(at, lane_of, ws, g),
+                _ => prog.sweep::<BLOCK>(at, lane_of, ws, g),
             };
-            if first == 0 {
+            if b == 0 {
                 f = value;
             }
-            first += q;
-            if first >= p {
-                break;
+            for &(entry, source) in &block.gather {
+                values[entry] = ws.adj_dot[source];
             }
-        }
-        for (v, &s) in values.iter_mut().zip(&self.sources) {
-            *v = ws.compressed[s];
         }
         Ok(f)
     }
@@ -183,127 +204,5 @@ impl Formula {
     /// The Hessian's symmetric sparsity pattern as read off the tape.
     pub fn hessian_sparsity(&self) -> Result<SparsityPattern> {
         symmetric_pattern(self.dim(), &self.tape.hessian_pairs())
-    }
-}
-
-impl Tape {
-    /// One forward and one reverse sweep carrying the directions d_c of the colors c in
-    /// `first..first + q` (d_c: ones on the variables of color c) as the first q of `Q` lanes
-    /// per slot; the products H·d_c go into columns of `ws.compressed` (row-major n × `p`).
-    /// With `x` the forward sweep also evaluates the slots and their local partials, and with
-    /// `grad` the reverse sweep also carries the adjoints and writes ∇f (each slot's adjoint is
-    /// complete when the reverse sweep reaches it); otherwise both come from an earlier sweep at
-    /// the same point. Returns f.
-    #[allow(clippy::too_many_arguments)]
-    fn sweep<const Q: usize>(
-        &self,
-        x: Option<&[f64]>,
-        colors: &[usize],
-        first: usize,
-        q: usize,
-        ws: &mut SparseWorkspace,
-        p: usize,
-        mut grad: Option<&mut [f64]>,
-    ) -> f64 {
-        let m = self.ops.len();
-        ws.dot.resize(m * Q, 0.0);
-        ws.adj_dot.resize(m * Q, 0.0);
-        let SparseWorkspace {
-            tape: tw,
-            dot,
-            adj_dot,
-            compressed,
-        } = ws;
-        let lane = |v: &[f64], i: usize| -> [f64; Q] {
-            <[f64; Q]>::try_from(&v[i * Q..i * Q + Q]).expect("Q lanes")
-        };
-        // Tangent sweep: dot[i·Q + t] = derivative of slot i along d_(first + t).
-        for (i, op) in self.ops.iter().enumerate() {
-            if let Some(x) = x {
-                let (v, d) = self.partials(op, &tw.val, &mut tw.soft, x);
-                tw.val[i] = v;
-                tw.d[i] = d;
-            }
-            let di = tw.d[i];
-            let out: [f64; Q] = match *op {
-                Op::Const(_) => [0.0; Q],
-                Op::Var(k) => {
-                    let mut o = [0.0; Q];
-                    if let Some(t) = colors[k].checked_sub(first).filter(|&t| t < q) {
-                        o[t] = 1.0;
-                    }
-                    o
-                }
-                Op::Unary(_, a) | Op::PowConst(a, _) => {
-                    let da = lane(dot, a);
-                    std::array::from_fn(|t| di[0] * da[t])
-                }
-                Op::Binary(_, l, r) => {
-                    let (dl, dr) = (lane(dot, l), lane(dot, r));
-                    std::array::from_fn(|t| di[0] * dl[t] + di[1] * dr[t])
-                }
-                Op::LogSumExp { start, len } => {
-                    let mut o = [0.0; Q];
-                    let args = &self.args[start..start + len];
-                    for (&a, &s) in args.iter().zip(&tw.soft[start..start + len]) {
-                        let da = lane(dot, a);
-                        for t in 0..Q {
-                            o[t] += s * da[t];
-                        }
-                    }
-                    o
-                }
-            };
-            dot[i * Q..i * Q + Q].copy_from_slice(&out);
-        }
-        // Adjoint-tangent sweep (and the adjoints themselves with `grad`).
-        adj_dot.fill(0.0);
-        if let Some(g) = grad.as_deref_mut() {
-            tw.adj.fill(0.0);
-            tw.adj[m - 1] = 1.0;
-            g.fill(0.0);
-        }
-        for i in (0..m).rev() {
-            let a_i = tw.adj[i];
-            let ad = lane(adj_dot, i);
-            if a_i == 0.0 && ad.iter().all(|&v| v == 0.0) {
-                continue;
-            }
-            if let (Some(g), true) = (grad.as_deref_mut(), a_i != 0.0) {
-                self.push_adjoint(i, a_i, tw, g);
-            }
-            let di = tw.d[i];
-            match self.ops[i] {
-                Op::Const(_) => {}
-                Op::Var(k) => {
-                    compressed[k * p + first..k * p + first + q].copy_from_slice(&ad[..q]);
-                }
-                Op::Unary(_, a) | Op::PowConst(a, _) => {
-                    let da = lane(dot, a);
-                    let target = &mut adj_dot[a * Q..a * Q + Q];
-                    for t in 0..Q {
-                        target[t] += ad[t] * di[0] + a_i * di[2] * da[t];
-                    }
-                }
-                Op::Binary(_, l, r) => {
-                    let (dl, dr) = (lane(dot, l), lane(dot, r));
-                    for t in 0..Q {
-                        adj_dot[l * Q + t] += ad[t] * di[0] + a_i * (di[2] * dl[t] + di[3] * dr[t]);
-                        adj_dot[r * Q + t] += ad[t] * di[1] + a_i * (di[3] * dl[t] + di[4] * dr[t]);
-                    }
-                }
-                Op::LogSumExp { start, len } => {
-                    let dot_i = lane(dot, i);
-                    let args = &self.args[start..start + len];
-                    for (&a, &s) in args.iter().zip(&tw.soft[start..start + len]) {
-                        let da = lane(dot, a);
-                        for t in 0..Q {
-                            adj_dot[a * Q + t] += ad[t] * s + a_i * s * (da[t] - dot_i[t]);
-                        }
-                    }
-                }
-            }
-        }
-        tw.val[m - 1]
     }
 }

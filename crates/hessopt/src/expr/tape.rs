@@ -97,7 +97,7 @@ impl Unary {
     }
 
     /// (f, f', f'') at `a`.
-    fn derivs(self, a: f64) -> (f64, f64, f64) {
+    pub(super) fn derivs(self, a: f64) -> (f64, f64, f64) {
         match self {
             Unary::Neg => (-a, -1.0, 0.0),
             Unary::Sin => {
@@ -223,7 +223,7 @@ impl Binary {
     }
 
     /// (f, f_a, f_b, f_aa, f_ab, f_bb) at (a, b).
-    fn derivs(self, a: f64, b: f64) -> [f64; 6] {
+    pub(super) fn derivs(self, a: f64, b: f64) -> [f64; 6] {
         match self {
             Binary::Add => [a + b, 1.0, 1.0, 0.0, 0.0, 0.0],
             Binary::Sub => [a - b, 1.0, -1.0, 0.0, 0.0, 0.0],
@@ -284,7 +284,7 @@ pub(crate) fn pow_const(a: f64, c: f64) -> f64 {
 }
 
 /// (a^c, c a^(c−1), c (c−1) a^(c−2)) with the exact zeros for c ∈ {0, 1, 2}.
-fn pow_const_derivs(a: f64, c: f64) -> (f64, f64, f64) {
+pub(super) fn pow_const_derivs(a: f64, c: f64) -> (f64, f64, f64) {
     if c == 0.0 {
         (1.0, 0.0, 0.0)
     } else if c == 1.0 {
