@@ -291,6 +291,52 @@ fn stationary_points_that_are_not_minima_are_not_converged() {
     }
 }
 
+/// f = x + y has no minimum, but x runs to only 1e17 … 1e60 in the iteration limit, short of the
+/// driver's f < −1e300 / ‖x‖∞ > 1e150: the runs ended `max_iterations` (L-BFGS-B
+/// `line_search_failed` at −2.7e17). A run that stops that way now probes the steepest descent
+/// ray: f falling over 64 doublings of the step is `unbounded`. A stop short of a minimum that
+/// exists stays what it was.
+#[test]
+fn runs_out_of_iterations_on_an_unbounded_linear_function_end_unbounded() {
+    let f = Formula::parse_with_vars("x + y", &["x", "y"]).unwrap();
+    let p = Problem::from_formula(&f);
+    let options = Options::default().with_max_iter(30).unwrap();
+    for method in [
+        "bfgs",
+        "lbfgs",
+        "lbfgsb",
+        "cg",
+        "gradient-descent",
+        "dfp",
+        "newton",
+    ] {
+        let r = minimize(
+            &p,
+            &[0.0, 0.0],
+            &Method::from_name(method).unwrap(),
+            &options,
+        )
+        .unwrap();
+        assert!(
+            !r.converged && r.termination == Termination::Unbounded && r.value < -1e15,
+            "{method}: {r}"
+        );
+    }
+    let rosenbrock = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"]).unwrap();
+    let p = Problem::from_formula(&rosenbrock);
+    let options = Options::default().with_max_iter(5).unwrap();
+    for method in ["bfgs", "lbfgsb", "cg", "gradient-descent"] {
+        let r = minimize(
+            &p,
+            &[-1.2, 1.0],
+            &Method::from_name(method).unwrap(),
+            &options,
+        )
+        .unwrap();
+        assert_eq!(r.termination, Termination::MaxIterations, "{method}: {r}");
+    }
+}
+
 #[test]
 fn small_step_and_f_change_tests_are_stalls_unless_certified() {
     let f = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"]).unwrap();

@@ -643,3 +643,23 @@ proptest! {
         }
     }
 }
+
+/// x + y on the line x − y = 0 (or = 1, or above x − y ≥ 1) has no minimum: the augmented
+/// Lagrangian ended `max_iterations` at x = −2.7e17 (its inner L-BFGS-B stalled there, short of
+/// ‖x‖∞ > 1e150), and with x − y = 1 `infeasible` at −3.9e30, where x − y is below the rounding
+/// of x. Both are `unbounded` now. A penalty too weak for the objective (−100x² at ρ = 10) sent
+/// the inner solve to 1e153 off the constraint x = 0 and was reported `unbounded` too: the
+/// minimum (0, 0) is found now.
+#[test]
+fn unbounded_along_the_constraints_and_a_weak_penalty() {
+    for constraint in ["x - y = 0", "x - y = 1", "x - y >= 1", "x*y = 1"] {
+        let r = solve("x + y", &[constraint], &[-1.0, -1.0]);
+        assert!(
+            !r.converged && r.termination == Termination::Unbounded,
+            "{constraint}: {r:?}"
+        );
+    }
+    let r = solve("-100*x^2 + y^2", &["x = 0"], &[1.0, 1.0]);
+    assert!(r.converged, "{r:?}");
+    assert!(r.x[0].abs() <= 1e-7 && r.x[1].abs() <= 1e-7, "{r:?}");
+}

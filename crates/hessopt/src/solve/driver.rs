@@ -409,6 +409,16 @@ fn certify(
         {
             Termination::GradientNorm
         }
+        // A run that ran out of iterations or line search without a stationary point: is f
+        // falling without bound along the steepest descent ray (x + y reaches only 1e17 … 1e40
+        // in the iteration limit, short of UNBOUNDED_F and UNBOUNDED_X)?
+        Termination::MaxIterations | Termination::LineSearchFailed => {
+            let d = projected_descent(&it.x, &it.g, bounds);
+            return Ok(Verdict::Stop(match step_off(ev, it, &d, Ray::Follow)? {
+                StepOff::Unbounded => Termination::Unbounded,
+                StepOff::Moved | StepOff::Stuck => stop,
+            }));
+        }
         other => return Ok(Verdict::Stop(other)),
     };
     let exact = problem.has_hessian() || problem.sparse_built();
@@ -438,7 +448,7 @@ fn certify(
     let Some(neg) = found else {
         return Ok(Verdict::Stop(stop));
     };
-    step_off(ev, it, &neg.direction).map(|moved| match moved {
+    step_off(ev, it, &neg.direction, Ray::Move).map(|moved| match moved {
         StepOff::Moved => Verdict::SteppedOff,
         StepOff::Unbounded => Verdict::Stop(Termination::Unbounded),
         // No significant decrease along the negative curvature: it is rounding-level (e.g. the
@@ -448,6 +458,7 @@ fn certify(
 }
 
 enum StepOff {
+    /// f decreased significantly along ±v (and, with [`Ray::Move`], the iterate moved).
     Moved,
     /// f still decreased after 64 doublings of the step along the ray.
     Unbounded,
@@ -456,12 +467,37 @@ enum StepOff {
     Stuck,
 }
 
-/// Steps from a saddle or maximum along the direction of negative curvature `v`, signed not to
-/// increase f to first order: α = max(1, ‖x‖∞), halved (up to 60 times) until f decreases by
-/// more than 1e-8·max(1, |f|), then doubled while f keeps decreasing. f decreasing over 64
-/// doublings (a step 1.8e19 times the first) is reported as unbounded below. Bounds are
-/// respected by projection.
-fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<StepOff> {
+/// What [`step_off`] does with the iterate.
+#[derive(Clone, Copy, PartialEq)]
+enum Ray {
+    /// Moves it to the best point found along the ray.
+    Move,
+    /// Leaves it unless f fell over all the doublings (then it moves there: the run ends
+    /// [`Termination::Unbounded`] at the lowest point seen).
+    Follow,
+}
+
+/// −g projected on the bounds (zero where a bound blocks the descent), scaled to ‖·‖∞ = 1.
+fn projected_descent(x: &[f64], g: &[f64], bounds: Option<(&[f64], &[f64])>) -> Vec<f64> {
+    let mut d: Vec<f64> = (0..x.len())
+        .map(|i| {
+            let blocked = bounds.is_some_and(|(lo, hi)| {
+                (x[i] <= lo[i] && g[i] > 0.0) || (x[i] >= hi[i] && g[i] < 0.0)
+            });
+            if blocked { 0.0 } else { -g[i] }
+        })
+        .collect();
+    let big = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    d.iter_mut().for_each(|v| *v /= big);
+    d
+}
+
+/// Steps from x along `v` (from a saddle or maximum: the direction of negative curvature),
+/// signed not to increase f to first order: α = max(1, ‖x‖∞), halved (up to 60 times) until f
+/// decreases by more than 1e-8·max(1, |f|), then doubled while f keeps decreasing. f decreasing
+/// over 64 doublings (a step 1.8e19 times the first) is reported as unbounded below. Bounds are
+/// respected by projection. `ray` says whether the iterate moves.
+fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -> Result<StepOff> {
     let slope: f64 = it.g.iter().zip(v).map(|(a, b)| a * b).sum();
     let sign = if slope > 0.0 { -1.0 } else { 1.0 };
     let problem = ev.problem;
@@ -475,6 +511,10 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<S
             .collect()
     };
     let lower = |f: f64, than: f64| f.is_finite() && f < than;
+    let v_max = v.iter().fold(0.0f64, |m, a| m.max(a.abs()));
+    if !(v_max > 0.0 && v_max.is_finite()) {
+        return Ok(StepOff::Stuck);
+    }
     let mut alpha = it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     let significant = it.f - 1e-8 * it.f.abs().max(1.0);
     let mut found = None;
@@ -497,6 +537,9 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64]) -> Result<S
             break;
         }
         (alpha, f) = (2.0 * alpha, f2);
+    }
+    if ray == Ray::Follow && matches!(outcome, StepOff::Moved) {
+        return Ok(outcome);
     }
     let x = point(alpha);
     let mut g = vec![0.0; x.len()];

@@ -373,6 +373,9 @@ fn penalty_term(kind: Kind, c: f64, mu: f64, rho: f64) -> (f64, f64) {
     }
 }
 
+/// A violation below this times ‖x‖∞·‖∇c‖∞ is rounding of c at x (1e3 ε).
+const FAR_ROUNDING: f64 = 1e3 * f64::EPSILON;
+
 /// Largest stretch of the steps along a direction of negative curvature tried per escape, in units
 /// of max(1, ‖x‖∞); the steps are 1, 1/4, 1/16, … of it.
 const ESCAPE_STEPS: usize = 8;
@@ -496,7 +499,37 @@ pub fn minimize_constrained_with_callback(
         )?;
         non_finite += r.evaluations.non_finite;
         inner_iterations += r.iterations;
-        x = r.x;
+        // Did the inner solve run off to infinity (f → −∞ or ‖x‖∞ > 1e150, or so far that a
+        // violation above η is below the rounding of c there)? Then f → −∞ along the constraints
+        // when the far point is feasible up to η and that rounding. Otherwise the penalty may be
+        // too weak to hold the iterates on the constraints (−100x² with x = 0 at ρ = 10, whose
+        // violation grows as fast as x): x stays where it was and ρ grows; a run that still
+        // leaves at the largest penalty is unbounded (x·y on x + y = 2: L_A falls along
+        // (1, −1) for every ρ, but the inner path drifts off the line).
+        let (diverged, held) = {
+            let far = r.x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let mut g = vec![0.0; n];
+            let mut unresolved = false;
+            let mut held = true;
+            for c in constraints {
+                let v = violation(c.form(), c.eval(&r.x));
+                c.grad(&r.x, &mut g);
+                let rounding = FAR_ROUNDING * far * g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                unresolved |= v > eta && v <= rounding;
+                held &= v.is_finite() && v <= eta + rounding;
+            }
+            let diverged = unresolved
+                || r.termination == Termination::Unbounded
+                || r.x.iter().any(|v| v.is_nan() || v.abs() > 1e150);
+            (diverged, !diverged || held)
+        };
+        // Where the inner solve ran off to, when it did so off the constraints.
+        let ran_off = if held {
+            x = r.x;
+            None
+        } else {
+            Some(r.x)
+        };
         if let Some(info) = record(&mut mon, outer, &x, r.gradient_norm) {
             if let Some(t) = mon.record(info) {
                 break t;
@@ -505,22 +538,23 @@ pub fn minimize_constrained_with_callback(
         if r.termination == Termination::TimeLimit {
             break r.termination;
         }
-        // f → −∞ along the constraints (the penalty cannot hold it) or x running off to infinity.
-        if r.termination == Termination::Unbounded
-            || x.iter().any(|v| v.is_nan() || v.abs() > 1e150)
-        {
+        if diverged && held {
             break Termination::Unbounded;
         }
         let c = cvals(&x);
-        let viol = constraints
-            .iter()
-            .zip(&c)
-            .zip(&mult)
-            .map(|((k, &ci), &mu)| match k.form() {
-                Kind::Equal => ci.abs(),
-                Kind::AtLeastZero | Kind::AtMostZero => ci.min(mu / rho).abs(),
-            })
-            .fold(0.0f64, f64::max);
+        let viol = if !held {
+            f64::INFINITY
+        } else {
+            constraints
+                .iter()
+                .zip(&c)
+                .zip(&mult)
+                .map(|((k, &ci), &mu)| match k.form() {
+                    Kind::Equal => ci.abs(),
+                    Kind::AtLeastZero | Kind::AtMostZero => ci.min(mu / rho).abs(),
+                })
+                .fold(0.0f64, f64::max)
+        };
         if viol <= eta {
             for ((k, &ci), mu) in constraints.iter().zip(&c).zip(mult.iter_mut()) {
                 *mu = match k.form() {
@@ -575,6 +609,10 @@ pub fn minimize_constrained_with_callback(
             eta = (1.0 / rho.powf(0.1)).max(0.1 * config.feasibility_tol);
             omega = (1.0 / rho).max(0.1 * config.optimality_tol);
             if rho > 1e12 {
+                if let Some(far) = ran_off {
+                    x = far;
+                    break Termination::Unbounded;
+                }
                 break match feasible_point(problem, constraints, &x, config.feasibility_tol)? {
                     None => Termination::Infeasible,
                     Some(p) if !objective.value(&p).is_finite() || non_finite > 0 => {
