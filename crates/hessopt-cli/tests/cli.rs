@@ -1034,19 +1034,34 @@ fn bench_on_a_small_subset() {
     assert!(svg_paths(&profile) >= 2);
     std::fs::remove_dir_all(&dir).ok();
     fails_with(&["bench", "--methods", "magic"], "unknown method 'magic'");
-    // hessopt at scipy's gradient tolerance, to compare with scipy's defaults.
+    assert_eq!(
+        (&v["settings"], &v["matched_reference"]),
+        (
+            &serde_json::json!("hessopt"),
+            &serde_json::json!("hessopt_tol")
+        )
+    );
+    // hessopt at scipy's defaults, to compare with scipy's runs at its defaults.
     let v = json(&[
         "bench",
         "--methods",
-        "bfgs",
+        "bfgs,nelder-mead",
         "--problems",
         "2",
-        "--g-tol",
-        "1e-5",
+        "--settings",
+        "scipy",
         "--json",
     ]);
-    assert_eq!(v["g_tol"], 1e-5, "{v}");
-    fails_with(&["bench", "--g-tol=-1"], "g_tol");
+    assert_eq!(
+        (&v["settings"], &v["matched_reference"]),
+        (&serde_json::json!("scipy"), &serde_json::json!("defaults"))
+    );
+    // Rosenbrock within scipy's maxfev 200·n = 400 (scipy itself: 159).
+    let nm = &v["runs"][1];
+    assert!(
+        nm["solved"] == true && nm["evaluations"].as_u64().unwrap() <= 400,
+        "{v}"
+    );
 }
 
 #[test]

@@ -5,8 +5,8 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use hessopt::solve::{
-    Control, IterationInfo, Lbfgs, Method, Options, Sgd, SumObjective, Termination, minimize,
-    minimize_sum, minimize_with_callback,
+    Control, IterationInfo, Lbfgs, Method, NelderMead, Options, Sgd, SumObjective, Termination,
+    minimize, minimize_sum, minimize_with_callback,
 };
 use hessopt::{Error, Formula, NanPolicy, Problem};
 
@@ -580,4 +580,49 @@ fn maximizing_is_minimizing_the_negated_problem() {
         h,
         nalgebra::DMatrix::from_row_slice(2, 2, &[2.0, -1.0, -1.0, 4.0])
     );
+}
+
+#[test]
+fn nelder_mead_with_scipys_absolute_tolerances() {
+    let f = rosenbrock_formula();
+    let p = Problem::from_formula(&f);
+    let scipy = NelderMead::default()
+        .with_absolute_tolerances(1e-4, 1e-4)
+        .unwrap();
+    let loose = minimize(
+        &p,
+        &[-1.2, 1.0],
+        &Method::NelderMead(scipy),
+        &Options::default(),
+    )
+    .unwrap();
+    let tight = minimize(
+        &p,
+        &[-1.2, 1.0],
+        &Method::from_name("nelder-mead").unwrap(),
+        &Options::default(),
+    )
+    .unwrap();
+    // scipy's test held (every vertex within 1e-4 in x and f of the best) and the restart at the
+    // best point found nothing better by more than 1e-4: the minimum (1, 1) to about 1e-4, in
+    // fewer evaluations than the default relative test, which goes on to rounding level.
+    assert!(
+        loose.converged && loose.termination == Termination::SimplexConverged,
+        "{loose}"
+    );
+    assert!(
+        loose.x.iter().all(|v| (v - 1.0).abs() < 1e-3) && loose.value < 1e-4,
+        "{loose}"
+    );
+    assert!(tight.converged && tight.value < 1e-12, "{tight}");
+    assert!(
+        loose.evaluations.f < tight.evaluations.f,
+        "{loose}\n{tight}"
+    );
+    for (x_atol, f_atol) in [(-1.0, 1e-4), (1e-4, f64::NAN), (f64::INFINITY, 1e-4)] {
+        let e = NelderMead::default()
+            .with_absolute_tolerances(x_atol, f_atol)
+            .unwrap_err();
+        assert!(e.to_string().contains("atol"), "{e}");
+    }
 }

@@ -7,9 +7,8 @@ use std::io::IsTerminal;
 
 use crate::output::Output;
 use clap::Args;
-use hessopt::problems::bench::{SuiteRun, performance_profile, run_mgh};
+use hessopt::problems::bench::{SuiteRun, SuiteSettings, performance_profile, run_mgh};
 use hessopt::problems::mgh;
-use hessopt::solve::Options;
 use hessopt::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use plotters::prelude::*;
@@ -19,6 +18,15 @@ use serde_json::{Value, json};
 
 /// scipy's counts on the same 35 problems (see `bench/scipy_mgh.py` for how they were made).
 const SCIPY: &str = include_str!("../../data/scipy_mgh.json");
+
+/// Which defaults hessopt's methods run at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Settings {
+    /// hessopt's defaults.
+    Hessopt,
+    /// scipy.optimize.minimize's defaults.
+    Scipy,
+}
 
 /// Arguments of `bench`.
 #[derive(Debug, Args)]
@@ -30,10 +38,11 @@ pub struct BenchArgs {
         default_value = "trust-exact,trust-region,newton,bfgs,lbfgs,lbfgsb,sr1,cg,nelder-mead"
     )]
     pub methods: String,
-    /// Gradient tolerance of the gradient methods (‖∇f‖∞ ≤ g_tol): 1e-8 is hessopt's default,
-    /// 1e-5 scipy's (compare with scipy's column at its defaults).
-    #[arg(long, default_value_t = 1e-8)]
-    pub g_tol: f64,
+    /// hessopt's methods at hessopt's defaults (g_tol 1e-8; compare with scipy's column at
+    /// hessopt's tolerances) or at scipy's (gtol 1e-5, maxiter 200·n, Nelder–Mead xatol = fatol
+    /// = 1e-4 and maxfev 200·n; compare with scipy's column at its defaults).
+    #[arg(long, value_enum, default_value_t = Settings::Hessopt)]
+    pub settings: Settings,
     /// Only the first N problems (quick runs).
     #[arg(long, allow_negative_numbers = true)]
     pub problems: Option<usize>,
@@ -248,8 +257,11 @@ fn run_text(args: &BenchArgs) -> Result<String> {
             b.set_position(done as u64);
         }
     };
-    let options = Options::default().with_g_tol(args.g_tol)?;
-    let all = run_mgh(&methods, count, &options, &mut progress)?;
+    let settings = match args.settings {
+        Settings::Hessopt => SuiteSettings::Hessopt,
+        Settings::Scipy => SuiteSettings::Scipy,
+    };
+    let all = run_mgh(&methods, count, settings, &mut progress)?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -257,10 +269,14 @@ fn run_text(args: &BenchArgs) -> Result<String> {
     let reference = scipy_runs(&names)?;
     let ours: Vec<String> = methods.iter().map(|m| m.to_string()).collect();
     let rows = summarize(&all, &ours);
-    // The profile compares at matched settings: scipy at hessopt's tolerances.
+    // The profile compares at matched settings: scipy's runs at the settings hessopt ran at.
+    let (settings_name, matched_k) = match args.settings {
+        Settings::Hessopt => ("hessopt", 1),
+        Settings::Scipy => ("scipy", 0),
+    };
     let matched: Vec<String> = scipy_methods(&reference.runs)
         .iter()
-        .map(|b| format!("{b}{}", SETTINGS[1].1))
+        .map(|b| format!("{b}{}", SETTINGS[matched_k].1))
         .collect();
     if let Some(path) = &args.out {
         let mut every = all.clone();
@@ -284,7 +300,7 @@ fn run_text(args: &BenchArgs) -> Result<String> {
         }
         return Ok(format!(
             "{}\n",
-            json!({"problems": count, "g_tol": args.g_tol, "methods": rows.iter().map(row).collect::<Vec<_>>(),
+            json!({"problems": count, "settings": settings_name, "matched_reference": SETTINGS[matched_k].0, "methods": rows.iter().map(row).collect::<Vec<_>>(),
                    "reference": {"source": reference.source,
                                  "settings": {"defaults": reference.settings[0], "hessopt_tol": reference.settings[1]},
                                  "methods": ref_rows},
@@ -292,10 +308,15 @@ fn run_text(args: &BenchArgs) -> Result<String> {
         ));
     }
     let mut out = format!(
-        "Moré–Garbow–Hillstrom suite, {count} problems, exact derivatives, hessopt's defaults \
-         with g_tol {g_tol:e} (hessopt's default 1e-8, scipy's 1e-5)\nsolved: f − f* ≤ 1e-8 (f(x0) − f*); false conv.: reported converged but not \
+        "Moré–Garbow–Hillstrom suite, {count} problems, exact derivatives, {how}\nsolved: f − f* ≤ 1e-8 (f(x0) − f*); false conv.: reported converged but not \
          solved; f+g, H: median evaluations over the solved problems\n\n",
-        g_tol = args.g_tol
+        how = match args.settings {
+            Settings::Hessopt => "hessopt's defaults (g_tol 1e-8)",
+            Settings::Scipy => {
+                "at scipy's defaults (gtol 1e-5, maxiter 200·n; Nelder–Mead xatol = fatol = 1e-4, \
+                 maxfev 200·n)"
+            }
+        }
     );
     out.push_str(&format!(
         "{:<18} {:>8} {:>12} {:>11} {:>6} {:>10}\n",

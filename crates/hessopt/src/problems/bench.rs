@@ -8,6 +8,44 @@ use crate::error::Result;
 use crate::problem::Problem;
 use crate::solve::{Method, Options, minimize};
 
+/// The settings a suite run uses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SuiteSettings {
+    /// hessopt's defaults: g_tol 1e-8, Nelder–Mead's relative test (R's reltol √ε), the
+    /// methods' own iteration limits.
+    Hessopt,
+    /// `scipy.optimize.minimize`'s defaults (scipy 1.17), to compare with scipy's runs at its
+    /// defaults: gradient tolerance 1e-5 (‖∇f‖∞, scipy's test for BFGS and CG); at most 200·n
+    /// iterations (scipy's `maxiter` for BFGS, CG, the trust-region methods and Nelder–Mead;
+    /// L-BFGS-B keeps its own, 15 000 there); Nelder–Mead with scipy's `xatol = fatol = 1e-4`
+    /// and at most 200·n evaluations (`maxfev`).
+    Scipy,
+}
+
+impl SuiteSettings {
+    /// The method and options for one problem in `n` variables (`base`: the suite's cap).
+    fn apply(self, method: &Method, n: usize, base: &Options) -> Result<(Method, Options)> {
+        match self {
+            SuiteSettings::Hessopt => Ok((method.clone(), base.clone())),
+            SuiteSettings::Scipy => {
+                let mut options = base.clone().with_g_tol(1e-5)?;
+                if !matches!(method, Method::Lbfgsb(_)) {
+                    options = options.with_max_iter(200 * n)?;
+                }
+                let method = match method {
+                    Method::NelderMead(c) => {
+                        let cap = (200 * n).min(options.max_evals.unwrap_or(usize::MAX));
+                        options = options.with_max_evals(cap)?;
+                        Method::NelderMead(c.with_absolute_tolerances(1e-4, 1e-4)?)
+                    }
+                    other => other.clone(),
+                };
+                Ok((method, options))
+            }
+        }
+    }
+}
+
 /// One method on one problem.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -30,12 +68,12 @@ pub struct SuiteRun {
     pub seconds: f64,
 }
 
-/// Runs every method on the first `count` MGH problems (exact derivatives, `options` capped at
+/// Runs every method on the first `count` MGH problems (exact derivatives, `settings`, at most
 /// 20 000 f + g evaluations); `progress(done, total)` is called after each run.
 pub fn run_mgh(
     methods: &[&str],
     count: usize,
-    options: &Options,
+    settings: SuiteSettings,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<SuiteRun>> {
     let problems: Vec<_> = super::mgh().into_iter().take(count).collect();
@@ -43,7 +81,7 @@ pub fn run_mgh(
         .iter()
         .map(|m| Method::from_name(m))
         .collect::<Result<_>>()?;
-    let options = options.clone().with_max_evals(20_000)?;
+    let base = Options::default().with_max_evals(20_000)?;
     let total = problems.len() * methods.len();
     let mut out = Vec::with_capacity(total);
     for p in &problems {
@@ -51,8 +89,9 @@ pub fn run_mgh(
         let f0 = f.value(&p.x0)?;
         let problem = Problem::from_formula(&f);
         for (name, method) in methods.iter().zip(&parsed) {
+            let (method, options) = settings.apply(method, p.n, &base)?;
             let t = Instant::now();
-            let r = minimize(&problem, &p.x0, method, &options)?;
+            let r = minimize(&problem, &p.x0, &method, &options)?;
             out.push(SuiteRun {
                 problem: p.name.clone(),
                 method: name.to_string(),
