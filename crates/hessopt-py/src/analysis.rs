@@ -52,6 +52,22 @@ fn analyze<'py>(
     if let Some(v) = h.iter().chain(&g).find(|v| !v.is_finite()) {
         return Err(invalid(format!("analyze needs finite entries, found {v}")));
     }
+    // A Hessian is symmetric: an asymmetry beyond rounding (or the given error) is an error,
+    // not a matrix whose lower triangle alone is analysed.
+    let scale = h.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let tol = (1e-8 * scale).max(error_norm);
+    for j in 0..n {
+        for i in j + 1..n {
+            if (h[(i, j)] - h[(j, i)]).abs() > tol {
+                return Err(invalid(format!(
+                    "H is not symmetric: H[{j}, {i}] = {} but H[{i}, {j}] = {} (a Hessian is; \
+                     pass (H + H.T) / 2 to analyze its symmetric part)",
+                    h[(j, i)],
+                    h[(i, j)]
+                )));
+            }
+        }
+    }
     let stationary = is_stationary(&[], &g, None, GRAD_TOL);
     let a = HessianAnalysis::with_error(&h, stationary, error_norm);
     analysis_dict(py, &a)

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::convert::{array1, floats, floats_into, rows, value_rows};
+use crate::convert::{array1, floats, floats_into, number, rows, value_rows};
 use crate::{invalid, to_py};
 
 /// A Python callable seen from Rust, with its pending exception.
@@ -125,14 +125,10 @@ impl<'py> PyFunction<'py> {
         let Some(v) = self.call(&arg) else {
             return f64::NAN;
         };
-        match v.extract::<f64>() {
+        match number(&v) {
             Ok(v) => v,
-            Err(_) => {
-                self.fail(format!(
-                    "the function returned {} where a number was expected (at {})",
-                    type_name(&v),
-                    describe(&arg)
-                ));
+            Err(e) => {
+                self.fail(format!("{} (at {})", e.value(self.py()), describe(&arg)));
                 f64::NAN
             }
         }
@@ -163,7 +159,7 @@ impl<'py> PyFunction<'py> {
         let value = v
             .extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>()
             .ok()
-            .and_then(|(a, b)| Some((a.extract::<f64>().ok()?, b)))
+            .and_then(|(a, b)| Some((number(&a).ok()?, b)))
             .filter(|(_, b)| floats_into(b, g).is_ok_and(|copied| copied))
             .map(|(a, _)| a);
         if value.is_none() {
@@ -257,10 +253,18 @@ impl<'py> PyFunction<'py> {
     }
 }
 
+/// "a float", "an int": the type of what a function returned.
 pub(crate) fn type_name(v: &Bound<'_, PyAny>) -> String {
-    v.get_type()
-        .name()
-        .map_or_else(|_| "an object".into(), |n| format!("a {n}"))
+    v.get_type().name().map_or_else(
+        |_| "an object".into(),
+        |n| {
+            let article = match n.to_string().chars().next() {
+                Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+                _ => "a",
+            };
+            format!("{article} {n}")
+        },
+    )
 }
 
 /// "x = [..]" for a note, from the array passed to the function.

@@ -6,6 +6,7 @@ use nalgebra_sparse::pattern::SparsityPattern;
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
+use pyo3::types::PyFloat;
 
 use crate::blackbox::type_name;
 use crate::{invalid, to_py};
@@ -37,18 +38,51 @@ pub(crate) fn rows<'py>(py: Python<'py>, points: &[Vec<f64>]) -> Bound<'py, PyAr
     Array2::from_shape_fn((points.len(), n), |(i, j)| points[i][j]).into_pyarray(py)
 }
 
-/// A float64 vector from whatever a function returned (array, list, scalar), flattened.
-pub(crate) fn floats(v: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+/// `v` as a numpy array of real numbers (booleans, integers, floats); complex values and
+/// objects that are not numbers (None, strings) are errors, not NaN or a real part.
+fn real_array<'py>(v: &Bound<'py, PyAny>, expected: &str) -> PyResult<Bound<'py, PyAny>> {
+    let not_numbers = || {
+        invalid(format!(
+            "the function returned {} where {expected} was expected",
+            type_name(v)
+        ))
+    };
     let np = v.py().import("numpy")?;
     let arr = np
-        .call_method1("asarray", (v, "float64"))
-        .map_err(|_| {
-            invalid(format!(
-                "the function returned {} where an array of numbers was expected",
-                type_name(v)
-            ))
-        })?
-        .call_method0("ravel")?;
+        .call_method1("asarray", (v,))
+        .map_err(|_| not_numbers())?;
+    let kind: String = arr.getattr("dtype")?.getattr("kind")?.extract()?;
+    match kind.as_str() {
+        "b" | "i" | "u" | "f" => arr.call_method1("astype", ("float64",)),
+        "c" => Err(invalid(format!(
+            "the function returned complex values ({}) where {expected} was expected",
+            type_name(v)
+        ))),
+        _ => Err(not_numbers()),
+    }
+}
+
+/// A number from what a scalar function returned: a float, or anything numpy reads as one real
+/// number (an int, a bool, np.float32, a 0-d or one-element array, as scipy accepts); None, a
+/// complex, a string, an array of several values are errors naming what was returned.
+pub(crate) fn number(v: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if let Ok(f) = v.cast::<PyFloat>() {
+        return Ok(f.value());
+    }
+    let arr = real_array(v, "a number")?;
+    let size: usize = arr.getattr("size")?.extract()?;
+    if size != 1 {
+        return Err(invalid(format!(
+            "the function returned {} of {size} values where a number was expected",
+            type_name(v)
+        )));
+    }
+    arr.call_method0("item")?.extract()
+}
+
+/// A float64 vector from whatever a function returned (array, list, scalar), flattened.
+pub(crate) fn floats(v: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    let arr = real_array(v, "an array of numbers")?.call_method0("ravel")?;
     let arr: PyReadonlyArray1<'_, f64> = arr.extract()?;
     Ok(vector(&arr))
 }
@@ -73,16 +107,7 @@ pub(crate) fn floats_into(v: &Bound<'_, PyAny>, out: &mut [f64]) -> PyResult<boo
 
 /// The rows of an (m, k) array a vectorized vector function returned (an (m,) array: k = 1).
 pub(crate) fn value_rows(v: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<f64>>> {
-    let arr = v
-        .py()
-        .import("numpy")?
-        .call_method1("asarray", (v, "float64"))
-        .map_err(|_| {
-            invalid(format!(
-                "the vectorized function returned {} where an (m, k) array was expected",
-                type_name(v)
-            ))
-        })?;
+    let arr = real_array(v, "an (m, k) array")?;
     if let Ok(a) = arr.extract::<PyReadonlyArray1<'_, f64>>() {
         return Ok(a.as_array().iter().map(|&x| vec![x]).collect());
     }

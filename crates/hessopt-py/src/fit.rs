@@ -5,10 +5,11 @@ use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use hessopt::fit::{Data, Objective, fit as fit_model};
+use hessopt::fit::{Data, Objective, fit_with_callback};
 
 use crate::convert::{array1, array2, vector};
 use crate::optimize::termination_items;
+use crate::signals::detached_interruptible;
 use crate::{invalid, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -35,9 +36,11 @@ fn fit<'py>(
         Data::from_columns(columns.iter().map(|(n, c)| (n.clone(), vector(c)))).map_err(to_py)?;
     let params_ref: Vec<&str> = params.iter().map(String::as_str).collect();
     let start = vector(&start);
-    let s = py
-        .detach(|| fit_model(&data, &objective, &params_ref, &start))
-        .map_err(to_py)?;
+    // Without the GIL; Ctrl-C is checked from the minimizer's iterations.
+    let s = detached_interruptible(py, |cb| {
+        fit_with_callback(&data, &objective, &params_ref, &start, Some(cb))
+    })?
+    .map_err(to_py)?;
     let out = PyDict::new(py);
     out.set_item("kind", s.kind)?;
     out.set_item("params", s.params.clone())?;

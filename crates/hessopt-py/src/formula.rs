@@ -3,14 +3,16 @@
 
 use numpy::PyReadonlyArray2;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use std::sync::OnceLock;
 
 use hessopt::Formula;
 use hessopt::expr::SparseHessian;
 
+use crate::blackbox::type_name;
 use crate::convert::{array1, array2, csc, point, scipy_sparse};
-use crate::to_py;
+use crate::{invalid, to_py};
 
 /// A formula such as ``"100*(y - x^2)^2 + (1 - x)^2"`` with exact value, gradient, Hessian and
 /// Hessian-vector products.
@@ -25,13 +27,34 @@ pub(crate) struct PyFormula {
 impl PyFormula {
     #[new]
     #[pyo3(signature = (src, vars=None))]
-    fn new(src: &str, vars: Option<Vec<String>>) -> PyResult<Self> {
+    fn new(src: &Bound<'_, PyAny>, vars: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let src: String = src.extract().map_err(|_| {
+            invalid(format!(
+                "a Formula is made from a string such as \"x^2 + y\", got {}",
+                type_name(src)
+            ))
+        })?;
+        let names = |v: &Bound<'_, PyAny>| -> Option<Vec<String>> {
+            if v.is_instance_of::<PyString>() {
+                return None;
+            }
+            v.try_iter()
+                .ok()?
+                .map(|n| n.ok()?.extract::<String>().ok())
+                .collect()
+        };
         let formula = match vars {
             Some(v) => {
+                let v = names(v).ok_or_else(|| {
+                    invalid(format!(
+                        "vars must be a list of variable names (strings), got {}",
+                        type_name(v)
+                    ))
+                })?;
                 let names: Vec<&str> = v.iter().map(String::as_str).collect();
-                Formula::parse_with_vars(src, &names)
+                Formula::parse_with_vars(&src, &names)
             }
-            None => Formula::parse(src),
+            None => Formula::parse(&src),
         }
         .map_err(to_py)?;
         Ok(PyFormula {
@@ -123,6 +146,9 @@ impl PyFormula {
         v: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
         let (x, v) = (point(x, "x")?, point(v, "v")?);
+        if let Some(i) = v.iter().position(|d| !d.is_finite()) {
+            return Err(invalid(format!("v[{i}] = {} is not finite", v[i])));
+        }
         let n = x.len();
         let hv = py
             .detach(|| {

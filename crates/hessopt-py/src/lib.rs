@@ -15,6 +15,7 @@ mod fit;
 mod formula;
 mod least_squares;
 mod optimize;
+mod signals;
 
 pyo3::create_exception!(
     _core,

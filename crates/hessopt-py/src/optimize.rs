@@ -2,14 +2,13 @@
 //! `python/hessopt/_optimize.py` for the argument normalization).
 
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nalgebra::DMatrix;
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use hessopt::diff::NumDiff;
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Control, IterationInfo, Kind, Method, Options, Report,
     Termination, curvature_at, minimize_constrained_with_callback, minimize_with_callback,
@@ -21,6 +20,7 @@ use crate::analysis::analysis_dict;
 use crate::blackbox::PyFunction;
 use crate::convert::{array1, array2, vector};
 use crate::formula::PyFormula;
+use crate::signals::detached_interruptible;
 use crate::{invalid, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -65,19 +65,41 @@ fn options(tol: Option<f64>, opts: &Bound<'_, PyDict>) -> PyResult<Options> {
     }
     for (k, v) in opts.iter() {
         let key: String = k.extract()?;
+        let number = || option_value::<f64>(&key, &v, "a number");
+        let count = || option_value::<usize>(&key, &v, "a non-negative integer");
         o = match key.as_str() {
-            "g_tol" => o.with_g_tol(v.extract()?),
-            "f_tol" => o.with_f_tol(v.extract()?),
-            "x_tol" => o.with_x_tol(v.extract()?),
-            "max_iter" => o.with_max_iter(v.extract()?),
-            "max_evals" => o.with_max_evals(v.extract()?),
-            "time_limit" => Ok(o.with_time_limit(Duration::from_secs_f64(v.extract()?))),
-            "seed" => Ok(o.with_seed(v.extract()?)),
+            "g_tol" => o.with_g_tol(number()?),
+            "f_tol" => o.with_f_tol(number()?),
+            "x_tol" => o.with_x_tol(number()?),
+            "max_iter" => o.with_max_iter(count()?),
+            "max_evals" => o.with_max_evals(count()?),
+            "time_limit" => {
+                let seconds = number()?;
+                let d = Duration::try_from_secs_f64(seconds).map_err(|_| {
+                    invalid(format!(
+                        "option 'time_limit' must be a non-negative number of seconds, got {seconds}"
+                    ))
+                })?;
+                Ok(o.with_time_limit(d))
+            }
+            "seed" => Ok(o.with_seed(option_value(&key, &v, "a non-negative integer")?)),
             other => return Err(invalid(format!("invalid option '{other}'"))),
         }
         .map_err(to_py)?;
     }
     Ok(o)
+}
+
+/// An option's value as `T`; a value of another type is an error naming the option.
+fn option_value<'py, T: for<'a> FromPyObject<'a, 'py>>(
+    key: &str,
+    v: &Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<T> {
+    v.extract().map_err(|_| {
+        let shown = v.repr().map_or_else(|_| "?".into(), |r| r.to_string());
+        invalid(format!("option '{key}' must be {what}, got {shown}"))
+    })
 }
 
 /// The last (x, f, g) of a function that returns (f, g), in buffers reused from call to call
@@ -199,12 +221,8 @@ fn constraints<'a, 'py>(
     Ok(())
 }
 
-/// How often a run without the GIL takes it back to check for Ctrl-C.
-const SIGNAL_PERIOD: Duration = Duration::from_millis(20);
-
-/// Minimizes a formula with the GIL released (no Python call inside the run); every
-/// [`SIGNAL_PERIOD`] the iteration callback takes the GIL to check for Ctrl-C; a pending
-/// `KeyboardInterrupt` stops the run and is the error (the library's own result otherwise).
+/// Minimizes a formula with the GIL released (no Python call inside the run), Ctrl-C checked
+/// now and then.
 fn minimize_detached(
     py: Python<'_>,
     formula: &Formula,
@@ -213,36 +231,13 @@ fn minimize_detached(
     method: &Method,
     options: &Options,
 ) -> PyResult<hessopt::Result<Report>> {
-    let (r, interrupted) = py.detach(|| {
-        let mut interrupted = None;
+    detached_interruptible(py, |cb| {
         let mut problem = Problem::from_formula(formula);
         if let Some((lo, hi)) = bounds {
-            problem = match problem.with_bounds(lo, hi) {
-                Ok(p) => p,
-                Err(e) => return (Err(e), None),
-            };
+            problem = problem.with_bounds(lo, hi)?;
         }
-        let mut last = Instant::now();
-        let mut cb = |_: &IterationInfo| -> Control {
-            if last.elapsed() < SIGNAL_PERIOD {
-                return Control::Continue;
-            }
-            last = Instant::now();
-            match Python::attach(|py| py.check_signals()) {
-                Ok(()) => Control::Continue,
-                Err(e) => {
-                    interrupted = Some(e);
-                    Control::Stop
-                }
-            }
-        };
-        let r = minimize_with_callback(&problem, x0, method, options, Some(&mut cb));
-        (r, interrupted)
-    });
-    match interrupted {
-        Some(e) => Err(e),
-        None => Ok(r),
-    }
+        minimize_with_callback(&problem, x0, method, options, Some(cb))
+    })
 }
 
 /// Minimizes (see `hessopt.minimize`).
@@ -386,18 +381,19 @@ fn minimize<'py>(
         .iter()
         .map(|(f, k)| Constraint::from_formula(*k, f))
         .collect();
-    for (kind, f, j) in &functions {
-        let grad = move |x: &[f64], g: &mut [f64]| match j {
-            Some(j) => j.vector_into(x, g, "constraint jac"),
-            None => match NumDiff::new().gradient(&|p: &[f64]| f.scalar(p), x) {
-                Ok(e) => g.copy_from_slice(&e.gradient),
-                Err(_) => g.fill(f64::NAN),
-            },
-        };
-        cs.push(
-            Constraint::new(*kind, "python function", move |x: &[f64]| f.scalar(x))
-                .with_gradient(grad),
+    // Without a jac, the library's gradient of the constraint (central differences).
+    for (k, (kind, f, j)) in functions.iter().enumerate() {
+        let c = Constraint::new(
+            *kind,
+            format!("constraint {k} (a Python function)"),
+            move |x| f.scalar(x),
         );
+        cs.push(match j {
+            Some(j) => c.with_gradient(move |x: &[f64], g: &mut [f64]| {
+                j.vector_into(x, g, "constraint jac")
+            }),
+            None => c,
+        });
     }
     // Per outer iteration: Ctrl-C (a run on formulas makes no Python call) and the user's
     // callback(x, f, iteration) -> stop.

@@ -128,6 +128,26 @@ def test_constraints_formula_and_callable():
     assert d.termination == "callback" and not d.success and len(seen) == 1
 
 
+def test_nonlinear_constraint_without_jac_uses_the_library_gradient():
+    # min (x - 2)² + (y - 1)² on the unit disc: x = (2, 1)/√5, multiplier √5 − 1 (closed form).
+    # Without jac the constraint's gradient is the library's (central differences); with jac
+    # and as a formula it is exact: all three reach the same certified point.
+    f = lambda x: (x[0] - 2) ** 2 + (x[1] - 1) ** 2  # noqa: E731
+    disc = lambda x: 1 - x[0] ** 2 - x[1] ** 2  # noqa: E731
+    calls = []
+    counted = lambda x: calls.append(1) or disc(x)  # noqa: E731
+    runs = [
+        hessopt.minimize(f, [0.0, 0.0], constraints=[("ineq", counted)]),
+        hessopt.minimize(f, [0.0, 0.0], constraints=[("ineq", disc, lambda x: -2 * x)]),
+        hessopt.minimize(f, [0.0, 0.0], constraints=["x^2 + y^2 <= 1"], vars=["x", "y"]),
+    ]
+    for r in runs:
+        assert r.converged and r.termination == "kkt_conditions", r
+        assert r.x == pytest.approx(np.array([2.0, 1.0]) / np.sqrt(5), abs=1e-6)
+        assert r.multipliers == pytest.approx([np.sqrt(5) - 1], rel=1e-5)
+    assert calls
+
+
 def test_callback_stops_and_limits():
     seen = []
     r = hessopt.minimize(quadratic, [0.0, 0.0], method="bfgs", callback=lambda xk: seen.append(xk.copy()) or len(seen) >= 2)

@@ -377,6 +377,8 @@ pub(crate) struct Evaluator<'p, 'a> {
     pub(crate) problem: &'p Problem<'a>,
     pub(crate) counts: Counts,
     policy: NanPolicy,
+    /// What the last non-finite evaluation was ("value", "gradient", "Hessian").
+    pub(crate) last_non_finite: Option<&'static str>,
 }
 
 impl<'p, 'a> Evaluator<'p, 'a> {
@@ -385,6 +387,7 @@ impl<'p, 'a> Evaluator<'p, 'a> {
             problem,
             counts: Counts::default(),
             policy,
+            last_non_finite: None,
         }
     }
 
@@ -392,11 +395,12 @@ impl<'p, 'a> Evaluator<'p, 'a> {
         self.problem.dim
     }
 
-    fn check(&mut self, ok: bool, x: &[f64], what: &str) -> Result<()> {
+    fn check(&mut self, ok: bool, x: &[f64], what: &'static str) -> Result<()> {
         if ok {
             return Ok(());
         }
         self.counts.non_finite += 1;
+        self.last_non_finite = Some(what);
         match self.policy {
             NanPolicy::BackOff => Ok(()),
             NanPolicy::Fail => Err(Error::NonFinite {

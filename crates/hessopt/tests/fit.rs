@@ -7,7 +7,8 @@
 
 mod common;
 
-use hessopt::fit::{Data, Objective, fit};
+use hessopt::fit::{Data, Objective, fit, fit_with_callback};
+use hessopt::solve::{Control, IterationInfo, Termination};
 
 fn data(name: &str) -> Data {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -316,5 +317,41 @@ proptest! {
         } else {
             prop_assert!(s.standard_errors.is_none());
         }
+    }
+}
+
+/// A callback stopping a fit at its third iteration ends it there: termination `callback`, not
+/// converged, the estimate the last iterate the callback saw, for both kinds of fit (the
+/// likelihood's trust region and least squares' Levenberg–Marquardt); without a stop the same fit
+/// converges, so the stop is the callback's.
+#[test]
+fn a_callback_stops_a_fit() {
+    let d = data("poisson.csv");
+    let nll = Objective::NegLogLik("exp(b0 + b1*x) - y*(b0 + b1*x)".into());
+    let lsq = Objective::Residual("y - exp(b0 + b1*x)".into());
+    let params = ["b0", "b1"];
+    for objective in [nll, lsq] {
+        let mut seen: Vec<IterationInfo> = Vec::new();
+        let mut stop_at_3 = |it: &IterationInfo| {
+            seen.push(it.clone());
+            if it.iteration >= 3 {
+                Control::Stop
+            } else {
+                Control::Continue
+            }
+        };
+        let s =
+            fit_with_callback(&d, &objective, &params, &[0.0; 2], Some(&mut stop_at_3)).unwrap();
+        assert_eq!(s.termination, Termination::Callback, "{objective:?}");
+        assert!(!s.converged, "{objective:?}");
+        let last = seen.last().unwrap();
+        assert_eq!(last.iteration, 3, "{objective:?}");
+        assert_eq!(s.iterations, 3, "{objective:?}");
+        assert_eq!(s.estimates, last.x, "{objective:?}");
+        let full = fit(&d, &objective, &params, &[0.0; 2]).unwrap();
+        assert!(
+            full.converged && full.iterations > 3,
+            "{objective:?}: {full:?}"
+        );
     }
 }

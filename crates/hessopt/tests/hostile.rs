@@ -295,3 +295,62 @@ fn unknown_variable_lists_a_few_of_many() {
         .to_string();
     assert!(short.ends_with("[x,y]"), "{short}");
 }
+
+/// A gradient that is not finite at the start is named, not the value (finite there): for the
+/// minimizers (a start whose gradient is NaN leaves the evaluator's value NaN too) and for
+/// Hessians from a gradient, dense, sparse and Hessian-vector products. A value that is not
+/// finite is still the value.
+#[test]
+fn a_gradient_not_finite_at_the_start_is_named() {
+    use hessopt::diff::NumDiff;
+    let nan_gradient = |g: &mut [f64]| {
+        g[0] = f64::NAN;
+        g[1] = 1.0;
+    };
+    let p = Problem::new(2, |x: &[f64]| x[0] * x[0] + x[1] * x[1])
+        .with_gradient(move |_: &[f64], g: &mut [f64]| nan_gradient(g));
+    for method in ["bfgs", "lbfgs", "cg", "newton", "trust-region"] {
+        let m = Method::from_name(method).unwrap();
+        let e = minimize(&p, &[1.0, 2.0], &m, &Options::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "gradient at x0 is not finite at x = [1.0, 2.0]",
+            "{method}"
+        );
+    }
+    let q = Problem::new(2, |x: &[f64]| (x[0] - 3.0).ln() + x[1]);
+    let bfgs = Method::from_name("bfgs").unwrap();
+    let e = minimize(&q, &[1.0, 2.0], &bfgs, &Options::default()).unwrap_err();
+    assert!(e.to_string().starts_with("value at x0"), "{e}");
+
+    let g = |_: &[f64]| vec![f64::NAN, 1.0];
+    let nd = NumDiff::new();
+    let want = "gradient is not finite at x = [1.0, 2.0]";
+    assert_eq!(
+        nd.hessian_from_gradient(&g, &[1.0, 2.0])
+            .unwrap_err()
+            .to_string(),
+        want
+    );
+    assert_eq!(
+        nd.hvp_from_gradient(&g, &[1.0, 2.0], &[1.0, 0.0])
+            .unwrap_err()
+            .to_string(),
+        want
+    );
+    let pattern = nalgebra_sparse::pattern::SparsityPattern::try_from_offsets_and_indices(
+        2,
+        2,
+        vec![0, 1, 2],
+        vec![0, 1],
+    )
+    .unwrap();
+    assert_eq!(
+        nd.sparse_hessian_from_gradient(&g, &[1.0, 2.0], &pattern)
+            .unwrap_err()
+            .to_string(),
+        want
+    );
+    let e = nd.jacobian(&g, &[1.0, 2.0]).unwrap_err().to_string();
+    assert!(e.starts_with("value is not finite"), "{e}");
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import _core
 from ._args import batch_function, callable_or_error, extra_args, point, sparsity as _sparsity
+from ._core import HessoptError
 from ._result import Result
 
 
@@ -19,10 +20,25 @@ def _run(kind, f, x, args, vectorized, workers, typical, *rest, vector=False):
             fn.close()
 
 
+class _GradientOfPair:
+    """The gradient of a function that returns ``(value, gradient)`` (``jac=True``; a class, so
+    that it pickles for process pools when f does)."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def __call__(self, x, *args):
+        out = self.f(x, *args)
+        if not (isinstance(out, tuple) and len(out) == 2):
+            got = f"a tuple of {len(out)}" if isinstance(out, tuple) else f"a {type(out).__name__}"
+            raise HessoptError(f"with jac=True the function must return (value, gradient), got {got}")
+        return out[1]
+
+
 def _gradient_of(f, jac):
     """The gradient function of ``jac=``: a callable, or True when f returns (value, gradient)."""
     if jac is True:
-        return lambda x, *a: f(x, *a)[1]
+        return _GradientOfPair(f)
     return callable_or_error(jac, "jac")
 
 

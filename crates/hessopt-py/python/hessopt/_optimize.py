@@ -7,7 +7,7 @@ import inspect
 import numpy as np
 
 from . import _core
-from ._args import extra_args, point
+from ._args import extra_args, number, point
 from ._core import HessoptError
 from ._result import Result
 
@@ -21,6 +21,8 @@ _OPTIONS = {
 
 
 def _options(options):
+    if options is not None and not hasattr(options, "items"):
+        raise HessoptError(f"options must be a dict, got {type(options).__name__}")
     out = {}
     for k, v in (options or {}).items():
         if k == "disp":
@@ -62,8 +64,8 @@ def bounds_arrays(bounds, n):
             raise HessoptError(
                 f"bounds must be a pair (lower, upper) or {n} (lo, hi) pairs, got {len(items)} items"
             )
-    lo = np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy() if np.ndim(lo) == 0 else point(lo, "lower bounds")
-    hi = np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy() if np.ndim(hi) == 0 else point(hi, "upper bounds")
+    lo = np.broadcast_to(point(lo, "lower bounds"), (n,)).copy() if np.ndim(lo) == 0 else point(lo, "lower bounds")
+    hi = np.broadcast_to(point(hi, "upper bounds"), (n,)).copy() if np.ndim(hi) == 0 else point(hi, "upper bounds")
     return lo, hi
 
 
@@ -102,6 +104,8 @@ def _callback(callback):
     callback(intermediate_result) when the parameter has that name, else callback(xk)."""
     if callback is None:
         return None
+    if not callable(callback):
+        raise HessoptError(f"callback must be callable, got {type(callback).__name__}")
     try:
         params = inspect.signature(callback).parameters
         new_style = "intermediate_result" in params
@@ -191,10 +195,15 @@ def minimize(fun, x0, *, args=(), method=None, jac=None, hess=None, bounds=None,
         raise HessoptError("jac must be a callable or True (fun returns (value, gradient))")
     if hess is not None and not callable(hess):
         raise HessoptError("hess must be a callable returning the (n, n) Hessian")
+    if method is not None and not isinstance(method, str):
+        raise HessoptError(f"method must be a name such as 'BFGS', got {type(method).__name__}")
+    if vars is not None:
+        if isinstance(vars, str) or len(vars) != len(x0):
+            raise HessoptError(f"vars must be {len(x0)} names, one per entry of x0, got {vars!r}")
+        vars = [str(v) for v in vars]
     lo, hi = bounds_arrays(bounds, len(x0))
     r = _core.minimize(
         fun, x0, extra_args(args), method, jac, hess, lo, hi, _constraints(constraints),
-        bool(hessian), None if tol is None else float(tol), _options(options),
-        _callback(callback), None if vars is None else [str(v) for v in vars],
+        bool(hessian), number(tol, "tol"), _options(options), _callback(callback), vars,
     )
     return Result(r)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from ._args import callable_or_error, extra_args, point
+from ._args import callable_or_error, count, extra_args, number, point
 from ._core import HessoptError
 from ._result import Result
 
@@ -41,6 +41,7 @@ def least_squares(residuals, x0, *, jac=None, args=(), max_nfev=None):
     callable_or_error(residuals, "residuals")
     if jac is not None:
         callable_or_error(jac, "jac")
+    max_nfev = count(max_nfev, "max_nfev", 1)
     return Result(_core.least_squares(residuals, point(x0, "x0"), extra_args(args), jac, max_nfev))
 
 
@@ -77,15 +78,18 @@ def root(f, x0=None, *, args=(), jac=None, bracket=None, method=None, tol=None, 
     if jac is not None:
         callable_or_error(jac, "jac")
     args = extra_args(args)
+    tol, maxiter = number(tol, "tol"), count(maxiter, "maxiter")
+    if method is not None and not isinstance(method, str):
+        raise HessoptError(f"method must be a name such as 'brent', got {type(method).__name__}")
     scalar = x0 is None or np.ndim(x0) == 0
     if scalar:
         g = lambda x, *a: f(float(x[0]), *a)  # noqa: E731
         d = None if jac is None else (lambda x, *a: jac(float(x[0]), *a))
         if bracket is not None:
-            try:
-                bracket = (float(bracket[0]), float(bracket[1]))
-            except (TypeError, ValueError, IndexError):
-                raise HessoptError("bracket must be a pair of numbers (a, b)") from None
+            b = point(bracket, "bracket")
+            if b.size != 2:
+                raise HessoptError(f"bracket must be a pair of numbers (a, b), got {b.size} values")
+            bracket = (float(b[0]), float(b[1]))
         x = None if x0 is None else float(point(x0, "x0")[0])
         return Result(_core.root_scalar(g, x, args, d, bracket, method, tol, maxiter))
     if bracket is not None:

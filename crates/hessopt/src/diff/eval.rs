@@ -108,8 +108,13 @@ impl Output for Vec<f64> {
 }
 
 pub(super) fn non_finite_value(x: &[f64]) -> Error {
+    non_finite("value", x)
+}
+
+/// `what` (the value, or a user gradient being differentiated) is not finite at x.
+pub(super) fn non_finite(what: &str, x: &[f64]) -> Error {
     Error::NonFinite {
-        what: "value".into(),
+        what: what.into(),
         at: x.to_vec(),
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use super::NumDiff;
-use super::eval::{non_finite_value, pointwise};
+use super::eval::{non_finite, pointwise};
 use super::ladder::{Dir, Order};
 use crate::error::{Error, Result};
 
@@ -39,9 +39,15 @@ impl NumDiff {
     ) -> Result<(Vec<f64>, Vec<f64>, usize)> {
         self.check(x)?;
         Error::check_dim("direction", x.len(), v.len())?;
+        if let Some(i) = v.iter().position(|d| !d.is_finite()) {
+            return Err(Error::invalid(
+                "direction",
+                format!("v[{i}] = {} is not finite", v[i]),
+            ));
+        }
         let batch = pointwise(g);
         let ev = self.counted(&batch);
-        let g0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
+        let g0 = ev.eval(x)?.ok_or_else(|| non_finite("gradient", x))?;
         let t = self.direction_scale(x, v);
         if !t.is_finite() {
             return Ok((vec![0.0; g0.len()], vec![0.0; g0.len()], ev.count()));

@@ -3,7 +3,7 @@
 
 use nalgebra::DMatrix;
 
-use super::eval::{non_finite_value, pointwise};
+use super::eval::{non_finite, pointwise};
 use super::ladder::Order;
 use super::{JacobianEstimate, NumDiff};
 use crate::error::{Error, Result};
@@ -27,10 +27,20 @@ impl NumDiff {
         f: &B,
         x: &[f64],
     ) -> Result<JacobianEstimate> {
+        self.jacobian_of(f, x, "value")
+    }
+
+    /// The Jacobian of `f`, whose output is called `what` in errors.
+    fn jacobian_of<B: Fn(&[Vec<f64>]) -> Vec<Vec<f64>> + ?Sized>(
+        &self,
+        f: &B,
+        x: &[f64],
+        what: &str,
+    ) -> Result<JacobianEstimate> {
         self.check(x)?;
         let batch = |p: &[Vec<f64>]| f(p);
         let ev = self.counted(&batch);
-        let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
+        let f0 = ev.eval(x)?.ok_or_else(|| non_finite(what, x))?;
         let (m, n) = (f0.len(), x.len());
         let mut jac = DMatrix::zeros(m, n);
         let mut err = DMatrix::zeros(m, n);
@@ -70,7 +80,7 @@ impl NumDiff {
         g: &B,
         x: &[f64],
     ) -> Result<JacobianEstimate> {
-        let mut j = self.jacobian_batched(g, x)?;
+        let mut j = self.jacobian_of(g, x, "gradient")?;
         Error::check_dim("gradient", x.len(), j.values.len())?;
         let sym = (&j.jacobian + j.jacobian.transpose()) * 0.5;
         let err = j.error.zip_map(&j.error.transpose(), f64::max)

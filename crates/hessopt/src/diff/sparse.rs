@@ -41,7 +41,7 @@ use nalgebra_sparse::pattern::SparsityPattern;
 use super::NumDiff;
 use super::coloring::{Coloring, column_coloring, star_coloring, star_recovery};
 use super::cross::CrossSampler;
-use super::eval::{Counted, non_finite_value, pointwise};
+use super::eval::{Counted, non_finite, non_finite_value, pointwise};
 use super::ladder::{Dir, Line, LineSampler, Order};
 use super::lockstep::run;
 use crate::error::{Error, Result};
@@ -100,15 +100,17 @@ type VectorBatch<'a> = dyn Fn(&[Vec<f64>]) -> Vec<Vec<f64>> + 'a;
 
 impl NumDiff {
     /// One extrapolated line per color of `coloring` along the color's seed scaled by the
-    /// variables' step scales (all colors advance in the same rounds).
+    /// variables' step scales (all colors advance in the same rounds). The function's output is
+    /// called `what` in errors.
     fn colored_lines(
         &self,
         ev: &Counted<'_, Vec<f64>>,
         x: &[f64],
         coloring: &Coloring,
         m: usize,
+        what: &str,
     ) -> Result<ColoredLines> {
-        let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
+        let f0 = ev.eval(x)?.ok_or_else(|| non_finite(what, x))?;
         Error::check_dim("function output", m, f0.len())?;
         let scale: Vec<f64> = (0..x.len()).map(|i| self.scale(x, i)).collect();
         let seeds: Vec<Vec<f64>> = (0..coloring.count())
@@ -160,7 +162,7 @@ impl NumDiff {
         let batch: &VectorBatch<'_> = &|p: &[Vec<f64>]| f(p);
         let ev = self.counted(batch);
         let ColoredLines { f0, lines, scale } =
-            self.colored_lines(&ev, x, &coloring, pattern.minor_dim())?;
+            self.colored_lines(&ev, x, &coloring, pattern.minor_dim(), "value")?;
         let (mut values, mut errors) = (Vec::new(), Vec::new());
         for j in 0..x.len() {
             let line = &lines[coloring.colors()[j]];
@@ -208,7 +210,7 @@ impl NumDiff {
             f0: g0,
             lines,
             scale,
-        } = self.colored_lines(&ev, x, &coloring, x.len())?;
+        } = self.colored_lines(&ev, x, &coloring, x.len(), "gradient")?;
         let (values, errors) = sources
             .iter()
             .map(|&(row, color, col)| {

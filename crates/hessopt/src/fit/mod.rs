@@ -35,7 +35,8 @@ use crate::error::{Error, Result};
 use crate::expr::{Formula, Workspace};
 use crate::problem::Problem;
 use crate::solve::{
-    LeastSquares, LevenbergMarquardt, Method, Options, Termination, curvature_at, minimize,
+    Callback, LeastSquares, LevenbergMarquardt, Method, Options, Termination, curvature_at,
+    minimize_with_callback,
 };
 use crate::special;
 use finite::{axes, descent_to_infinity};
@@ -344,6 +345,32 @@ pub fn fit(
     params: &[&str],
     start: &[f64],
 ) -> Result<FitSummary> {
+    fit_with_callback(data, objective, params, start, None)
+}
+
+/// [`fit`] with a callback called after every iteration of the minimizer (the trust region's
+/// iterations for a likelihood, Levenberg–Marquardt's accepted steps for least squares, value
+/// ‖r‖²); it can stop the fit, which then ends [`Termination::Callback`], not converged, at the
+/// last iterate (no test for an estimate at infinity is run after a stop).
+///
+/// ```
+/// use hessopt::fit::{Data, Objective, fit_with_callback};
+/// use hessopt::solve::{Control, IterationInfo, Termination};
+/// let data = Data::parse_csv("x,y\n0,1\n1,3\n2,5\n3,7.5\n", "inline")?;
+/// let mut stop = |_: &IterationInfo| Control::Stop;
+/// let residual = Objective::Residual("y - a*exp(b*x)".into());
+/// let s = fit_with_callback(&data, &residual, &["a", "b"], &[1.0, 0.1], Some(&mut stop))?;
+/// assert_eq!(s.termination, Termination::Callback);
+/// assert!(!s.converged);
+/// # Ok::<(), hessopt::Error>(())
+/// ```
+pub fn fit_with_callback(
+    data: &Data,
+    objective: &Objective,
+    params: &[&str],
+    start: &[f64],
+    callback: Option<Callback<'_>>,
+) -> Result<FitSummary> {
     if start.len() != params.len() {
         return Err(Error::invalid(
             "start",
@@ -389,7 +416,12 @@ pub fn fit(
                 let model = RowModel::new(text, params, data)?;
                 model.check_start(start, "residual")?;
                 let lsq = residual_problem(&model);
-                let r = LevenbergMarquardt::default().solve(&lsq, start, &Options::default())?;
+                let r = LevenbergMarquardt::default().solve_with_callback(
+                    &lsq,
+                    start,
+                    &Options::default(),
+                    callback,
+                )?;
                 let mut covariance = r.covariance;
                 let (mut converged, mut termination) = (r.converged, r.termination);
                 exact = r.rss <= rounding_rss(&model);
@@ -399,8 +431,11 @@ pub fn fit(
                 let rss = |t: &[f64]| model.rss(t, &mut scratch.borrow_mut());
                 let mut directions = vec![descent(&rss, &r.x), r.x.clone()];
                 directions.extend(axes(p));
+                let stopped = termination == Termination::Callback;
                 if termination == Termination::Unbounded
-                    || (!exact && descent_to_infinity(&rss, &r.x, &directions).is_some())
+                    || (!exact
+                        && !stopped
+                        && descent_to_infinity(&rss, &r.x, &directions).is_some())
                 {
                     converged = false;
                     termination = Termination::Unbounded;
@@ -451,11 +486,12 @@ pub fn fit(
                     ));
                 }
                 let options = Options::default().with_g_tol(1e-10 * f0.abs().max(1.0))?;
-                let report = minimize(
+                let report = minimize_with_callback(
                     &problem,
                     start,
                     &Method::from_name("trust-region")?,
                     &options,
+                    callback,
                 )?;
                 let c = curvature_at(&problem, &report.x)?;
                 let (mut converged, mut termination) = (report.converged, report.termination);
@@ -473,7 +509,8 @@ pub fn fit(
                 directions.extend([steepest, report.x.clone()]);
                 let value = |t: &[f64]| problem.value(t);
                 if termination == Termination::Unbounded
-                    || descent_to_infinity(&value, &report.x, &directions).is_some()
+                    || (termination != Termination::Callback
+                        && descent_to_infinity(&value, &report.x, &directions).is_some())
                 {
                     converged = false;
                     termination = Termination::Unbounded;

@@ -174,6 +174,13 @@ fn scalar_run(
     opts: &RootOptions,
     mon: &mut Monitor<'_>,
 ) -> Result<RootReport> {
+    // The bracket first: x0 may be its midpoint.
+    if let Some((a, b)) = bracket.filter(|(a, b)| !(a.is_finite() && b.is_finite() && a < b)) {
+        return Err(Error::invalid(
+            "bracket",
+            format!("need finite a < b, got [{a}, {b}]"),
+        ));
+    }
     if !x0.is_finite() {
         return Err(Error::invalid("x0", format!("{x0} is not finite")));
     }
@@ -182,12 +189,6 @@ fn scalar_run(
         ScalarMethod::Brent => {
             let found = match bracket {
                 Some((a, b)) => {
-                    if !a.is_finite() || !b.is_finite() || a >= b {
-                        return Err(Error::invalid(
-                            "bracket",
-                            format!("need finite a < b, got [{a}, {b}]"),
-                        ));
-                    }
                     let (fa, fb) = (c.f(a), c.f(b));
                     // As R's uniroot: a given bracket must hold a sign change.
                     if fa * fb > 0.0 || fa.is_nan() || fb.is_nan() {

@@ -267,13 +267,15 @@ pub(crate) fn run(
     };
     solver.start(&mut ev, &mut it)?;
     if !it.f.is_finite() || it.g.iter().any(|v| !v.is_finite()) {
+        // A start whose gradient is not finite leaves f NaN too (the evaluator's back-off):
+        // the evaluator knows which it was.
+        let what = match ev.last_non_finite {
+            Some(w) => w,
+            None if it.f.is_finite() => "gradient",
+            None => "value",
+        };
         return Err(Error::NonFinite {
-            what: if it.f.is_finite() {
-                "gradient at x0"
-            } else {
-                "value at x0"
-            }
-            .into(),
+            what: format!("{what} at x0"),
             at: it.x.clone(),
         });
     }
