@@ -13,4 +13,5 @@ $H plot "x^2 + y^2 + 10*(2 - cos(2*pi*x) - cos(2*pi*y))" --vars x,y --x0=3.2,-2.
 $H plot "(x - 2)^2 + sin(3*x)" --x0=1 --lower=0 --upper=4 --methods brent,lbfgsb --convergence --out docs/methods/brent.svg >/dev/null
 $H plot "$ROSEN" --vars x,y --x0=-1.2,1 --methods newton,trust-region,bfgs,lbfgs,cg,nelder-mead --convergence --out docs/methods/convergence.svg >/dev/null
 $H bench --out docs/methods/profile.svg > docs/methods/bench.txt
+$H bench --settings scipy > docs/methods/bench-scipy.txt
 echo "plots written to docs/methods/"
