@@ -4,7 +4,9 @@
 //!   largest entry; argmin: Euclidean norm, which is stricter).
 //! - `iterations_n1e5`: 20 iterations at n = 10⁵ (no stopping test) of L-BFGS, of L-BFGS-B
 //!   without bounds and of L-BFGS-B in the box [−2, 2]ⁿ, i.e. the cost
-//!   per iteration including the line search's evaluations (printed once).
+//!   per iteration including the line search's evaluations (printed once); and 15 iterations of
+//!   L-BFGS-B on chained Rosenbrock with x_i ≥ 1.2 for even i (`lbfgsb_half_active`): half the
+//!   variables at a bound, so the subspace step's Gram entries span large free and active sets.
 //! - `lbfgsb_box_n1e6`: L-BFGS-B in that box at n = 10⁶ to scipy's default stopping rules
 //!   (projected gradient 1e-5, factr 1e7); bench/scipy_lbfgsb_scale.py runs scipy's L-BFGS-B on
 //!   the same problem written in numpy.
@@ -30,6 +32,33 @@ fn gradient(x: &[f64], g: &mut [f64]) {
         g[2 * i] = -400.0 * a * (b - a * a) - 2.0 * (1.0 - a);
         g[2 * i + 1] = 200.0 * (b - a * a);
     }
+}
+
+fn chained_value(x: &[f64]) -> f64 {
+    (0..x.len() - 1)
+        .map(|i| 100.0 * (x[i + 1] - x[i].powi(2)).powi(2) + (1.0 - x[i]).powi(2))
+        .sum()
+}
+
+fn chained_gradient(x: &[f64], g: &mut [f64]) {
+    g.fill(0.0);
+    for i in 0..x.len() - 1 {
+        let (a, b) = (x[i], x[i + 1]);
+        g[i] += -400.0 * a * (b - a * a) - 2.0 * (1.0 - a);
+        g[i + 1] += 200.0 * (b - a * a);
+    }
+}
+
+/// Chained Rosenbrock with x_i ≥ 1.2 for even i (those end at the bound) and x_i ≤ 2.
+fn run_half_active(n: usize, method: &Method, options: &Options) -> Report {
+    let lower = (0..n)
+        .map(|i| if i % 2 == 0 { 1.2 } else { -2.0 })
+        .collect();
+    let p = Problem::new(n, chained_value)
+        .with_gradient(chained_gradient)
+        .with_bounds(lower, vec![2.0; n])
+        .unwrap();
+    minimize(&p, &start(n), method, options).unwrap()
 }
 
 fn start(n: usize) -> Vec<f64> {
@@ -144,6 +173,11 @@ fn bench_iterations(c: &mut Criterion) {
         summary(name, &run(n, method, *bounds, &options));
         group.bench_function(*name, |b| b.iter(|| run(n, method, *bounds, &options)));
     }
+    let (method, options) = (&cases[1].1, options.with_max_iter(15).unwrap());
+    summary("lbfgsb_half_active", &run_half_active(n, method, &options));
+    group.bench_function("lbfgsb_half_active", |b| {
+        b.iter(|| run_half_active(n, method, &options))
+    });
     group.finish();
 }
 

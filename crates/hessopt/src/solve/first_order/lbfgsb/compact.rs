@@ -22,6 +22,9 @@ pub(crate) struct Compact {
     pub(crate) theta: f64,
     /// Lower Cholesky factor J of θSᵀS + LD⁻¹Lᵀ (k×k, leading dimension m).
     jj: Vec<f64>,
+    /// Pairs added and times forgotten since the start.
+    pushes: usize,
+    clears: usize,
 }
 
 impl Compact {
@@ -34,6 +37,8 @@ impl Compact {
             yy: vec![0.0; m * m],
             theta: 1.0,
             jj: vec![0.0; m * m],
+            pushes: 0,
+            clears: 0,
         }
     }
 
@@ -46,6 +51,12 @@ impl Compact {
     pub(crate) fn clear(&mut self) {
         self.pairs.clear();
         self.theta = 1.0;
+        self.clears += 1;
+    }
+
+    /// (pairs added, times forgotten) since the start: what changed since an earlier look.
+    pub(crate) fn history(&self) -> (usize, usize) {
+        (self.pushes, self.clears)
     }
 
     /// s_iᵀy_j.
@@ -77,6 +88,7 @@ impl Compact {
             }
         }
         self.pairs.commit();
+        self.pushes += 1;
         let k = self.pairs.len();
         let new = k - 1;
         let (sn, yn) = (self.pairs.s(new), self.pairs.y(new));

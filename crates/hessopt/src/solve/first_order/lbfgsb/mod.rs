@@ -27,6 +27,7 @@
 
 mod cauchy;
 mod compact;
+mod gram;
 mod subspace;
 
 use cauchy::Cauchy;

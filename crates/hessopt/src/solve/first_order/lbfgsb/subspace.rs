@@ -7,19 +7,18 @@
 //! K_F = M⁻¹ − VᵀV/θ = [[−P, Bᵀ], [B, Q]] with P = D + Y_FᵀY_F/θ (positive definite),
 //! B = L − S_FᵀY_F and Q = θS_AᵀS_A (A the variables at a bound). K_F is indefinite; it is solved
 //! through the Cholesky factors of P and of the Schur complement Q + BP⁻¹Bᵀ, never inverted.
-//! The Gram matrix of [Y, S] over the free rows is the kept full Gram matrix minus the one over
-//! the active rows, or computed over the free rows, whichever set is smaller.
+//! The Gram entries over the free and active rows are kept from one iteration to the next and
+//! updated (gram.rs).
 
 use super::cauchy::Cauchy;
 use super::compact::{Compact, cholesky, solve_lower, solve_lower_transposed};
+use super::gram::FreeGram;
 
 /// Work vectors and k×k matrices of the subspace step, reused by every iteration.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Subspace {
     r: Vec<f64>,
-    /// Gram matrix of [Y, S] over one set of rows (2k×2k, leading dimension 2m).
-    gram: Vec<f64>,
-    row: Vec<f64>,
+    gram: FreeGram,
     /// P's factor, B, the Schur complement's factor, and a k×k scratch (leading dimension m).
     p: Vec<f64>,
     b: Vec<f64>,
@@ -35,8 +34,7 @@ impl Subspace {
     pub(crate) fn new(n: usize, m: usize) -> Self {
         Subspace {
             r: vec![0.0; n],
-            gram: vec![0.0; 4 * m * m],
-            row: vec![0.0; 2 * m],
+            gram: FreeGram::new(n, m),
             p: vec![0.0; m * m],
             b: vec![0.0; m * m],
             t: vec![0.0; m * m],
@@ -141,61 +139,16 @@ impl Subspace {
 
     /// Factors P = D + Y_FᵀY_F/θ and the Schur complement Q + BP⁻¹Bᵀ of K_F.
     fn factor(&mut self, b: &Compact, cp: &Cauchy, nfree: usize, m: usize) -> bool {
-        let (n, k) = (cp.free.len(), b.len());
-        let (k2, ld) = (2 * k, 2 * m);
+        let k = b.len();
         let theta = b.theta;
-        // Gram of [Y, S] over the smaller of the free and the active rows.
-        let over_active = n - nfree <= nfree;
-        let gram = &mut self.gram;
-        for a in 0..k2 {
-            gram[a * ld..a * ld + k2].fill(0.0);
-        }
-        if !(over_active && nfree == n) {
-            for i in 0..n {
-                if cp.free[i] == over_active {
-                    continue;
-                }
-                for j in 0..k {
-                    self.row[j] = b.pairs.y(j)[i];
-                    self.row[k + j] = b.pairs.s(j)[i];
-                }
-                for a in 0..k2 {
-                    let ra = self.row[a];
-                    for c in a..k2 {
-                        gram[a * ld + c] += ra * self.row[c];
-                    }
-                }
-            }
-        }
-        // Entries over the free rows (yy_F, sy_F = s_iᵀZZᵀy_j) and over the active rows (ss_A).
-        let g_at = |a: usize, c: usize| gram[a.min(c) * ld + a.max(c)];
-        let yy_f = |i: usize, j: usize| {
-            if over_active {
-                b.yy(i, j) - g_at(i, j)
-            } else {
-                g_at(i, j)
-            }
-        };
-        let sy_f = |i: usize, j: usize| {
-            if over_active {
-                b.sy(i, j) - g_at(k + i, j)
-            } else {
-                g_at(k + i, j)
-            }
-        };
-        let ss_a = |i: usize, j: usize| {
-            if over_active {
-                g_at(k + i, k + j)
-            } else {
-                b.ss(i, j) - g_at(k + i, k + j)
-            }
-        };
+        self.gram.update(b, &cp.free, nfree);
+        let g = &self.gram;
         for i in 0..k {
             for j in 0..k {
                 let d = if i == j { b.sy(i, i) } else { 0.0 };
-                self.p[i * m + j] = d + yy_f(i, j) / theta;
+                self.p[i * m + j] = d + g.yy_f(i, j) / theta;
                 let l = if i > j { b.sy(i, j) } else { 0.0 };
-                self.b[i * m + j] = l - sy_f(i, j);
+                self.b[i * m + j] = l - g.sy_f(i, j);
             }
         }
         if !cholesky(&mut self.p, k, m) {
@@ -213,7 +166,7 @@ impl Subspace {
         for i in 0..k {
             for j in 0..=i {
                 let xx: f64 = (0..k).map(|l| self.x[l * m + i] * self.x[l * m + j]).sum();
-                self.t[i * m + j] = theta * ss_a(i, j) + xx;
+                self.t[i * m + j] = theta * g.ss_a(i, j) + xx;
             }
         }
         cholesky(&mut self.t, k, m)
