@@ -83,11 +83,49 @@ fn options(tol: Option<f64>, opts: &Bound<'_, PyDict>) -> PyResult<Options> {
                 Ok(o.with_time_limit(d))
             }
             "seed" => Ok(o.with_seed(option_value(&key, &v, "a non-negative integer")?)),
+            // Nelder–Mead's own tests (`simplex_tolerances`).
+            "x_atol" | "f_atol" => Ok(o),
             other => return Err(invalid(format!("invalid option '{other}'"))),
         }
         .map_err(to_py)?;
     }
     Ok(o)
+}
+
+/// Nelder–Mead's simplex test from the options: scipy's `xatol`/`fatol` (either alone takes
+/// scipy's default 1e-4 for the other) or R's `reltol` (`f_tol`, then not the driver's
+/// f-change test). `xatol`/`fatol` with another method are an error.
+fn simplex_tolerances(
+    method: Method,
+    options: &mut Options,
+    opts: &Bound<'_, PyDict>,
+) -> PyResult<Method> {
+    let get = |key: &str| -> PyResult<Option<f64>> {
+        match opts.get_item(key)? {
+            Some(v) => option_value::<f64>(key, &v, "a number").map(Some),
+            None => Ok(None),
+        }
+    };
+    let (x_atol, f_atol) = (get("x_atol")?, get("f_atol")?);
+    match method {
+        Method::NelderMead(mut nm) => {
+            if options.f_tol > 0.0 {
+                nm = nm.with_f_tol(options.f_tol).map_err(to_py)?;
+                options.f_tol = 0.0;
+            }
+            if x_atol.is_some() || f_atol.is_some() {
+                nm = nm
+                    .with_absolute_tolerances(x_atol.unwrap_or(1e-4), f_atol.unwrap_or(1e-4))
+                    .map_err(to_py)?;
+            }
+            Ok(Method::NelderMead(nm))
+        }
+        other if x_atol.is_some() || f_atol.is_some() => Err(invalid(format!(
+            "options 'xatol' and 'fatol' are Nelder-Mead's, not {}'s",
+            other.name()
+        ))),
+        other => Ok(other),
+    }
 }
 
 /// An option's value as `T`; a value of another type is an error naming the option.
@@ -263,7 +301,7 @@ fn minimize<'py>(
     let py = fun.py();
     let x0 = vector(&x0);
     let n = x0.len();
-    let options = options(tol, &opts)?;
+    let mut options = options(tol, &opts)?;
     let formula = fun.cast::<PyFormula>().ok().map(|f| f.get());
     let empty = PyTuple::empty(py);
     let objective = Objective {
@@ -303,6 +341,7 @@ fn minimize<'py>(
             Some(m) => Method::from_name(&m).map_err(to_py)?,
             None => Method::default_for(&problem),
         };
+        let method = simplex_tolerances(method, &mut options, &opts)?;
         let r = match (formula, callback) {
             // No Python inside the run: without the GIL, Ctrl-C checked now and then.
             (Some(f), None) => {
@@ -376,6 +415,11 @@ fn minimize<'py>(
     }
     if hessian {
         return Err(invalid("hessian=True is not available with constraints"));
+    }
+    if opts.contains("x_atol")? || opts.contains("f_atol")? {
+        return Err(invalid(
+            "options 'xatol' and 'fatol' are Nelder-Mead's, not the augmented Lagrangian's",
+        ));
     }
     let mut cs: Vec<Constraint<'_>> = formulas
         .iter()

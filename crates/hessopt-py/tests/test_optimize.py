@@ -55,6 +55,27 @@ def test_scipy_and_hessopt_method_names(method, name):
     assert r.x == pytest.approx([32 / 15, -34 / 15], abs=1e-3)
 
 
+def test_nelder_mead_takes_scipys_and_rs_tolerances():
+    def rosen(x):
+        return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+
+    default = hessopt.minimize(rosen, [-1.2, 1.0], method="Nelder-Mead")
+    # scipy's simplex test: every vertex within xatol in x and fatol in f of the best (used to
+    # be the driver's step test for xatol, ending 'small_step', and an error for fatol).
+    scipy = hessopt.minimize(rosen, [-1.2, 1.0], method="Nelder-Mead",
+                             options={"xatol": 1e-4, "fatol": 1e-4})
+    assert scipy.termination == "simplex_converged" and scipy.success
+    assert scipy.x == pytest.approx([1.0, 1.0], abs=1e-3) and scipy.fun < 1e-4
+    assert scipy.nfev < default.nfev
+    # R's reltol is the simplex's relative test, as in optim.
+    loose = hessopt.minimize(rosen, [-1.2, 1.0], method="Nelder-Mead", options={"reltol": 1e-4})
+    assert loose.termination == "simplex_converged" and loose.nfev < default.nfev
+    with pytest.raises(hessopt.HessoptError, match="Nelder-Mead's"):
+        hessopt.minimize(rosen, [-1.2, 1.0], method="BFGS", options={"fatol": 1e-4})
+    with pytest.raises(hessopt.HessoptError, match="x_atol: -1 is not a finite number >= 0"):
+        hessopt.minimize(rosen, [-1.2, 1.0], method="Nelder-Mead", options={"xatol": -1.0})
+
+
 def test_jac_true_and_callable_and_hess():
     def fg(x):
         return quadratic(x), np.array([2 * (x[0] - 1) + x[1], 8 * (x[1] + 2) + x[0]])

@@ -14,7 +14,7 @@ from ._result import Result
 # scipy's and R's option names → hessopt's.
 _OPTIONS = {
     "gtol": "g_tol", "g_tol": "g_tol", "reltol": "f_tol", "ftol": "f_tol", "f_tol": "f_tol",
-    "xtol": "x_tol", "x_tol": "x_tol", "xatol": "x_tol", "maxiter": "max_iter",
+    "xtol": "x_tol", "x_tol": "x_tol", "xatol": "x_atol", "fatol": "f_atol", "maxiter": "max_iter",
     "max_iter": "max_iter", "maxit": "max_iter", "maxfev": "max_evals", "maxfun": "max_evals",
     "max_evals": "max_evals", "time_limit": "time_limit", "seed": "seed",
 }
@@ -159,7 +159,10 @@ def minimize(fun, x0, *, args=(), method=None, jac=None, hess=None, bounds=None,
         Gradient tolerance (‖∇f‖∞ ≤ tol).
     options : dict, optional
         ``maxiter``, ``maxfev``, ``gtol``, ``ftol``, ``xtol``, ``time_limit`` (seconds), ``seed``
-        (scipy's and R's names accepted).
+        (scipy's and R's names accepted). Nelder-Mead: ``xatol`` and ``fatol`` are scipy's
+        simplex test (max |x_i - x_best| <= xatol and max f_i - f_best <= fatol; either alone
+        takes 1e-4, scipy's default, for the other), ``reltol`` (``ftol``) R's relative one
+        (default sqrt(eps)); without them R's test at sqrt(eps).
     callback : callable, optional
         ``callback(xk)`` or ``callback(intermediate_result)`` after each iteration; returning
         True stops the run (``termination == "callback"``).

@@ -80,7 +80,10 @@ impl NelderMead {
     pub fn with_absolute_tolerances(mut self, x_atol: f64, f_atol: f64) -> Result<Self> {
         for (name, v) in [("x_atol", x_atol), ("f_atol", f_atol)] {
             if !(v >= 0.0 && v.is_finite()) {
-                return Err(Error::invalid(name, format!("{v} is not finite and >= 0")));
+                return Err(Error::invalid(
+                    name,
+                    format!("{v} is not a finite number >= 0"),
+                ));
             }
         }
         self.absolute = Some((x_atol, f_atol));
