@@ -354,3 +354,25 @@ fn a_gradient_not_finite_at_the_start_is_named() {
     let e = nd.jacobian(&g, &[1.0, 2.0]).unwrap_err().to_string();
     assert!(e.starts_with("value is not finite"), "{e}");
 }
+
+#[test]
+fn trust_regions_reach_unbounded_on_an_indefinite_quadratic() {
+    // x₁x₂ + x₂x₃ has no minimum (eigenvalues ±1/√2, 0). Steihaug's boundary step overflowed
+    // once Δ ≈ ‖g‖ ≈ 1e77 (τ NaN, the region reset to the same size), so trust-region and SR1
+    // sat at x ≈ 5e76 until the iteration limit (max_iterations after 1000 iterations, sparse
+    // n = 1e4: 2·10⁶ iterations). The region doubles per step: unbounded past ‖x‖ = 1e150.
+    let f = Formula::parse("x1*x2 + x2*x3").unwrap();
+    let p = Problem::from_formula(&f);
+    for method in ["trust-region", "trust-exact", "sr1"] {
+        let r = minimize(
+            &p,
+            &[1.0; 3],
+            &Method::from_name(method).unwrap(),
+            &Options::default(),
+        )
+        .unwrap();
+        assert_eq!(r.termination.to_string(), "unbounded", "{method}: {r:?}");
+        assert!(r.value.is_finite() && r.value < -1e290, "{method}: {r:?}");
+        assert!(r.iterations < 600, "{method}: {r:?}");
+    }
+}

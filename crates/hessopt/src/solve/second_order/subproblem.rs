@@ -47,6 +47,15 @@ impl Subproblem {
     }
 }
 
+/// The power of two 2^⌊log₂ v⌋ (1 for 0 and non-finite v): dividing by it is exact.
+fn binade(v: f64) -> f64 {
+    if v > 0.0 && v.is_finite() {
+        v.log2().floor().exp2()
+    } else {
+        1.0
+    }
+}
+
 fn norm(v: &[f64]) -> f64 {
     v.iter().map(|a| a * a).sum::<f64>().sqrt()
 }
@@ -161,11 +170,20 @@ pub(crate) fn steihaug_with(
     let mut z = DVector::zeros(n);
     let mut r = gv.clone();
     let mut d = -&r;
-    // Step to the boundary along d from z: the positive τ with ‖z + τd‖ = Δ.
+    // Step to the boundary along d from z: the positive τ with ‖z + τd‖ = Δ, computed on z, Δ
+    // divided by a power of two near Δ and d by one near its largest entry (exact, so the same
+    // τ as unscaled wherever that does not overflow: on x₁x₂ + x₂x₃ the unscaled a·c overflowed
+    // once Δ ≈ ‖d‖ ≈ 1e77, τ was NaN and the region stuck there until the iteration limit).
     let to_boundary = |z: &DVector<f64>, d: &DVector<f64>| {
-        let (a, bb, c) = (d.dot(d), 2.0 * z.dot(d), z.dot(z) - delta * delta);
+        let (kz, kd) = (binade(delta), binade(d.amax()));
+        let (zs, ds) = (z / kz, d / kd);
+        let (a, bb, c) = (
+            ds.dot(&ds),
+            2.0 * zs.dot(&ds),
+            zs.dot(&zs) - (delta / kz).powi(2),
+        );
         let tau = (-bb + (bb * bb - 4.0 * a * c).max(0.0).sqrt()) / (2.0 * a);
-        z + d * tau
+        z + d * (tau * (kz / kd))
     };
     for _ in 0..(2 * n + 10) {
         let bd = mul(&d);

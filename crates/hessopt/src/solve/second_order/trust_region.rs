@@ -169,6 +169,16 @@ impl Region {
         }
         let ps = b.subproblem(self.subproblem, &d, &gs, self.delta);
         let pn = dot(&ps, &ps).sqrt();
+        if !pn.is_finite() {
+            // The subproblem overflowed: a smaller region, never a NaN one (a NaN Δ restarted
+            // at the initial radius, which overflowed the same way, until the iteration limit).
+            self.delta *= 0.25;
+            return Ok(Ok(Trial {
+                s: vec![0.0; n],
+                y: None,
+                accepted: false,
+            }));
+        }
         let p: Vec<f64> = ps.iter().zip(&d).map(|(v, di)| v / di).collect();
         let bp = b.mul(&p);
         let predicted = -(dot(&it.g, &p) + 0.5 * dot(&p, &bp));
