@@ -1,6 +1,6 @@
 //! `hessopt hessian`: value, gradient, Hessian and what the Hessian says about the point.
 
-use super::{DiffMethod, PointArgs, hessian_sparse, refuse_untrusted};
+use super::{DiffMethod, PointArgs, hessian_sparse, refuse_untrusted, second_derivative_name};
 use crate::output::{
     Output, Report, condition_text, matrix_json, matrix_short, matrix_text, num, vec_short,
     vec_text,
@@ -38,10 +38,7 @@ pub fn run(args: &HessianArgs) -> Result<Output> {
             let e = diff::hessian(&|p: &[f64]| f.value(p).unwrap_or(f64::NAN), &x)?;
             let v = f.vars();
             let n = v.len();
-            let second = (0..n * n).map(|k| match (&v[k % n], &v[k / n]) {
-                (a, b) if a == b => format!("d²f/d{a}²"),
-                (a, b) => format!("d²f/d{a} d{b}"),
-            });
+            let second = (0..n * n).map(|k| second_derivative_name(&v[k % n], &v[k / n]));
             refuse_untrusted(second.zip(e.error.iter()))?;
             refuse_untrusted(v.iter().map(|a| format!("df/d{a}")).zip(&e.gradient_error))?;
             let d = Derivatives {

@@ -4,7 +4,7 @@
 //! printed as (row, column, value) triplets (JSON: `rows`, `cols`, `values`, `nnz`), both
 //! triangles, 0-based in variable order.
 
-use super::{DiffMethod, PointArgs};
+use super::{DiffMethod, PointArgs, refuse_untrusted, second_derivative_name};
 use crate::output::{Output, Report, num, vec_short, vec_text};
 use hessopt::Result;
 use hessopt::diff::NumDiff;
@@ -28,6 +28,17 @@ pub fn run(args: &PointArgs) -> Result<Output> {
             let f = plan.formula();
             let value = |p: &[f64]| f.value(p).unwrap_or(f64::NAN);
             let e = NumDiff::new().sparse_hessian(&value, &x, plan.pattern())?;
+            // As the dense path: no entry whose quotients never converged is printed.
+            let second = e
+                .error
+                .triplet_iter()
+                .map(|(i, j, err)| (second_derivative_name(&vars[i], &vars[j]), err));
+            refuse_untrusted(second)?;
+            refuse_untrusted(
+                vars.iter()
+                    .map(|a| format!("df/d{a}"))
+                    .zip(&e.gradient_error),
+            )?;
             let err = e.error.values();
             r.field("error_estimate", vec_short(err), json!(err));
             r.field(

@@ -51,6 +51,15 @@ pub fn refuse_untrusted<'a>(entries: impl IntoIterator<Item = (String, &'a f64)>
     }
 }
 
+/// The name of ∂²f/∂a∂b in [`refuse_untrusted`]'s message: d²f/dx² or d²f/dx dy.
+pub fn second_derivative_name(a: &str, b: &str) -> String {
+    if a == b {
+        format!("d²f/d{a}²")
+    } else {
+        format!("d²f/d{a} d{b}")
+    }
+}
+
 /// A formula and a point.
 #[derive(Debug, Args)]
 pub struct PointArgs {
