@@ -105,6 +105,21 @@ fn fits_on_exact_data_and_with_zero_degrees_of_freedom_print_no_meaningless_stat
         !s.warnings.iter().any(|w| w.contains("identifiable")),
         "{s:?}"
     );
+    // n < p: not identifiable (the warning said "n = p = 3" for two rows and three parameters).
+    let s = fit(
+        &data,
+        &Objective::Residual("y - a*x - b - c*x^2".into()),
+        &["a", "b", "c"],
+        &[1.0, 0.0, 0.0],
+    )
+    .unwrap();
+    assert_eq!((s.sigma2, s.standard_errors.as_ref()), (None, None));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.starts_with("fewer rows than parameters (n = 2 < p = 3)")),
+        "{s:?}"
+    );
 }
 
 #[test]

@@ -445,6 +445,11 @@ pub fn fit_with_callback(
                          run to infinity: no finite least-squares estimate, no standard errors"
                             .into(),
                     );
+                } else if n < p {
+                    warnings.push(format!(
+                        "fewer rows than parameters (n = {n} < p = {p}): the parameters are not identifiable (one of many estimates that fit as well); no σ², standard errors or tests"
+                    ));
+                    covariance = None;
                 } else if df == 0 {
                     warnings.push(format!(
                         "zero degrees of freedom (n = p = {p}): the model interpolates the data; no σ², standard errors or tests"
