@@ -109,11 +109,29 @@ pub fn formula_text(arg: &str) -> Result<String> {
 /// commas, spaces or newlines. An empty list is a point without coordinates (a constant formula).
 pub fn parse_numbers(name: &str, text: &str) -> Result<Vec<f64>> {
     let tokens: Vec<String> = match text.strip_prefix('@') {
-        Some(_) => formula_text(text)?
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|t| !t.is_empty())
-            .map(String::from)
-            .collect(),
+        Some(_) => {
+            let mut tokens = Vec::new();
+            for (i, line) in formula_text(text)?.lines().enumerate() {
+                let fields: Vec<&str> = line.split(',').collect();
+                for (k, field) in fields.iter().enumerate() {
+                    let before = tokens.len();
+                    tokens.extend(field.split_whitespace().map(String::from));
+                    // "1,,2" is a missing entry, not two numbers (inline it is an error too);
+                    // a comma ending the line is allowed.
+                    if tokens.len() == before && fields.len() > 1 && k + 1 < fields.len() {
+                        return Err(Error::invalid(
+                            format!("--{name}"),
+                            format!(
+                                "line {} of {} has an empty entry between commas",
+                                i + 1,
+                                &text[1..]
+                            ),
+                        ));
+                    }
+                }
+            }
+            tokens
+        }
         None if text.trim().is_empty() => Vec::new(),
         None => text.split(',').map(|t| t.trim().to_string()).collect(),
     };
