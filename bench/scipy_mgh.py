@@ -13,7 +13,10 @@ default, told apart by the method name:
   ∞-norm as hessopt's g_tol for BFGS and CG, the 2-norm for trust-exact, which is stricter;
   L-BFGS-B pgtol = 1e-8 with the same factr 1e7; Nelder–Mead
   fatol = √ε·(|f(x0)| + √ε), R's reltol test that hessopt's simplex test uses, and xatol = 1e-8).
-Iteration and evaluation limits stay scipy's. A run counts as solved with the suite's criterion
+Iteration and evaluation limits stay scipy's (maxiter 200·n for BFGS, CG, trust-exact; Nelder–Mead
+maxiter = maxfev = 200·n). `hessopt bench` runs hessopt at its defaults beside both settings;
+`hessopt bench --settings scipy` runs it at scipy's defaults (gtol 1e-5, maxiter 200·n, Nelder–Mead
+xatol = fatol = 1e-4 and maxfev 200·n), to read against `scipy-<method>`. A run counts as solved with the suite's criterion
 f − f* ≤ 1e-8 (f0 − f*) (or that close to a reported local minimum); `evaluations` counts f and
 gradient calls as hessopt's bench does, `hessians` trust-exact's Hessian calls, `converged`
 scipy's `success` (a run that reports success away from the minimum is a false convergence).
