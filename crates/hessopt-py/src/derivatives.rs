@@ -9,7 +9,7 @@ use hessopt::diff::NumDiff;
 
 use crate::blackbox::PyFunction;
 use crate::convert::{array1, array2, csc, pattern, scipy_sparse, vector};
-use crate::to_py;
+use crate::{invalid, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hessian, m)?)?;
@@ -55,6 +55,18 @@ impl<'py> Call<'py> {
 
     fn py(&self) -> Python<'py> {
         self.pf.py()
+    }
+
+    /// An error unless every entry of an estimate is finite: a derivative beyond double
+    /// precision is an error, not inf in the result.
+    fn finite(&self, what: &str, values: &[f64]) -> PyResult<()> {
+        match values.iter().find(|v| !v.is_finite()) {
+            Some(v) => Err(invalid(format!(
+                "the {what} is not finite at x = {:?} (an entry is {v}: a derivative overflows)",
+                self.x
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// The result dict `d` with the counts added: `nfev` evaluations, `ncalls` Python calls.
@@ -106,6 +118,7 @@ fn hessian<'py>(
             (Some(pat), Some(sp)) => {
                 let est =
                     c.pf.finish(c.nd.sparse_hessian_from_gradient_batched(&g, &c.x, pat))?;
+                c.finite("Hessian", est.jacobian.values())?;
                 let d = PyDict::new(c.py());
                 d.set_item("hessian", csc(sp, &est.jacobian)?)?;
                 d.set_item("error", csc(sp, &est.error)?)?;
@@ -116,6 +129,7 @@ fn hessian<'py>(
             }
             _ => {
                 let est = c.pf.finish(c.nd.hessian_from_gradient_batched(&g, &c.x))?;
+                c.finite("Hessian", est.jacobian.as_slice())?;
                 let d = PyDict::new(c.py());
                 d.set_item("hessian", array2(c.py(), &est.jacobian))?;
                 d.set_item("error", array2(c.py(), &est.error))?;
@@ -131,6 +145,8 @@ fn hessian<'py>(
     if let (Some(pat), Some(sp)) = (&pat, &sp) {
         let est =
             c.pf.finish(c.nd.sparse_hessian_batched(&batch, &c.x, pat))?;
+        c.finite("gradient", &est.gradient)?;
+        c.finite("Hessian", est.hessian.values())?;
         let d = PyDict::new(c.py());
         d.set_item("hessian", csc(sp, &est.hessian)?)?;
         d.set_item("error", csc(sp, &est.error)?)?;
@@ -140,6 +156,8 @@ fn hessian<'py>(
         return c.done(d, est.evaluations);
     }
     let est = c.pf.finish(c.nd.hessian_batched(&batch, &c.x))?;
+    c.finite("gradient", &est.gradient)?;
+    c.finite("Hessian", est.hessian.as_slice())?;
     let d = PyDict::new(c.py());
     d.set_item("hessian", array2(py, &est.hessian))?;
     d.set_item("error", array2(py, &est.error))?;
@@ -162,6 +180,7 @@ fn gradient<'py>(
     let c = Call::new(f, &x, args, vectorized, typical)?;
     let est =
         c.pf.finish(c.nd.gradient_batched(&|p: &[Vec<f64>]| c.pf.batch(p), &c.x))?;
+    c.finite("gradient", &est.gradient)?;
     let d = PyDict::new(c.py());
     d.set_item("gradient", array1(c.py(), &est.gradient))?;
     d.set_item("error", array1(c.py(), &est.error))?;
@@ -188,6 +207,7 @@ fn jacobian<'py>(
         let sp = scipy_sparse(py)?;
         let pat = pattern(&rows, &cols, shape, false)?;
         let est = c.pf.finish(c.nd.sparse_jacobian_batched(&fv, &c.x, &pat))?;
+        c.finite("Jacobian", est.jacobian.values())?;
         let d = PyDict::new(c.py());
         d.set_item("jacobian", csc(&sp, &est.jacobian)?)?;
         d.set_item("error", csc(&sp, &est.error)?)?;
@@ -196,6 +216,7 @@ fn jacobian<'py>(
         return c.done(d, est.evaluations);
     }
     let est = c.pf.finish(c.nd.jacobian_batched(&fv, &c.x))?;
+    c.finite("Jacobian", est.jacobian.as_slice())?;
     let d = PyDict::new(c.py());
     d.set_item("jacobian", array2(py, &est.jacobian))?;
     d.set_item("error", array2(py, &est.error))?;
@@ -217,6 +238,7 @@ fn hvp<'py>(
     let c = Call::new(f, &x, args, false, typical)?;
     let (hv, err, nfev) =
         c.pf.finish(c.nd.hvp(&|p: &[f64]| c.pf.scalar(p), &c.x, &vector(&v)))?;
+    c.finite("Hessian-vector product", &hv)?;
     let d = PyDict::new(c.py());
     d.set_item("hvp", array1(c.py(), &hv))?;
     d.set_item("error", array1(c.py(), &err))?;

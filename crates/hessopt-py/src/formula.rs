@@ -14,11 +14,16 @@ use crate::blackbox::type_name;
 use crate::convert::{array1, array2, csc, point, scipy_sparse};
 use crate::{invalid, to_py};
 
+/// A formula's source text and its declared variables (None: in order of appearance).
+type Source = (String, Option<Vec<String>>);
+
 /// A formula such as ``"100*(y - x^2)^2 + (1 - x)^2"`` with exact value, gradient, Hessian and
 /// Hessian-vector products.
 #[pyclass(name = "Formula", module = "hessopt", frozen)]
 pub(crate) struct PyFormula {
     pub(crate) formula: Formula,
+    /// The source text and the declared variables, to pickle it (process pools).
+    source: Source,
     /// The sparse Hessian's pattern and coloring, made at the first `hessian(x, sparse=True)`.
     sparse: OnceLock<SparseHessian>,
 }
@@ -43,14 +48,18 @@ impl PyFormula {
                 .map(|n| n.ok()?.extract::<String>().ok())
                 .collect()
         };
-        let formula = match vars {
-            Some(v) => {
-                let v = names(v).ok_or_else(|| {
+        let declared = vars
+            .map(|v| {
+                names(v).ok_or_else(|| {
                     invalid(format!(
                         "vars must be a list of variable names (strings), got {}",
                         type_name(v)
                     ))
-                })?;
+                })
+            })
+            .transpose()?;
+        let formula = match &declared {
+            Some(v) => {
                 let names: Vec<&str> = v.iter().map(String::as_str).collect();
                 Formula::parse_with_vars(&src, &names)
             }
@@ -59,8 +68,14 @@ impl PyFormula {
         .map_err(to_py)?;
         Ok(PyFormula {
             formula,
+            source: (src, declared),
             sparse: OnceLock::new(),
         })
+    }
+
+    /// Pickled as its source and declared variables (compiled again when unpickled).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Source)> {
+        Ok((slf.get_type().into_any(), slf.get().source.clone()))
     }
 
     /// The variables, in the order of x.

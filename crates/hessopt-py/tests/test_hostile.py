@@ -213,3 +213,35 @@ def test_a_gradient_at_large_n_does_not_hold_a_round_of_points_at_once():
     r = hessopt.gradient(f, np.zeros(n), vectorized=True)
     np.testing.assert_allclose(r.gradient, -2.0 * np.ones(n), rtol=1e-9)
     assert max(sizes) <= 2**24 + 2 * n, max(sizes)
+
+
+def test_a_dense_hessian_over_the_memory_limit_is_refused_before_any_work():
+    # n = 20 000: the stencils of every pair were allocated first and the process aborted
+    # ("memory allocation of 59197040000 bytes failed").
+    calls = []
+    text = one_line_error(
+        lambda: hessopt.hessian(lambda x: calls.append(1) or sphere(x), np.zeros(20_000)),
+        "20000 × 20000 Hessian",
+    )
+    assert "limit" in text and not calls
+
+
+def test_derivatives_beyond_double_precision_are_errors_not_inf():
+    # f = 1e308·x² at 1: f is finite, f' = f'' = 2e308 overflow (the result held inf).
+    big = lambda x: 1e308 * float(x[0] ** 2)  # noqa: E731
+    one_line_error(lambda: hessopt.hessian(big, [1.0]), "not finite", "overflows")
+    one_line_error(lambda: hessopt.gradient(big, [1.0]), "gradient is not finite")
+    one_line_error(lambda: hessopt.jacobian(lambda x: 1e308 * x**2, [1.0]), "Jacobian")
+    # Large but finite is a result.
+    r = hessopt.hessian(lambda x: 1e300 * float(x[0] ** 2), [1.0])
+    assert r.hessian[0, 0] == pytest.approx(2e300, rel=1e-6)
+
+
+def test_a_formula_pickles_as_its_source_and_variables():
+    import pickle
+
+    f = hessopt.Formula("x^2*y - z", vars=["z", "y", "x"])
+    g = pickle.loads(pickle.dumps(f))
+    assert g.vars == ["z", "y", "x"] and g.value([1.0, 2.0, 3.0]) == f.value([1.0, 2.0, 3.0]) == 17
+    h = pickle.loads(pickle.dumps(hessopt.Formula("x[1]^2 + x[2]")))
+    np.testing.assert_array_equal(h.gradient([3.0, 1.0]), [6.0, 1.0])

@@ -63,6 +63,7 @@ impl NumDiff {
         x: &[f64],
     ) -> Result<HessianEstimate> {
         self.check(x)?;
+        crate::limits::check_dense(x.len(), x.len(), "Hessian")?;
         let batch = |p: &[Vec<f64>]| f(p);
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;

@@ -42,6 +42,7 @@ impl NumDiff {
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite(what, x))?;
         let (m, n) = (f0.len(), x.len());
+        crate::limits::check_dense(m, n, "Jacobian")?;
         let mut jac = DMatrix::zeros(m, n);
         let mut err = DMatrix::zeros(m, n);
         let mut one_sided = vec![false; n];
