@@ -8,6 +8,19 @@ use nalgebra::{DMatrix, SymmetricEigen};
 pub(crate) mod ordering;
 pub(crate) mod sparse;
 
+/// The power of two that brings a row's `size` (a gradient's or Jacobian row's largest entry)
+/// into [1, 2) when it is below 1/1024 or above `max`, else 1 (rows of ordinary size run
+/// unchanged); within 2^±1000. Multiplying by it is exact: constraints of the augmented
+/// Lagrangian and rows of a system F(x) = 0 of size 1e±200 are solved as if of size 1. Scaling
+/// up makes an absolute tolerance stricter in the user's units; scaling down loosens it.
+pub(crate) fn row_scale(size: f64, max: f64) -> f64 {
+    if size == 0.0 || !size.is_finite() || (1.0 / 1024.0..=max).contains(&size) {
+        1.0
+    } else {
+        (-size.log2().floor()).clamp(-1000.0, 1000.0).exp2()
+    }
+}
+
 /// ‖v‖₂ computed as max|vᵢ|·‖v/max|vᵢ|‖₂, so that entries of size 1e±200 neither overflow
 /// nor underflow in the squares (nalgebra's `norm` squares them as they are); NaN stays NaN.
 pub(crate) fn norm<'a>(v: impl IntoIterator<Item = &'a f64> + Clone) -> f64 {

@@ -514,3 +514,63 @@ fn small_scaled_equations_are_solved_not_certified_at_the_start() {
         }
     }
 }
+
+/// Rows of extreme scale (attack finding): 1e-200·(x − 1); y − x was `not_a_root` at (0, 0) (the
+/// row's slope 1e-200 looked singular beside the other), 1e200·(x − 1); y − x too. Each row is
+/// now solved times a power of two chosen at x0; the residual norm is reported in the user's
+/// units.
+#[test]
+fn system_rows_of_extreme_scale_are_solved() {
+    for a in ["1e-300", "1e-200", "1e-13", "1e13", "1e200", "1e300"] {
+        let src = format!("{a}*(x - 1); y - x");
+        for m in [SystemMethod::Newton, SystemMethod::Broyden] {
+            let r = solve_xy(&src, &[0.0, 0.0], m, &RootOptions::default());
+            assert!(r.converged, "{src} {m:?}: {r:?}");
+            assert!(
+                (r.x[0] - 1.0).abs() < 1e-12 && (r.x[1] - 1.0).abs() < 1e-12,
+                "{src} {m:?}: {r:?}"
+            );
+            // In the user's units: at most 1e-12 times the row's scale.
+            let a: f64 = a.parse().unwrap();
+            assert!(r.residual_norm <= a.max(1.0) * 1e-12, "{src} {m:?}: {r:?}");
+        }
+    }
+}
+
+/// A multiple root is not certified where |f| first drops below the absolute tolerance: (x − 1)⁹
+/// from 3 was `root_found` at 1.046 (|f| = 9.5e-13 ≤ 1e-12). A full step that is not negligible
+/// and still shrinks |f|, off any asymptote, continues the run: it ends within √ε of the root
+/// (scalar Newton, secant, and the same equation in a system). x² ends within 3e-8 of 0.
+#[test]
+fn multiple_roots_are_followed_below_the_tolerance() {
+    let f = scalar("(x - 1)^9");
+    for m in [ScalarMethod::Newton, ScalarMethod::Secant] {
+        let r = run(&f, 3.0, m, None);
+        assert!(r.converged && (r.x[0] - 1.0).abs() < 1e-6, "{m:?}: {r:?}");
+    }
+    let r = solve_xy(
+        "(x - 1)^9; y - x",
+        &[3.0, 3.0],
+        SystemMethod::Newton,
+        &RootOptions::default(),
+    );
+    assert!(r.converged && (r.x[0] - 1.0).abs() < 1e-6, "{r:?}");
+    let r = run(&scalar("x^2"), 1.0, ScalarMethod::Newton, None);
+    assert!(r.converged && r.x[0].abs() < 3e-8, "{r:?}");
+}
+
+/// Brent without a bracket searches one outwards; on exp(−x) the search met x = 1085, where f
+/// underflows to exactly 0, and called it a root. An exact zero without a sign change is now
+/// bisected to the edge of f's zeros: a root where f beside it is a normal number (max(0,
+/// 1000 − x): 1000), `not_a_root` where it is subnormal (exp(−x): the edge 745.13).
+#[test]
+fn an_underflow_to_zero_is_not_a_root() {
+    let r = run(&scalar("exp(-x)"), 0.0, ScalarMethod::Brent, None);
+    assert!(
+        !r.converged && r.termination == Termination::NotARoot,
+        "{r:?}"
+    );
+    assert!((r.x[0] - 745.13).abs() < 0.01, "{r:?}");
+    let r = run(&scalar("max(0, 1000 - x)"), 0.0, ScalarMethod::Brent, None);
+    assert!(r.converged && (r.x[0] - 1000.0).abs() < 1e-9, "{r:?}");
+}

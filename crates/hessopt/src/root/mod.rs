@@ -20,7 +20,9 @@
 //!
 //! Every run ends with the shared [`Termination`](crate::solve::Termination). It is converged
 //! ([`Termination::RootFound`](crate::solve::Termination::RootFound)) only when the certificate
-//! holds at the returned x: ‖F‖∞ ≤ `ftol` (default 1e-12), or — one equation — a sign change
+//! holds at the returned x: ‖F‖∞ ≤ `ftol` (default 1e-12; in a system each row whose Jacobian row
+//! at x0 is below 1/1024 or above 2⁶⁴ is first multiplied by a power of two that brings it to
+//! size 1, so 1e-200·(x − 1) is solved as x − 1), or — one equation — a sign change
 //! on a bracket narrower than 4ε|x| + `xtol` around which |f| grows (a pole closes a sign change
 //! too and is a `discontinuity`). A stationary point of ‖F‖² that is not a root (‖JᵀF‖ ≈ 0 with
 //! F ≠ 0) is `not_a_root`; a singular Jacobian with no decrease is `singular_jacobian`. Limits
@@ -73,14 +75,54 @@ mod report;
 mod scalar;
 mod systems;
 
-/// Whether ‖F(x)‖∞ = `f0` ≤ ftol says only that F is small-scaled, not that x is a root: the full
-/// Newton step (length `p` in the max norm) is not negligible against x (more than
-/// √ε·max(‖x‖∞ = `x`, 1)) and lands where ‖F‖∞ = `f1` is at most a thousandth of `f0`. Then the
-/// run goes on: 1e-13·(x − 1) from x = 0 is solved at 1, not certified at 0. An asymptote's step
-/// shrinks F by a bounded factor only (e for exp(−x), 2 for 1/x), as a multiple root's does
-/// ((1 − 1/k)ᵏ for a k-fold root), so those still stop and are judged by the certificate.
-fn small_scale(x: f64, p: f64, f0: f64, f1: f64) -> bool {
-    f0 > 0.0 && p.is_finite() && p > f64::EPSILON.sqrt() * x.max(1.0) && f1 <= 1e-3 * f0
+/// Whether a run at a point with ‖F(x)‖∞ = `f0` ≤ ftol goes on rather than stopping there: the
+/// full Newton (or secant) step, of length `p` in the max norm, is not negligible against x
+/// (more than √ε·max(‖x‖∞ = `x`, 1)) and lands where ‖F‖∞ = `f1` is
+/// - at most a thousandth of `f0`: F is only small-scaled (1e-13·(x − 1) from x = 0 is solved at
+///   1, not certified at 0); or
+/// - below `f0`, with x not on an asymptote (`on_asymptote`, asked once per run: `root_ahead`
+///   remembers the answer): a multiple root, where each step shrinks F by (1 − 1/k)ᵏ only
+///   ((x − 1)⁹ had |f| = 9.5e-13 ≤ 1e-12 at 1.046 and was certified there; it now goes on to
+///   within √ε of 1). An asymptote's step shrinks F too (by e for exp(−x), by 2 for 1/x), but
+///   F shrinks along it at every distance: those stop and are judged by the certificate.
+fn goes_on(
+    (x, p): (f64, f64),
+    (f0, f1): (f64, f64),
+    root_ahead: &mut bool,
+    on_asymptote: impl FnOnce() -> bool,
+) -> bool {
+    if !(f0 > 0.0 && p.is_finite() && p > f64::EPSILON.sqrt() * x.max(1.0)) {
+        return false;
+    }
+    if f1 <= 1e-3 * f0 {
+        return true;
+    }
+    if f1 < f0 && !*root_ahead {
+        *root_ahead = !on_asymptote();
+    }
+    f1 < f0 && *root_ahead
+}
+
+/// Whether x (‖F(x)‖∞ = `f0` ≤ ftol, F ≠ 0) is on an asymptote: ‖F‖∞ (`norm`, NaN where F is not
+/// finite) shrinks along the direction `p` at every distance 8ᵏ·max(4ε‖x‖∞, √f64::MIN_POSITIVE)
+/// up to 2·max(‖x‖∞, 1). At a root ‖F‖ grows once the distance passes the one to the root.
+fn asymptote(mut norm: impl FnMut(&[f64]) -> f64, x: &[f64], f0: f64, p: &[f64]) -> bool {
+    let inf_norm = |v: &[f64]| v.iter().fold(0.0f64, |m, a| m.max(a.abs()));
+    let (pn, xn) = (inf_norm(p), inf_norm(x));
+    if f0 == 0.0 || !(pn > 0.0 && pn.is_finite()) {
+        return false;
+    }
+    let radius = 2.0 * xn.max(1.0);
+    let mut d = (4.0 * f64::EPSILON * xn).max(f64::MIN_POSITIVE.sqrt());
+    while d <= radius {
+        let xt: Vec<f64> = x.iter().zip(p).map(|(a, b)| a + d * b / pn).collect();
+        let ft = norm(&xt);
+        if ft.is_nan() || ft >= f0 {
+            return false;
+        }
+        d *= 8.0;
+    }
+    true
 }
 
 pub use report::{RootOptions, RootReport};

@@ -139,6 +139,39 @@ fn find_bracket(c: &mut Count<'_, '_>, x0: f64) -> Option<(f64, f64, f64, f64)> 
     None
 }
 
+/// A searched bracket that ends on an exact zero of f without a sign change, `nonzero` = (a,
+/// f(a) ≠ 0) and f(`zero`) = 0: bisected to the edge of f's zeros. A sign change met on the way
+/// is returned as a bracket for Brent. Otherwise the edge is a root ([`Termination::RootFound`],
+/// f = 0 there: max(0, 1000 − x) at 1000) unless f next to it is subnormal: then f only
+/// underflowed to 0 ([`Termination::NotARoot`]; exp(−x) is 0 from x = 745.13 on, and the search
+/// from 0 stopped at 1085 and called it a root).
+#[allow(clippy::type_complexity)] // a bracket, or the point and the verdict
+fn zero_edge(
+    c: &mut Count<'_, '_>,
+    (mut a, mut fa): (f64, f64),
+    mut b: f64,
+) -> std::result::Result<(f64, f64, f64, f64), (f64, Termination)> {
+    while !narrow(a, b, 0.0) {
+        let m = 0.5 * a + 0.5 * b;
+        let fm = c.f(m);
+        if fm == 0.0 {
+            b = m;
+        } else if fm * fa < 0.0 {
+            return Ok((a, fa, m, fm));
+        } else if fm.is_finite() {
+            (a, fa) = (m, fm);
+        } else {
+            break;
+        }
+    }
+    let t = if fa.abs() < f64::MIN_POSITIVE {
+        Termination::NotARoot
+    } else {
+        Termination::RootFound
+    };
+    Err((b, t))
+}
+
 /// Solves f(x) = 0 from `x0` (or in `bracket`) with `method`.
 pub fn solve_scalar(
     eq: &Scalar<'_>,
@@ -205,7 +238,21 @@ fn scalar_run(
                     }
                     Some((a, fa, b, fb))
                 }
-                None => find_bracket(&mut c, x0),
+                None => match find_bracket(&mut c, x0) {
+                    // An end where f is exactly 0 without a sign change: the edge of f's zeros.
+                    Some((a, fa, b, fb)) if fa * fb == 0.0 && fa != fb => {
+                        let (nonzero, zero) = if fa == 0.0 {
+                            ((b, fb), a)
+                        } else {
+                            ((a, fa), b)
+                        };
+                        match zero_edge(&mut c, nonzero, zero) {
+                            Ok(bracket) => Some(bracket),
+                            Err((x, t)) => return Ok(scalar_report("brent", x, 0.0, 0, &c, t)),
+                        }
+                    }
+                    found => found,
+                },
             };
             let Some((a, fa, b, fb)) = found else {
                 let fx = c.f(x0);
@@ -271,12 +318,18 @@ fn safeguarded(
     let mut prev: Option<(f64, f64)> = None;
     // A sign change seen so far: (a, f(a), b, f(b)) with f(a) f(b) < 0.
     let mut bracket: Option<(f64, f64, f64, f64)> = None;
+    // Whether a point with |f| ≤ ftol was found off any asymptote ([`super::goes_on`]).
+    let mut root_ahead = false;
     let mut k = 0;
     loop {
         if fx.abs() <= opts.ftol
             && !(fx != 0.0 && {
                 let p = -fx / slope(c, method, (x, fx), prev);
-                super::small_scale(x.abs(), p.abs(), fx.abs(), c.f(x + p).abs())
+                let f1 = c.f(x + p).abs();
+                super::goes_on((x.abs(), p.abs()), (fx.abs(), f1), &mut root_ahead, || {
+                    let norm = |t: &[f64]| c.f(t[0]).abs();
+                    super::asymptote(norm, &[x], fx.abs(), &[p])
+                })
             })
         {
             let t = certify(c, (x, fx), 0.0, seen.1 - seen.0, opts);

@@ -42,10 +42,17 @@ pub struct System<'a> {
     pub jacobian: Option<&'a JacobianFn<'a>>,
 }
 
+/// The system with its calls counted and each row Fᵢ multiplied by a power of two `scale[i]`
+/// (exact; chosen at x0 by [`crate::linalg::row_scale`] from the Jacobian's row, 1 for rows
+/// between 1/1024 and 2⁶⁴): 1e-200·(x − 1) is solved as x − 1 (its slope 1e-200 looked singular
+/// next to the other rows, and |F| ≤ ftol held at any x), 1e200·(x − 1) as x − 1. The
+/// certificate ‖F‖∞ ≤ ftol is on the scaled rows; the report's residual norm is in the user's
+/// units.
 struct SysCount<'a, 'b> {
     s: &'b System<'a>,
     f: usize,
     j: usize,
+    scale: Vec<f64>,
 }
 
 impl SysCount<'_, '_> {
@@ -53,19 +60,57 @@ impl SysCount<'_, '_> {
         self.f += 1;
         let mut out = vec![0.0; self.s.n];
         (self.s.f)(x, &mut out);
+        out.iter_mut().zip(&self.scale).for_each(|(v, s)| *v *= s);
         out
     }
+
+    /// Sets the row scales from the Jacobian `j` at x0 (|F(x0)ᵢ| for a row that is zero or not
+    /// finite) and rescales `fx` and `j` with them.
+    fn set_scales(&mut self, fx: &mut [f64], j: &mut DMatrix<f64>) {
+        for (i, (v, s)) in fx.iter_mut().zip(self.scale.iter_mut()).enumerate() {
+            let row = j.row(i).iter().fold(0.0f64, |m, a| m.max(a.abs()));
+            let size = if row > 0.0 && row.is_finite() {
+                row
+            } else {
+                v.abs()
+            };
+            // Down only where the squares in ½‖F‖² come near overflow: the certificate
+            // ‖F‖∞ ≤ ftol stays in the user's units for rows up to 2⁶⁴ (Powell's badly scaled
+            // system, rows of size 1e4).
+            *s = crate::linalg::row_scale(size, 2f64.powi(64));
+            *v *= *s;
+            j.row_mut(i).iter_mut().for_each(|a| *a *= *s);
+        }
+    }
+
+    /// ‖F‖∞ in the user's units, from scaled values.
+    fn user_norm(&self, fx: &[f64]) -> f64 {
+        fx.iter()
+            .zip(&self.scale)
+            .fold(0.0f64, |m, (v, s)| m.max((v / s).abs()))
+    }
+
     fn jac(&mut self, x: &[f64], fx: &[f64]) -> DMatrix<f64> {
         self.j += 1;
         let n = self.s.n;
         let mut j = DMatrix::zeros(n, n);
+        let scale = &self.scale;
         match self.s.jacobian {
-            Some(jf) => jf(x, &mut j),
+            Some(jf) => {
+                jf(x, &mut j);
+                for (i, s) in scale.iter().enumerate() {
+                    j.row_mut(i).iter_mut().for_each(|a| *a *= s);
+                }
+            }
             None => {
+                let f = self.s.f;
                 crate::diff::central_differences(
                     x,
                     fx,
-                    |p, out| (self.s.f)(p, out),
+                    |p, out| {
+                        f(p, out);
+                        out.iter_mut().zip(scale).for_each(|(v, s)| *v *= s);
+                    },
                     j.as_mut_slice(),
                 );
                 self.f += 2 * n;
@@ -109,24 +154,17 @@ fn newton_step(j: &DMatrix<f64>, fx: &[f64]) -> (Vec<f64>, bool) {
     }
 }
 
-/// Whether x (‖F(x)‖∞ ≤ ftol, F ≠ 0) is on an asymptote: ‖F‖∞ shrinks along the Newton direction
-/// `p` at every distance of the ladder (see the module docs). Probes are counted evaluations.
+/// Whether x is on an asymptote along `p` (see [`super::asymptote`]); probes are counted.
 fn asymptote(c: &mut SysCount<'_, '_>, x: &[f64], fx: &[f64], p: &[f64]) -> bool {
-    let (f0, pn, xn) = (inf_norm(fx), inf_norm(p), inf_norm(x));
-    if f0 == 0.0 || !(pn > 0.0 && pn.is_finite()) {
-        return false;
-    }
-    let radius = 2.0 * xn.max(1.0);
-    let mut d = (4.0 * f64::EPSILON * xn).max(f64::MIN_POSITIVE.sqrt());
-    while d <= radius {
-        let xt: Vec<f64> = x.iter().zip(p).map(|(a, b)| a + d * b / pn).collect();
-        let ft = c.f(&xt);
-        if !(ft.iter().all(|v| v.is_finite()) && inf_norm(&ft) < f0) {
-            return false;
+    let norm = |xt: &[f64]| {
+        let ft = c.f(xt);
+        if ft.iter().all(|v| v.is_finite()) {
+            inf_norm(&ft)
+        } else {
+            f64::NAN
         }
-        d *= 8.0;
-    }
-    true
+    };
+    super::asymptote(norm, x, inf_norm(fx), p)
 }
 
 /// Solves F(x) = 0 from `x0`.
@@ -164,14 +202,19 @@ pub fn solve_system_with_callback(
     } else {
         "broyden"
     };
-    let mut c = SysCount { s: sys, f: 0, j: 0 };
+    let mut c = SysCount {
+        s: sys,
+        f: 0,
+        j: 0,
+        scale: vec![1.0; sys.n],
+    };
     let mut x = x0.to_vec();
     let mut fx = c.f(&x);
     let report =
         |x: Vec<f64>, fx: &[f64], k: usize, c: &SysCount<'_, '_>, t: Termination| RootReport {
             method: name,
             x,
-            residual_norm: inf_norm(fx),
+            residual_norm: c.user_norm(fx),
             iterations: k,
             evaluations: c.f,
             jacobian_evaluations: c.j,
@@ -187,9 +230,12 @@ pub fn solve_system_with_callback(
         });
     }
     let mut j = c.jac(&x, &fx);
+    c.set_scales(&mut fx, &mut j);
     let mut fresh = true;
     let mut mon = monitor(opts, callback);
     let mut k = 0;
+    // Whether a point with ‖F‖∞ ≤ ftol was found off any asymptote ([`super::goes_on`]).
+    let mut root_ahead = false;
     let mut r = loop {
         let f0 = inf_norm(&fx);
         if f0 <= opts.ftol
@@ -197,7 +243,12 @@ pub fn solve_system_with_callback(
                 let p = newton_step(&j, &fx).0;
                 let xt: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + b).collect();
                 let f1 = inf_norm(&c.f(&xt));
-                super::small_scale(inf_norm(&x), inf_norm(&p), f0, f1)
+                super::goes_on(
+                    (inf_norm(&x), inf_norm(&p)),
+                    (f0, f1),
+                    &mut root_ahead,
+                    || asymptote(&mut c, &x, &fx, &p),
+                )
             }
         {
             let t = if asymptote(&mut c, &x, &fx, &newton_step(&j, &fx).0) {

@@ -158,10 +158,6 @@ impl<'a> Constraint<'a> {
     }
 }
 
-/// Constraints whose gradient at x0 is farther than this factor from 1 (in either direction) are
-/// rescaled; the others run in the user's units, unchanged.
-const SCALE_BAND: f64 = 1024.0;
-
 /// A constraint as the solver sees it: in its form (c = 0 or c ≥ 0) times a power of two `scale`
 /// fixed at x0, so that the feasibility tolerance means the same for `1e-200*(x-1) >= 0`,
 /// `x - 1 >= 0` and `1e200*(x-1) >= 0` (exact: the iterates are those of the unscaled problem up
@@ -193,12 +189,12 @@ impl<'c, 'a> Scaled<'c, 'a> {
             Some(big) if big > 0.0 => big,
             _ => c0.abs(),
         };
-        let scale = if size == 0.0 || (SCALE_BAND.recip()..=SCALE_BAND).contains(&size) {
-            1.0
-        } else {
-            (-size.log2().floor()).clamp(-1000.0, 1000.0).exp2()
-        };
-        Ok(Scaled { constraint, scale })
+        Ok(Scaled {
+            constraint,
+            // The penalty ρc²/2 needs gradients of moderate size both ways (1e13·(x − 1) ≥ 0
+            // unscaled ends max_iterations).
+            scale: crate::linalg::row_scale(size, 1024.0),
+        })
     }
 
     fn form(&self) -> Kind {
