@@ -233,3 +233,25 @@ fn residuals_of_extreme_size_give_the_right_fit() {
         r.residual_norm()
     );
 }
+
+/// Sums of squares whose infimum is only approached as parameters run to infinity: exp(x) (and
+/// exp(x); exp(y)) → 0 as x → −∞, 1/x as x → ∞. LM stalled there (`small_step` at x = −139,
+/// ‖r‖ = 5.9e-61; earlier `no_progress` at −233): now `unbounded`, as `fit` says of such fits.
+/// A stall at a genuine minimum keeps its name (x² + 1 at 0, ‖r‖² = 1).
+#[test]
+fn a_sum_of_squares_falling_to_infinity_is_unbounded() {
+    for (src, x0) in [
+        ("exp(x)", [0.0, 0.0]),
+        ("exp(x); exp(y)", [0.0, 0.0]),
+        ("1/x", [1.0, 0.0]),
+    ] {
+        let (_, r) = solve(src, &x0);
+        assert!(
+            !r.converged && r.termination == Termination::Unbounded,
+            "{src}: {r:?}"
+        );
+    }
+    let (_, r) = solve("x^2 + 1", &[3.0, 0.0]);
+    assert!(r.termination != Termination::Unbounded, "{r:?}");
+    assert!(r.x[0].abs() < 1e-6 && (r.rss - 1.0).abs() < 1e-12, "{r:?}");
+}

@@ -20,7 +20,7 @@ const DOUBLINGS: i32 = 20;
 /// The first of `directions` along which `f` has its infimum at infinity from `theta` (see the
 /// module docs), if any. Directions that are zero or not finite are skipped; a probe along +d
 /// where f is not finite ends that direction's test (undecided, so not unbounded).
-pub(super) fn descent_to_infinity(
+pub(crate) fn descent_to_infinity(
     f: &dyn Fn(&[f64]) -> f64,
     theta: &[f64],
     directions: &[Vec<f64>],
@@ -52,7 +52,7 @@ pub(super) fn descent_to_infinity(
 }
 
 /// The coordinate axes, both ways: the directions in which one parameter alone runs off.
-pub(super) fn axes(p: usize) -> impl Iterator<Item = Vec<f64>> {
+pub(crate) fn axes(p: usize) -> impl Iterator<Item = Vec<f64>> {
     (0..2 * p).map(move |k| {
         let mut d = vec![0.0; p];
         d[k / 2] = if k % 2 == 0 { 1.0 } else { -1.0 };

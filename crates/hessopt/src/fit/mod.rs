@@ -24,7 +24,7 @@
 //! ```
 
 mod csv;
-mod finite;
+pub(crate) mod finite;
 
 pub use csv::Data;
 

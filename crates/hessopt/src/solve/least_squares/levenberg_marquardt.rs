@@ -38,7 +38,9 @@
 //! returned point (`least_squares/certificate.rs`): ‖r‖ at rounding level (`zero_residual`), or first
 //! order plus, where residual Hessians are given, second order (`gradient_norm`); a stationary
 //! point with negative curvature is `saddle` / `maximum`, one with a rank-deficient J and no
-//! positive curvature to make up for it `singular_jacobian`. The covariance σ²(JᵀJ)⁻¹ with
+//! positive curvature to make up for it `singular_jacobian`. A stall (`small_step`, `no_progress`,
+//! `max_iterations`) where ‖r‖² keeps falling or levels off to its infimum along a ray to infinity
+//! is `unbounded` (`fit/finite.rs`'s test). The covariance σ²(JᵀJ)⁻¹ with
 //! σ² = ‖r‖²/(m − n) comes with the result.
 
 use nalgebra::{DMatrix, DVector};
@@ -338,6 +340,28 @@ impl Iterate {
     }
 }
 
+/// Whether a stall is a run to infinity: ‖r‖² has no minimum, its infimum lies at infinity along
+/// the steepest descent −Jᵀr, the ray x itself or (up to 20 parameters) a coordinate axis
+/// ([`crate::fit::finite`]'s test, as `fit` applies it). lsq "exp(x)" stalled (`small_step`) at
+/// x = −139 with ‖r‖ = 5.9e-61: ‖r‖ → 0 only as x → −∞. Probes are counted, within the budget
+/// (a probe beyond it leaves the direction undecided).
+fn runs_to_infinity(ev: &mut Counted<'_, '_>, it: &Iterate) -> bool {
+    let n = it.x.len();
+    let mut directions = vec![
+        (it.j.transpose() * DVector::from_column_slice(&it.r))
+            .iter()
+            .map(|v| -v)
+            .collect::<Vec<f64>>(),
+    ];
+    directions.push(it.x.clone());
+    if n <= 20 {
+        directions.extend(crate::fit::finite::axes(n));
+    }
+    let ev = std::cell::RefCell::new(ev);
+    let rss = |x: &[f64]| ev.borrow_mut().residuals(x).map_or(f64::NAN, |r| norm2(&r));
+    crate::fit::finite::descent_to_infinity(&rss, &it.x, &directions).is_some()
+}
+
 impl LevenbergMarquardt {
     /// Solves `problem` from `x0` under the limits of `options` (see the module docs).
     pub fn solve(
@@ -408,11 +432,18 @@ impl LevenbergMarquardt {
         }
         let mut iterations = 0;
         let stop = self.iterate(&mut ev, &mut it, &mut mon, &mut iterations);
-        let termination = match certificate::check(&ev, &it.x, &it.r, &it.j, self.certify_tol) {
+        let mut termination = match certificate::check(&ev, &it.x, &it.r, &it.j, self.certify_tol) {
             Certificate::Stationary(t) => t,
             Certificate::NotStationary if stop.certifies() => Termination::SmallStep,
             Certificate::NotStationary => stop,
         };
+        if matches!(
+            termination,
+            Termination::SmallStep | Termination::NoProgress | Termination::MaxIterations
+        ) && runs_to_infinity(&mut ev, &it)
+        {
+            termination = Termination::Unbounded;
+        }
         let c = ev.scale;
         if !(it.f.sqrt() / c).powi(2).is_finite() {
             return Err(Error::NonFinite {
