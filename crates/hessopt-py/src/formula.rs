@@ -5,10 +5,10 @@ use numpy::PyReadonlyArray2;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use hessopt::Formula;
-use hessopt::expr::SparseHessian;
+use hessopt::expr::{SparseHessian, SparseWorkspace};
 
 use crate::blackbox::type_name;
 use crate::convert::{array1, array2, csc, point, scipy_sparse};
@@ -26,6 +26,8 @@ pub(crate) struct PyFormula {
     source: Source,
     /// The sparse Hessian's pattern and coloring, made at the first `hessian(x, sparse=True)`.
     sparse: OnceLock<SparseHessian>,
+    /// Its sweeps' buffers, reused by the calls that find them free.
+    sparse_ws: Mutex<SparseWorkspace>,
 }
 
 #[pymethods]
@@ -70,6 +72,7 @@ impl PyFormula {
             formula,
             source: (src, declared),
             sparse: OnceLock::new(),
+            sparse_ws: Mutex::default(),
         })
     }
 
@@ -147,7 +150,11 @@ impl PyFormula {
                         self.sparse.get_or_init(|| p)
                     }
                 };
-                plan.hessian(&x)
+                // Another thread's call holding the buffers gets fresh ones.
+                match self.sparse_ws.try_lock() {
+                    Ok(mut ws) => plan.hessian_with(&x, &mut ws),
+                    Err(_) => plan.hessian(&x),
+                }
             })
             .map_err(to_py)?;
         csc(&sp, &d.hessian)

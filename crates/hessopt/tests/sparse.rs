@@ -310,8 +310,8 @@ proptest! {
 
     /// Twelve variables, one term coupling ten of them (more colors than one block of lanes
     /// holds: two blocks), random and specialized terms on random pairs: the sparse Hessian equals
-    /// the dense one, the gradient bitwise, and one workspace reused at a second point gives
-    /// bitwise the numbers of a fresh one.
+    /// the dense one, the gradient bitwise, and one workspace reused at a second point (by
+    /// `evaluate` and `hessian_with`) gives bitwise the numbers of a fresh one.
     #[test]
     fn sparse_equals_dense_over_two_blocks(
         terms in proptest::collection::vec(
@@ -337,6 +337,7 @@ proptest! {
             let Ok(dense) = f.hessian(point) else { continue };
             let value = plan.evaluate(point, &mut ws, &mut g, &mut v).unwrap();
             let fresh = plan.hessian(point).unwrap();
+            prop_assert_eq!(&plan.hessian_with(point, &mut ws).unwrap(), &fresh);
             prop_assert_eq!(value, fresh.value);
             prop_assert_eq!(&g, &fresh.gradient);
             prop_assert_eq!(&v[..], fresh.hessian.values());

@@ -178,9 +178,14 @@ impl SparseHessian {
     /// Value, gradient and sparse Hessian at `x`, exact to rounding; an error when an entry is
     /// not finite.
     pub fn hessian(&self, x: &[f64]) -> Result<SparseDerivatives> {
+        self.hessian_with(x, &mut SparseWorkspace::default())
+    }
+
+    /// [`SparseHessian::hessian`] with the sweeps' buffers in `ws`, reused from call to call.
+    pub fn hessian_with(&self, x: &[f64], ws: &mut SparseWorkspace) -> Result<SparseDerivatives> {
         let mut grad = vec![0.0; self.formula.dim()];
         let mut values = vec![0.0; self.pattern.nnz()];
-        let f = self.evaluate(x, &mut SparseWorkspace::default(), &mut grad, &mut values)?;
+        let f = self.evaluate(x, ws, &mut grad, &mut values)?;
         check_finite("value", &[f], x)?;
         check_finite("gradient", &grad, x)?;
         check_finite("Hessian", &values, x)?;
