@@ -1,7 +1,12 @@
 //! Nelder–Mead simplex search (Nelder & Mead 1965; Lagarias et al., SIAM J. Optim. 9, 1998):
-//! reflection, expansion, outside and inside contraction, shrink. For n > 2 the adaptive
-//! coefficients of Gao & Han (Comput. Optim. Appl. 51, 2012): reflection 1, expansion 1 + 2/n,
-//! contraction 0.75 − 1/(2n), shrink 1 − 1/n; for n ≤ 2 the classic 1, 2, ½, ½.
+//! reflection, expansion, outside and inside contraction, shrink. From n = 6 (`ADAPTIVE_FROM`)
+//! the adaptive coefficients of Gao & Han (Comput. Optim. Appl. 51, 2012): reflection 1,
+//! expansion 1 + 2/n, contraction 0.75 − 1/(2n), shrink 1 − 1/n; below, the classic 1, 2, ½, ½
+//! (scipy's default for every n). On the twelve MGH problems with n = 3 to 5 the classic ones
+//! cost fewer evaluations at both tolerances below (all still solved; the one exception, Gulf at
+//! the default tolerance, 884 → 911), and from n = 6 the adaptive ones are needed: classic at
+//! n = 6 ends Biggs EXP6 at a false convergence (default tolerance), classic at n = 10 to 12 loses
+//! six problems at scipy's defaults.
 //!
 //! Uses values only; robust on noisy or non-smooth functions in few dimensions, slow beyond ~10.
 //! Start simplex as R's optim: x0 and x0 + s eᵢ with s = 0.1 · max|x0ᵢ| (0.1 when x0 = 0).
@@ -19,17 +24,24 @@
 //! straddled the minimum: (x − 1)² from 10 ended at x = 0 with vertices 0 and 2.)
 //!
 //! On the 35 MGH problems (`hessopt bench`; solved / false convergences / median f evaluations)
-//! at the default tolerance this solves 35/0/993 (scipy 1.17's Nelder–Mead at fatol =
-//! √ε(|f0| + √ε), xatol = 1e-8: 24/1/650, `bench/scipy_mgh.py`). Measured against it: the
-//! restart at s = 0.1·max|xᵢ| (R's start size) 35/0/1723, at s = the last diameter 35/0/1018,
-//! a quarter of it 35/0/964, 10 times it 35/0/1262; the classic coefficients for every n
-//! 33/2/877 (Gao–Han from n = 5 only: 35/0/922); scipy's start simplex (xᵢ·1.05, 0.00025 for
-//! xᵢ = 0) 35/0/1783 with the old restart. R's reltol taken from f(x0) for every cycle (R
-//! computes it once) is cheaper but stops short: 13/22/251 (15/20/280 with the diameter
-//! restart). At scipy's defaults (xatol = fatol = 1e-4, at most 200·n evaluations; `hessopt
-//! bench --settings scipy`) 26/5/690 against scipy's 18/8/379; the classic coefficients there
-//! 20/6/312. More problems solved than scipy at both settings, at a higher median: the extra
-//! ones are the expensive ones (n = 10, 11, 12).
+//! at the default tolerance this solves 35/0/922 (scipy 1.17's Nelder–Mead at fatol =
+//! √ε(|f0| + √ε), xatol = 1e-8: 24/1/650, `bench/scipy_mgh.py`). Measured against it (with
+//! Gao–Han from n = 3, 35/0/993): the restart at s = 0.1·max|xᵢ| (R's start size) 35/0/1723,
+//! at s = the last diameter 35/0/1018, a quarter of it 35/0/964, 10 times it 35/0/1262; the
+//! classic coefficients for every n 33/2/877; Gao–Han from n = 7 34/1/922, from n = 11 33/2/877;
+//! scipy's start simplex (xᵢ·1.05, 0.00025 for xᵢ = 0) 35/0/1183, R's start size 0.05·max|xᵢ|
+//! 35/0/990, 0.2· 35/0/1053. R's reltol taken from f(x0) for every cycle (R computes it once)
+//! is cheaper but stops short: 13/22/251 (15/20/280 with the diameter restart). At scipy's
+//! defaults (xatol = fatol = 1e-4, at most 200·n evaluations; `hessopt bench --settings scipy`)
+//! 26/5/690 against scipy's 18/8/379, and on the 17 problems both solve a median 394 against
+//! scipy's 333 (403 with Gao–Han from n = 3). There the restart of the certificate costs n
+//! evaluations on all but three problems (its simplex is already within xatol; Brown badly
+//! scaled 71, linear rank 1 25, its zero-row variant 23); the rest of the difference is the start
+//! simplex (with scipy's and the classic coefficients this reproduces scipy's counts within n on
+//! 26 problems, but solves 17/9/353) and, at n = 10, the adaptive coefficients (linear rank 1:
+//! 724 against scipy's 392; classic there loses six other problems). More problems
+//! solved than scipy at both settings, at a higher median: the extra ones are the expensive ones
+//! (n = 10, 11, 12).
 
 use crate::error::{Error, Result};
 use crate::problem::Evaluator;
@@ -43,7 +55,7 @@ pub struct NelderMead {
     pub f_tol: f64,
     /// scipy's absolute tolerances (x_atol, f_atol) instead of `f_tol`, if set.
     pub absolute: Option<(f64, f64)>,
-    /// Use the adaptive coefficients for n > 2.
+    /// Use the adaptive coefficients from n = 6 (`ADAPTIVE_FROM`).
     pub adaptive: bool,
 }
 
@@ -58,7 +70,7 @@ impl Default for NelderMead {
 }
 
 impl NelderMead {
-    /// Chooses the adaptive coefficients for n > 2 (default) or the classic ones everywhere
+    /// Chooses the adaptive coefficients from n = 6 (default) or the classic ones everywhere
     /// (on the MGH suite at the default tolerance: classic 33 of 35 problems, adaptive 35).
     pub fn with_adaptive(mut self, adaptive: bool) -> Self {
         self.adaptive = adaptive;
@@ -114,6 +126,9 @@ pub(crate) struct NelderMeadState {
     coef: (f64, f64, f64, f64),
 }
 
+/// Smallest n with Gao–Han's adaptive coefficients (classic below; see the module notes).
+const ADAPTIVE_FROM: usize = 6;
+
 /// f at a trial point, with non-finite values treated as +∞ (never accepted).
 fn eval(ev: &mut Evaluator<'_, '_>, x: &[f64]) -> Result<f64> {
     let v = ev.value(x)?;
@@ -161,7 +176,7 @@ impl Solver for NelderMeadState {
 
     fn start(&mut self, ev: &mut Evaluator<'_, '_>, it: &mut Iterate) -> Result<()> {
         let n = it.x.len();
-        if self.config.adaptive && n > 2 {
+        if self.config.adaptive && n >= ADAPTIVE_FROM {
             let nf = n as f64;
             self.coef = (1.0, 1.0 + 2.0 / nf, 0.75 - 0.5 / nf, 1.0 - 1.0 / nf);
         }
