@@ -128,7 +128,18 @@ impl<'py> PyFunction<'py> {
         match number(&v) {
             Ok(v) => v,
             Err(e) => {
-                self.fail(format!("{} (at {})", e.value(self.py()), describe(&arg)));
+                // scipy's jac=True convention, without jac=True.
+                let pair = v.cast::<PyTuple>().is_ok_and(|t| t.len() == 2);
+                let hint = if pair {
+                    "; a function returning (value, gradient) needs jac=True"
+                } else {
+                    ""
+                };
+                self.fail(format!(
+                    "{} (at {}){hint}",
+                    e.value(self.py()),
+                    describe(&arg)
+                ));
                 f64::NAN
             }
         }
@@ -172,18 +183,57 @@ impl<'py> PyFunction<'py> {
         value
     }
 
-    /// F(x) into `out` (a gradient or a flattened Hessian); a result of another length becomes a
-    /// pending `HessoptError` naming `what`, and `out` is NaN.
+    /// F(x) into `out` (a gradient); a result of another length becomes a pending
+    /// `HessoptError` naming `what`, and `out` is NaN.
     pub(crate) fn vector_into(&self, x: &[f64], out: &mut [f64], what: &str) {
         let v = self.vector(x);
-        if v.len() == out.len() {
-            out.copy_from_slice(&v);
+        self.fill(&v, out, what);
+    }
+
+    /// F(x) as an m × n matrix (a Jacobian, a Hessian), row-major into `out`: a 2-d result must
+    /// have that shape (a transposed Jacobian is an error, not read as another matrix), a flat
+    /// one m·n values; otherwise a pending `HessoptError` naming `what`, and `out` is NaN.
+    pub(crate) fn matrix_into(
+        &self,
+        x: &[f64],
+        out: &mut [f64],
+        (m, n): (usize, usize),
+        what: &str,
+    ) {
+        let arg = array1(self.py(), x).into_any();
+        let Some(v) = self.call(&arg) else {
+            out.fill(f64::NAN);
+            return;
+        };
+        let shape: Option<Vec<usize>> = v.getattr("shape").ok().and_then(|s| s.extract().ok());
+        if let Some(shape) = shape.filter(|s| s.len() == 2 && s[..] != [m, n]) {
+            self.fail(format!(
+                "{what} returned an array of shape ({}, {}), expected ({m}, {n})",
+                shape[0], shape[1]
+            ));
+            out.fill(f64::NAN);
+            return;
+        }
+        let values = match floats(&v) {
+            Ok(values) => values,
+            Err(e) => {
+                self.error.borrow_mut().get_or_insert(e);
+                Vec::new()
+            }
+        };
+        self.fill(&values, out, what);
+    }
+
+    /// Copies `values` into `out` when the lengths match, else a pending error and NaN.
+    fn fill(&self, values: &[f64], out: &mut [f64], what: &str) {
+        if values.len() == out.len() {
+            out.copy_from_slice(values);
             return;
         }
         if !self.failed() {
             self.fail(format!(
                 "{what} returned {} values, expected {}",
-                v.len(),
+                values.len(),
                 out.len()
             ));
         }

@@ -49,7 +49,7 @@ fn least_squares<'py>(
         problem = problem.with_jacobian(move |x: &[f64], out: &mut DMatrix<f64>| {
             // The user's (m, n) array is row-major; the matrix is column-major.
             let mut rows = vec![0.0; m * n];
-            j.vector_into(x, &mut rows, "jac");
+            j.matrix_into(x, &mut rows, (m, n), "jac");
             *out = DMatrix::from_row_slice(m, n, &rows);
         });
     }
@@ -188,7 +188,7 @@ fn root_system<'py>(
     let jacobian = |x: &[f64], out: &mut DMatrix<f64>| {
         if let Some(j) = &pj {
             let mut rows = vec![0.0; n * n];
-            j.vector_into(x, &mut rows, "jac");
+            j.matrix_into(x, &mut rows, (n, n), "jac");
             *out = DMatrix::from_row_slice(n, n, &rows);
         }
     };

@@ -207,7 +207,8 @@ impl Objective<'_> {
         }
         if let Some(h) = &self.hess {
             p = p.with_hessian(move |x: &[f64], out: &mut DMatrix<f64>| {
-                h.vector_into(x, out.as_mut_slice(), "hess");
+                let n = out.nrows();
+                h.matrix_into(x, out.as_mut_slice(), (n, n), "hess");
             });
         }
         p

@@ -245,3 +245,59 @@ def test_a_formula_pickles_as_its_source_and_variables():
     assert g.vars == ["z", "y", "x"] and g.value([1.0, 2.0, 3.0]) == f.value([1.0, 2.0, 3.0]) == 17
     h = pickle.loads(pickle.dumps(hessopt.Formula("x[1]^2 + x[2]")))
     np.testing.assert_array_equal(h.gradient([3.0, 1.0]), [6.0, 1.0])
+
+
+def test_a_jacobian_of_the_wrong_shape_is_named_not_read_as_another_matrix():
+    # y = 2·exp(t/2) at t = 0..3: with J transposed, (2, 4) instead of (4, 2), the 8 values were
+    # read as a different Jacobian and the fit ended max_iterations at (1.54, 0.41).
+    t = np.arange(4.0)
+    res = lambda p: p[0] * np.exp(p[1] * t) - 2 * np.exp(0.5 * t)  # noqa: E731
+    jac = lambda p: np.column_stack([np.exp(p[1] * t), p[0] * t * np.exp(p[1] * t)])  # noqa: E731
+    r = hessopt.least_squares(res, [1.0, 0.1], jac=jac)
+    assert r.converged and r.x == pytest.approx([2.0, 0.5], rel=1e-10)
+    one_line_error(
+        lambda: hessopt.least_squares(res, [1.0, 0.1], jac=lambda p: jac(p).T),
+        "jac returned an array of shape (2, 4), expected (4, 2)",
+    )
+    # A flat list of m·n values in row order is still read as the (m, n) matrix.
+    r = hessopt.least_squares(res, [1.0, 0.1], jac=lambda p: jac(p).ravel().tolist())
+    assert r.converged and r.x == pytest.approx([2.0, 0.5], rel=1e-10)
+    one_line_error(
+        lambda: hessopt.minimize(
+            sphere, [1.0, 2.0], jac=lambda x: 2 * x, hess=lambda x: np.eye(4)[:2], method="newton"
+        ),
+        "hess returned an array of shape (2, 4), expected (2, 2)",
+    )
+
+
+def test_fit_leaves_out_label_columns_the_model_does_not_read():
+    # A data frame with a label column: every column was converted, so any fit failed on it.
+    data = {
+        "name": np.array(["a", "b", "c", "d"]),
+        "x": np.array([0.0, 1.0, 2.0, 3.0]),
+        "y": np.array([1.1, 2.9, 5.2, 6.8]),
+    }
+    r = hessopt.fit(data, residual="y - (a + b*x)", params=["a", "b"], start=[0, 0])
+    assert r.x == pytest.approx([1.09, 1.94], rel=1e-12)  # ordinary least squares
+    one_line_error(
+        lambda: hessopt.fit(data, residual="y - a*name", params=["a"], start=[0]),
+        "column 'name'",
+        "numbers",
+    )
+
+
+def test_constraint_jac_callback_return_and_pair_without_jac_true():
+    # A constraint jac that is not callable raised TypeError at the first call; a callback
+    # returning an array raised numpy's ambiguous-truth ValueError.
+    for c in ({"type": "ineq", "fun": lambda x: 0.5 - x[0], "jac": True}, ("ineq", lambda x: 0.5 - x[0], 3)):
+        one_line_error(lambda c=c: hessopt.minimize(sphere, [0.0, 0.0], constraints=[c]), "jac")
+    one_line_error(
+        lambda: hessopt.minimize(sphere, [1.0, 2.0], callback=lambda xk: xk > 0),
+        "callback must return None or a bool",
+    )
+    # A function returning (f, g) without jac=True is told about jac=True.
+    one_line_error(
+        lambda: hessopt.minimize(lambda x: (sphere(x), 2 * x), [1.0, 2.0]),
+        "a tuple",
+        "needs jac=True",
+    )

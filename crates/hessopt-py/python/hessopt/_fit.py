@@ -28,6 +28,7 @@ def fit(data, *, nll=None, residual=None, params, start):
     ----------
     data : mapping
         Columns by name: a dict of arrays, a pandas DataFrame, or any mapping with ``keys()``.
+        Columns that are not numbers (labels) are left out unless the formula reads them.
     nll, residual : str
         A formula over the parameters and the columns, for one row: the negative log-likelihood
         of that row (summed over rows) or its residual (squared and summed). Exactly one.
@@ -60,7 +61,20 @@ def fit(data, *, nll=None, residual=None, params, start):
         names = list(data.keys())
     except AttributeError:
         raise HessoptError("data must be a mapping of column names to arrays (dict, DataFrame)") from None
-    columns = [(str(k), point(np.asarray(data[k]), f"column '{k}'")) for k in names]
+    columns = []
+    used = None
+    for k in names:
+        try:
+            columns.append((str(k), point(np.asarray(data[k]), f"column '{k}'")))
+        except HessoptError:
+            # A column that is not numbers (a label, a factor) matters only if the model reads it.
+            if used is None:
+                try:
+                    used = set(_core.Formula(nll if residual is None else residual).vars)
+                except HessoptError:
+                    used = set()
+            if str(k) in used:
+                raise
     return FitResult(
         _core.fit(columns, nll, residual, [str(p) for p in params], point(start, "start"))
     )

@@ -85,18 +85,26 @@ def _constraints(constraints):
                 raise HessoptError("a constraint dict needs 'type' ('eq' or 'ineq') and a callable 'fun'")
             args = extra_args(c.get("args", ()))
             fun = c["fun"] if not args else (lambda x, f=c["fun"], a=args: f(x, *a))
-            jac = c.get("jac")
+            jac = _constraint_jac(c.get("jac"))
             if jac is not None and args:
                 jac = lambda x, j=jac, a=args: j(x, *a)  # noqa: E731
             out.append((kind, fun, jac))
         elif isinstance(c, tuple) and len(c) in (2, 3) and c[0] in ("eq", "ineq") and callable(c[1]):
-            out.append((c[0], c[1], c[2] if len(c) == 3 else None))
+            out.append((c[0], c[1], _constraint_jac(c[2] if len(c) == 3 else None)))
         else:
             raise HessoptError(
                 "a constraint is a formula string such as 'x0*x1 >= 2', a dict "
                 "{'type': 'eq'|'ineq', 'fun': f} or a tuple ('eq'|'ineq', f[, jac])"
             )
     return out
+
+
+def _constraint_jac(jac):
+    if jac is not None and not callable(jac):
+        raise HessoptError(
+            f"a constraint's jac must be a callable returning its gradient, got {type(jac).__name__}"
+        )
+    return jac
 
 
 def _callback(callback):
@@ -117,7 +125,12 @@ def _callback(callback):
             r = callback(intermediate_result=Result(x=x, fun=value, nit=iteration))
         else:
             r = callback(x)
-        return bool(r)
+        try:
+            return bool(r)
+        except ValueError:
+            raise HessoptError(
+                f"the callback must return None or a bool (True stops the run), got {type(r).__name__}"
+            ) from None
 
     return cb
 
