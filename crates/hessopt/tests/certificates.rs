@@ -322,6 +322,21 @@ fn runs_out_of_iterations_on_an_unbounded_linear_function_end_unbounded() {
             "{method}: {r}"
         );
     }
+    // The probe (up to 125 calls) is not made where it would overrun max_evals.
+    for budget in [100, 200] {
+        let options = Options::default().with_max_evals(budget).unwrap();
+        let r = minimize(
+            &p,
+            &[0.0, 0.0],
+            &Method::from_name("lbfgsb").unwrap(),
+            &options,
+        )
+        .unwrap();
+        assert!(
+            r.evaluations.f + r.evaluations.gradient <= budget,
+            "{budget}: {r}"
+        );
+    }
     let rosenbrock = Formula::parse_with_vars("100*(y - x^2)^2 + (1 - x)^2", &["x", "y"]).unwrap();
     let p = Problem::from_formula(&rosenbrock);
     let options = Options::default().with_max_iter(5).unwrap();

@@ -413,8 +413,13 @@ fn certify(
         }
         // A run that ran out of iterations or line search without a stationary point: is f
         // falling without bound along the steepest descent ray (x + y reaches only 1e17 … 1e40
-        // in the iteration limit, short of UNBOUNDED_F and UNBOUNDED_X)?
-        Termination::MaxIterations | Termination::LineSearchFailed => {
+        // in the iteration limit, short of UNBOUNDED_F and UNBOUNDED_X)? Asked only where the
+        // probe's calls (at most 60 + 64 values and a gradient) fit in `max_evals`.
+        Termination::MaxIterations | Termination::LineSearchFailed
+            if options
+                .max_evals
+                .is_none_or(|m| ev.counts.f + ev.counts.gradient + 125 <= m) =>
+        {
             let d = projected_descent(&it.x, &it.g, bounds);
             return Ok(Verdict::Stop(match step_off(ev, it, &d, Ray::Follow)? {
                 StepOff::Unbounded => Termination::Unbounded,
