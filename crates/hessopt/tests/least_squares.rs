@@ -255,3 +255,30 @@ fn a_sum_of_squares_falling_to_infinity_is_unbounded() {
     assert!(r.termination != Termination::Unbounded, "{r:?}");
     assert!(r.x[0].abs() < 1e-6 && (r.rss - 1.0).abs() < 1e-12, "{r:?}");
 }
+
+/// A minimum where J vanishes and r does not (x² + 1 at 0): the cosine of a nearly zero column
+/// with r is 1 and the Gauss–Newton step is huge, so LM stopped `small_step` at x = −2.5e-26
+/// with ‖r‖² = 1, the minimum, uncertified. With the residual Hessians the Newton step on ½‖r‖²
+/// (H positive definite) decides: `gradient_norm`. A point short of the minimum (x² − y; y + 1
+/// stalls at y = −0.4989; the minimum is at −½) stays uncertified.
+#[test]
+fn a_minimum_where_the_jacobian_vanishes_is_certified() {
+    let set = FormulaSet::parse_with_vars("x^2 + 1", &["x"]).unwrap();
+    let r = LevenbergMarquardt::default()
+        .solve(
+            &LeastSquares::from_formulas(&set),
+            &[3.0],
+            &Options::default(),
+        )
+        .unwrap();
+    assert!(
+        r.converged && r.termination == Termination::GradientNorm,
+        "{r:?}"
+    );
+    assert!(
+        (r.rss - 1.0).abs() <= 1e-12 && r.x[0].abs() < 1e-12,
+        "{r:?}"
+    );
+    let (_, r) = solve("x^2 - y; y + 1", &[1.0, 1.0]);
+    assert!(r.converged == ((r.x[1] + 0.5).abs() < 1e-6), "{r:?}");
+}

@@ -7,6 +7,9 @@
 //!   |J_jᵀr|/(‖J_j‖‖r‖), invariant to the units of parameters and residuals), or the
 //!   Gauss–Newton step −(JᵀJ)⁺Jᵀr is at most `tol`·‖Dx‖, D the column norms of J at x (the
 //!   gradient of ½‖r‖² measured in the metric of JᵀJ, negligible against x);
+//!   Where residual Hessians are given, also the Newton step H⁻¹Jᵀr on ½‖r‖² (H below,
+//!   positive definite) at most `tol`·max(‖x‖∞, 1): J vanishing at a minimum with r ≠ 0
+//!   (x² + 1 at 0);
 //! - second order, where residual Hessians are given: the Hessian of ½‖r‖², H = JᵀJ + Σ rᵢ∇²rᵢ,
 //!   has no eigenvalue below −√ε·max(‖JᵀJ‖_F, max|eig|) (else `maximum` when none is above that,
 //!   `saddle` otherwise);
@@ -75,6 +78,26 @@ fn zero_residual(j: &DMatrix<f64>, x: &[f64], r: &[f64]) -> bool {
         .all(|(ri, t)| ri.abs() <= 16.0 * t)
 }
 
+/// Where J vanishes at a minimum with r ≠ 0 (x² + 1 at 0) neither test above can hold: the
+/// cosine of a nearly zero column with r stays 1 and the Gauss–Newton step is huge. With the
+/// residual Hessians, the Newton step H⁻¹Jᵀr on ½‖r‖² (H = JᵀJ + Σ rᵢ∇²rᵢ positive definite) at
+/// most `tol`·max(‖x‖∞, 1) is first order too.
+fn newton_step_negligible(
+    j: &DMatrix<f64>,
+    r: &[f64],
+    curv: &DMatrix<f64>,
+    x: &[f64],
+    tol: f64,
+) -> bool {
+    let g: Vec<f64> = j
+        .column_iter()
+        .map(|c| c.iter().zip(r).map(|(a, b)| a * b).sum())
+        .collect();
+    let scale = x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    linalg::cholesky_solve(&(j.transpose() * j + curv), &g)
+        .is_some_and(|p| p.iter().all(|v| v.abs() <= tol * scale))
+}
+
 /// The certificate at (x, r = r(x), J = J(x)).
 pub(super) fn check(
     ev: &Counted<'_, '_>,
@@ -92,11 +115,17 @@ pub(super) fn check(
     // Scales from the current Jacobian (not the solver's history).
     let svd = ScaledSvd::columns(j);
     let (_, gn) = svd.solve(&svd.project(r), 0.0);
-    if !(orthogonality(j, r) <= tol || gn <= tol * svd.scaled_norm(x)) {
+    let curvature = ev.curvature(x, r);
+    if !(orthogonality(j, r) <= tol
+        || gn <= tol * svd.scaled_norm(x)
+        || curvature
+            .as_ref()
+            .is_some_and(|curv| newton_step_negligible(j, r, curv, x, tol)))
+    {
         return Certificate::NotStationary;
     }
     let singular = svd.rank_deficient();
-    let Some(curv) = ev.curvature(x, r) else {
+    let Some(curv) = curvature else {
         return Certificate::Stationary(if singular {
             Termination::SingularJacobian
         } else {
