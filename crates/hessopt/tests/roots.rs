@@ -574,3 +574,18 @@ fn an_underflow_to_zero_is_not_a_root() {
     let r = run(&scalar("max(0, 1000 - x)"), 0.0, ScalarMethod::Brent, None);
     assert!(r.converged && (r.x[0] - 1000.0).abs() < 1e-9, "{r:?}");
 }
+
+/// The edge of f's zeros at 0 itself: no double lies between the last two bisection points
+/// (narrow at rounding width never holds where 4ε|x| is 0), and the bisection of max(0, x) from
+/// 1 looped forever at x = 0 (review finding). It is a root at 0; the mirror image too.
+#[test]
+fn an_edge_of_zeros_at_the_origin_is_a_root_and_ends() {
+    for (src, x0) in [("max(0, x)", 1.0), ("max(0, -x)", -1.0), ("max(0, x)", 3.5)] {
+        let r = run(&scalar(src), x0, ScalarMethod::Brent, None);
+        assert!(
+            r.converged && r.termination == Termination::RootFound && r.x[0].abs() < 1e-300,
+            "{src} from {x0}: {r:?}"
+        );
+        assert!(r.evaluations < 5000, "{src} from {x0}: {r:?}");
+    }
+}

@@ -144,7 +144,9 @@ fn find_bracket(c: &mut Count<'_, '_>, x0: f64) -> Option<(f64, f64, f64, f64)> 
 /// is returned as a bracket for Brent. Otherwise the edge is a root ([`Termination::RootFound`],
 /// f = 0 there: max(0, 1000 − x) at 1000) unless f next to it is subnormal: then f only
 /// underflowed to 0 ([`Termination::NotARoot`]; exp(−x) is 0 from x = 745.13 on, and the search
-/// from 0 stopped at 1085 and called it a root).
+/// from 0 stopped at 1085 and called it a root). An edge at 0 itself (max(0, x)) is reached only
+/// when no double lies between a and b (4ε|x| is 0 there); f beside it is subnormal because x
+/// is, and it is a root.
 #[allow(clippy::type_complexity)] // a bracket, or the point and the verdict
 fn zero_edge(
     c: &mut Count<'_, '_>,
@@ -153,6 +155,9 @@ fn zero_edge(
 ) -> std::result::Result<(f64, f64, f64, f64), (f64, Termination)> {
     while !narrow(a, b, 0.0) {
         let m = 0.5 * a + 0.5 * b;
+        if m == a || m == b {
+            break;
+        }
         let fm = c.f(m);
         if fm == 0.0 {
             b = m;
@@ -164,7 +169,7 @@ fn zero_edge(
             break;
         }
     }
-    let t = if fa.abs() < f64::MIN_POSITIVE {
+    let t = if fa.abs() < f64::MIN_POSITIVE && a.abs().max(b.abs()) >= f64::MIN_POSITIVE {
         Termination::NotARoot
     } else {
         Termination::RootFound
