@@ -21,7 +21,7 @@
 //!
 //! Measured against the alternatives on the 35 MGH problems with exact gradients (solved / false
 //! convergences / median f + g; at g_tol 1e-5, scipy's default, and 1e-8, ours; `hessopt bench
-//! --g-tol`): these defaults 32/3/70 and 35/0/74; scipy 1.17's BFGS 31/4/70 and 33/2/74
+//! --settings scipy` and `hessopt bench`): these defaults 32/3/70 and 35/0/74; scipy 1.17's BFGS 31/4/70 and 33/2/74
 //! (`bench/scipy_mgh.py`, same problems and solved criterion). The one problem more is Biggs
 //! EXP6: both reach the saddle f = 5.65565e-3 of its line of stationary points; scipy stops
 //! there reporting success, ours steps off it along the exact Hessian's negative curvature (the
