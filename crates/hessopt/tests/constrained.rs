@@ -663,3 +663,16 @@ fn unbounded_along_the_constraints_and_a_weak_penalty() {
     assert!(r.converged, "{r:?}");
     assert!(r.x[0].abs() <= 1e-7 && r.x[1].abs() <= 1e-7, "{r:?}");
 }
+
+/// sqrt(x) ≤ −1 holds nowhere; from x = 5 the runs meet x < 0, where the constraint is NaN. The
+/// report said `objective_not_finite` (of x + y², finite everywhere): the count of non-finite
+/// values was the augmented Lagrangian's, and phase one took a NaN constraint for satisfied
+/// (f64::min drops NaN). Now the objective's own values decide, and NaN is a violation:
+/// `infeasible`. An objective that does overflow stays `objective_not_finite`.
+#[test]
+fn a_constraint_going_nan_is_not_blamed_on_the_objective() {
+    let r = solve("x + y^2", &["sqrt(x) <= -1"], &[5.0, 0.0]);
+    assert_eq!(r.termination, Termination::Infeasible, "{r:?}");
+    let r = solve("exp(x) + y^2", &["x >= 1000"], &[5.0, 0.0]);
+    assert_eq!(r.termination, Termination::ObjectiveNotFinite, "{r:?}");
+}

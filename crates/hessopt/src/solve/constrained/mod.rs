@@ -17,10 +17,12 @@
 //! [`Termination::Infeasible`] when ρ reached 1e12 with the violation still above tolerance —
 //! unless the inner solves met points where the objective was not finite, or the constraints may
 //! well be satisfiable: at the penalty limit a phase-one solve minimizes the violation alone from
-//! x; only when it finds no feasible point is the report [`Termination::Infeasible`]; when it
-//! finds one where f is not finite (or the inner solves met such points; `exp(x)` with
+//! x; only when it finds no feasible point (a constraint that is not finite there counts as
+//! violated) is the report [`Termination::Infeasible`]; when it finds one where f is not finite
+//! (or the objective itself was not finite at points the inner solves met; `exp(x)` with
 //! `x ≥ 1000`) it is [`Termination::ObjectiveNotFinite`], otherwise [`Termination::NoProgress`]
-//! (the objective grows too fast towards the feasible set for the penalty to win).
+//! (the objective grows too fast towards the feasible set for the penalty to win). Non-finite
+//! values of a constraint are never blamed on the objective.
 //! The counts cover every call of the objective and its gradient (inner solves, numerical
 //! gradients, KKT and curvature checks, the trace, the phase-one verdict).
 //!
@@ -336,12 +338,18 @@ struct Counted<'p, 'a> {
     problem: &'p Problem<'a>,
     f: Cell<usize>,
     gradient: Cell<usize>,
+    /// Values of the objective itself that were not finite (not those of the constraints).
+    non_finite: Cell<usize>,
 }
 
 impl Counted<'_, '_> {
     fn value(&self, x: &[f64]) -> f64 {
         self.f.set(self.f.get() + 1);
-        self.problem.value(x)
+        let v = self.problem.value(x);
+        if !v.is_finite() {
+            self.non_finite.set(self.non_finite.get() + 1);
+        }
+        v
     }
 
     /// ∇f: the problem's own, or central differences of counted values.
@@ -433,6 +441,7 @@ pub fn minimize_constrained_with_callback(
         problem,
         f: Cell::new(0),
         gradient: Cell::new(0),
+        non_finite: Cell::new(0),
     };
     let cvals = |x: &[f64]| -> Vec<f64> { constraints.iter().map(|c| c.eval(x)).collect() };
     let al_value = |x: &[f64], mult: &[f64], r: f64| {
@@ -611,7 +620,11 @@ pub fn minimize_constrained_with_callback(
                 }
                 break match feasible_point(problem, constraints, &x, config.feasibility_tol)? {
                     None => Termination::Infeasible,
-                    Some(p) if !objective.value(&p).is_finite() || non_finite > 0 => {
+                    // The objective's own non-finite values, not the constraints' (sqrt(x) ≤ −1
+                    // from 5 met NaN constraint values only, and was called objective_not_finite).
+                    Some(p)
+                        if !objective.value(&p).is_finite() || objective.non_finite.get() > 0 =>
+                    {
                         Termination::ObjectiveNotFinite
                     }
                     Some(_) => Termination::NoProgress,
@@ -774,9 +787,10 @@ fn feasible_point(
         &Method::Lbfgsb(Lbfgsb::default()),
         &Options::default().with_g_tol(0.0)?.with_max_iter(1000)?,
     )?;
-    let worst = constraints
-        .iter()
-        .map(|k| part(k, k.eval(&r.x)).abs())
-        .fold(0.0f64, f64::max);
-    Ok((worst <= tol).then_some(r.x))
+    // A constraint that is not finite there is violated (f64::min and max would drop its NaN).
+    let feasible = constraints.iter().all(|k| {
+        let c = k.eval(&r.x);
+        c.is_finite() && part(k, c).abs() <= tol
+    });
+    Ok(feasible.then_some(r.x))
 }
