@@ -7,6 +7,8 @@
 
 use pyo3::prelude::*;
 
+use hessopt::limits::{self, Limit};
+
 mod analysis;
 mod blackbox;
 mod convert;
@@ -34,9 +36,31 @@ pub(crate) fn invalid(message: impl Into<String>) -> PyErr {
     HessoptError::new_err(message.into())
 }
 
+/// How a Python user raises the dense-matrix limit (named in the library's "too large" error).
+const RAISE_DENSE: &str = "hessopt.set_dense_limit(nbytes)";
+
+/// Sets the largest dense matrix (an n × n Hessian or inverse-Hessian approximation, a Jacobian)
+/// the library allocates, in bytes; returns the previous limit (see `hessopt.set_dense_limit`).
+#[pyfunction]
+fn set_dense_limit(nbytes: u64) -> PyResult<u64> {
+    if nbytes == 0 {
+        return Err(invalid("the dense-matrix limit must be at least 1 byte"));
+    }
+    let previous = limits::get(Limit::DenseMatrix);
+    limits::set(Limit::DenseMatrix, nbytes, RAISE_DENSE);
+    Ok(previous)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("HessoptError", m.py().get_type::<HessoptError>())?;
+    // The limit's error names the Python setting, not the Rust one.
+    limits::set(
+        Limit::DenseMatrix,
+        limits::get(Limit::DenseMatrix),
+        RAISE_DENSE,
+    );
+    m.add_function(wrap_pyfunction!(set_dense_limit, m)?)?;
     derivatives::register(m)?;
     analysis::register(m)?;
     formula::register(m)?;

@@ -223,7 +223,15 @@ def test_a_dense_hessian_over_the_memory_limit_is_refused_before_any_work():
         lambda: hessopt.hessian(lambda x: calls.append(1) or sphere(x), np.zeros(20_000)),
         "20000 × 20000 Hessian",
     )
-    assert "limit" in text and not calls
+    assert "hessopt.set_dense_limit(nbytes)" in text and not calls
+    # The limit is the user's to move: a 64 × 64 Hessian (32 KiB) against a 16 KiB limit.
+    previous = hessopt.set_dense_limit(16 * 1024)
+    try:
+        one_line_error(lambda: hessopt.hessian(sphere, np.zeros(64)), "64 × 64 Hessian")
+        assert hessopt.hessian(sphere, np.zeros(32)).hessian.shape == (32, 32)
+    finally:
+        assert hessopt.set_dense_limit(previous) == 16 * 1024
+    one_line_error(lambda: hessopt.set_dense_limit(0), "nbytes")
 
 
 def test_derivatives_beyond_double_precision_are_errors_not_inf():

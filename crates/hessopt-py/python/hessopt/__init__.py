@@ -17,6 +17,7 @@ from ._core import Formula
 from ._optimize import minimize
 from ._solvers import least_squares, root
 from ._fit import FitResult, fit
+from ._limits import set_dense_limit
 
 __all__ = [
     "FitResult",
@@ -32,4 +33,5 @@ __all__ = [
     "least_squares",
     "minimize",
     "root",
+    "set_dense_limit",
 ]
