@@ -1,11 +1,11 @@
 //! `hessopt lsq`: nonlinear least squares on residual formulas by Levenberg–Marquardt.
 
 use clap::Args;
+use hessopt::Result;
 use hessopt::solve::{Callback, LeastSquares, LevenbergMarquardt};
-use hessopt::{FormulaSet, Result};
 use serde_json::json;
 
-use super::{RunArgs, check_point, formula_text, parse_numbers, split_vars};
+use super::{RunArgs, check_point, formula_text, parse_formula_set, parse_numbers};
 use crate::output::{Output, Report, matrix_json, matrix_short, num, vec_short, vec_text};
 
 /// Arguments of `lsq`.
@@ -29,11 +29,8 @@ pub struct LsqArgs {
 
 pub fn run(args: &LsqArgs) -> Result<Output> {
     let text = formula_text(&args.residuals)?;
-    let set = match split_vars(&args.vars) {
-        Some(v) => FormulaSet::parse_with_vars(&text, &v)?,
-        None => FormulaSet::parse(&text)?,
-    };
     let x0 = parse_numbers("x0", &args.x0)?;
+    let set = parse_formula_set(&text, &args.vars, Some(x0.len()))?;
     check_point("x0", &x0, set.vars())?;
     let problem = LeastSquares::from_formulas(&set);
     let options = args.run.options()?;

@@ -211,6 +211,20 @@ impl RunArgs {
     }
 }
 
+/// The formulas separated by `;` with the given variable order, else for a point of `n` entries
+/// when one is known (a vector's `len(x)` is taken from it), else in natural order.
+pub fn parse_formula_set(
+    text: &str,
+    vars: &Option<String>,
+    n: Option<usize>,
+) -> Result<FormulaSet> {
+    match (split_vars(vars), n) {
+        (Some(v), _) => FormulaSet::parse_with_vars(text, &v),
+        (None, Some(n)) => FormulaSet::parse_for_point(text, n),
+        (None, None) => FormulaSet::parse(text),
+    }
+}
+
 /// The formula with the given variable order, else for a point of `n` entries when one is known
 /// (a vector's `len(x)` is taken from it), else in natural order.
 pub fn parse_formula(text: &str, vars: &Option<String>, n: Option<usize>) -> Result<Formula> {
@@ -296,11 +310,8 @@ impl PointArgs {
     /// The formulas of a vector function and the point.
     pub fn formula_set(&self) -> Result<(FormulaSet, Vec<f64>)> {
         let text = formula_text(&self.expr)?;
-        let f = match split_vars(&self.vars) {
-            Some(v) => FormulaSet::parse_with_vars(&text, &v)?,
-            None => FormulaSet::parse(&text)?,
-        };
         let x = parse_numbers("at", &self.at)?;
+        let f = parse_formula_set(&text, &self.vars, Some(x.len()))?;
         check_point("at", &x, f.vars())?;
         Ok((f, x))
     }

@@ -6,11 +6,11 @@ use hessopt::root::{
     solve_system_with_callback,
 };
 use hessopt::solve::Callback;
-use hessopt::{Error, FormulaSet, Result};
+use hessopt::{Error, Result};
 use nalgebra::DMatrix;
 use serde_json::json;
 
-use super::{RunArgs, check_point, formula_text, parse_numbers, split_vars};
+use super::{RunArgs, check_point, formula_text, parse_formula_set, parse_numbers};
 use crate::output::{Output, Report, num_short, vec_text};
 
 /// Arguments of `root`.
@@ -45,10 +45,12 @@ pub struct RootArgs {
 
 pub fn run(args: &RootArgs) -> Result<Output> {
     let text = formula_text(&args.expr)?;
-    let set = match split_vars(&args.vars) {
-        Some(v) => FormulaSet::parse_with_vars(&text, &v)?,
-        None => FormulaSet::parse(&text)?,
+    // A vector's len(x) is taken from --x0, else from the bracket's one unknown.
+    let n = match &args.x0 {
+        Some(t) => Some(parse_numbers("x0", t)?.len()),
+        None => args.bracket.as_ref().map(|_| 1),
     };
+    let set = parse_formula_set(&text, &args.vars, n)?;
     if set.len() != set.dim() {
         return Err(Error::invalid(
             "equations",

@@ -159,6 +159,50 @@ fn var_table(vars: Option<&[&str]>) -> Result<VarTable> {
     Ok(VarTable::new(names, true))
 }
 
+/// The vector whose `len(·)` the texts (each with its byte offset) use and its length for a
+/// point of `n` entries: n less the number of scalar variables (the other names). `None` when no
+/// `len(·)` is written; an error for several vectors or fewer entries than scalars.
+fn point_length(pieces: &[(&str, usize)], n: usize) -> Result<Option<(String, usize)>> {
+    let mut vectors: Vec<String> = Vec::new();
+    let mut scalars: Vec<String> = Vec::new();
+    for &(src, base) in pieces {
+        let tokens = lexer::tokenize(src, base)?;
+        for v in indexed::len_vectors(&tokens) {
+            if !vectors.contains(&v) {
+                vectors.push(v);
+            }
+        }
+        // Names that parse without any variable are constants (pi), not scalars.
+        for s in indexed::plain_names(&tokens) {
+            if !scalars.contains(&s) && Formula::parse_with_vars(&s, &[]).is_err() {
+                scalars.push(s);
+            }
+        }
+    }
+    let [v] = vectors.as_slice() else {
+        if vectors.is_empty() {
+            return Ok(None);
+        }
+        return Err(Error::invalid(
+            "formula",
+            format!(
+                "len() of several vectors ({}): one point cannot give their lengths",
+                vectors.join(", ")
+            ),
+        ));
+    };
+    let length = n.checked_sub(scalars.len()).ok_or_else(|| {
+        Error::invalid(
+            "point",
+            format!(
+                "{n} entries, fewer than the formula's {} scalar variables",
+                scalars.len()
+            ),
+        )
+    })?;
+    Ok(Some((v.clone(), length)))
+}
+
 impl Formula {
     /// Parses a formula; variables are in natural order (`x` before `y`, `x2` before `x10`).
     pub fn parse(src: &str) -> Result<Self> {
@@ -199,32 +243,10 @@ impl Formula {
     /// # Ok::<(), hessopt::Error>(())
     /// ```
     pub fn parse_for_point(src: &str, n: usize) -> Result<Self> {
-        let tokens = lexer::tokenize(src, 0)?;
-        let vectors = indexed::len_vectors(&tokens);
-        let [v] = vectors.as_slice() else {
-            if vectors.is_empty() {
-                return Self::parse(src);
-            }
-            return Err(Error::invalid(
-                "formula",
-                format!(
-                    "len() of several vectors ({}): one point cannot give their lengths",
-                    vectors.join(", ")
-                ),
-            ));
+        let f = match point_length(&[(src, 0)], n)? {
+            None => return Self::parse(src),
+            Some((v, length)) => Self::parse_with_lengths(src, &[(&v, length)])?,
         };
-        // Names that parse without any variable are constants (pi), not scalars.
-        let scalars = indexed::plain_names(&tokens)
-            .into_iter()
-            .filter(|s| Self::parse_with_vars(s, &[]).is_err())
-            .count();
-        let length = n.checked_sub(scalars).ok_or_else(|| {
-            Error::invalid(
-                "point",
-                format!("{n} entries, fewer than the formula's {scalars} scalar variables"),
-            )
-        })?;
-        let f = Self::parse_with_lengths(src, &[(v, length)])?;
         Error::check_dim("point (the formula's variables)", f.dim(), n)?;
         Ok(f)
     }
@@ -495,8 +517,37 @@ impl FormulaSet {
         Self::parse_impl(src, Some(vars))
     }
 
+    /// Parses formulas separated by `;` for a point of `n` entries, as
+    /// [`Formula::parse_for_point`]: when they use `len(x)` for one vector x, x's length is `n`
+    /// less the number of scalar variables.
+    ///
+    /// ```
+    /// use hessopt::FormulaSet;
+    /// let f = FormulaSet::parse_for_point("sum(i = 1..len(x), x[i]) - a; x[1] - len(x)", 4)?;
+    /// assert_eq!(f.vars(), ["a", "x[1]", "x[2]", "x[3]"]);
+    /// # Ok::<(), hessopt::Error>(())
+    /// ```
+    pub fn parse_for_point(src: &str, n: usize) -> Result<Self> {
+        let mut pieces = Vec::new();
+        let mut base = 0;
+        for piece in src.split(';') {
+            pieces.push((piece, base));
+            base += piece.len() + 1;
+        }
+        let f = match point_length(&pieces, n)? {
+            None => return Self::parse(src),
+            Some((v, length)) => Self::parse_full(src, None, &[(&v, length)])?,
+        };
+        Error::check_dim("point (the formulas' variables)", f.dim(), n)?;
+        Ok(f)
+    }
+
     fn parse_impl(src: &str, vars: Option<&[&str]>) -> Result<Self> {
-        let mut table = ordered_table(vars, &[], |t| Self::parse_pieces(src, t).map(drop))?;
+        Self::parse_full(src, vars, &[])
+    }
+
+    fn parse_full(src: &str, vars: Option<&[&str]>, lengths: &[(&str, usize)]) -> Result<Self> {
+        let mut table = ordered_table(vars, lengths, |t| Self::parse_pieces(src, t).map(drop))?;
         let mut tapes = Self::parse_pieces(src, &mut table)?;
         for t in &mut tapes {
             t.n_vars = table.names.len();
