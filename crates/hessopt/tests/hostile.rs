@@ -391,3 +391,82 @@ fn trust_regions_reach_unbounded_on_an_indefinite_quadratic() {
         assert!(r.iterations < 600, "{method}: {r:?}");
     }
 }
+
+#[test]
+fn a_small_gradient_on_the_way_to_infinity_is_no_certificate() {
+    // Each has no minimizer: f falls (or levels off to its infimum) as x → ±∞, and its gradient
+    // passes 1e-8 on the way. They were certified gradient_norm at x = 1.3e8 (−log x, unbounded
+    // below), 3e15 (−√x), 18.5 (e^(−x)), 1.1e4 (1/x); scipy 1.17's BFGS reports success there too.
+    for f in [
+        "-log(x)", "-sqrt(x)", "exp(-x)", "1/x", "atan(x)", "tanh(x)",
+    ] {
+        let formula = Formula::parse(f).unwrap();
+        let p = Problem::from_formula(&formula);
+        for method in ["trust-exact", "bfgs", "lbfgs", "cg"] {
+            let r = minimize(
+                &p,
+                &[1.0],
+                &Method::from_name(method).unwrap(),
+                &Options::default(),
+            )
+            .unwrap();
+            assert!(!r.converged, "{f}, {method}: {r:?}");
+            assert_eq!(r.termination.to_string(), "unbounded", "{f}, {method}");
+        }
+    }
+    // Genuine minima keep their certificate: far out, flat, or on a large constant; the probe
+    // costs one evaluation there.
+    for (f, x0, at) in [
+        ("(x - 1e6)^2*1e-12", 1.0, 1e6),
+        ("1e6 + (x - 3)^2", 1.0, 3.0),
+        ("log(1 + x^2)", 5.0, 0.0),
+        ("exp(x) - 2*x", 0.0, 2f64.ln()),
+    ] {
+        let formula = Formula::parse(f).unwrap();
+        let p = Problem::from_formula(&formula);
+        for method in ["trust-exact", "bfgs", "lbfgs"] {
+            let r = minimize(
+                &p,
+                &[x0],
+                &Method::from_name(method).unwrap(),
+                &Options::default(),
+            )
+            .unwrap();
+            assert!(r.converged, "{f}, {method}: {r:?}");
+            assert!(
+                (r.x[0] - at).abs() <= 1e-4 * at.abs().max(1.0),
+                "{f}, {method}: {r:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn separated_logistic_data_with_a_naive_softplus_has_no_estimate() {
+    // log(1 + exp(z)) − y·z loses everything to cancellation once z > 36 (noise 7e-15 over a
+    // likelihood of 3e-10) and overflows at z = 710: the ray test saw a rise and called the
+    // estimate (b = 45, SE 1.1e5) converged.
+    let data = Data::parse_csv("x,y\n1,0\n2,0\n3,1\n4,1\n", "separated.csv").unwrap();
+    let nll = Objective::NegLogLik("log(1 + exp(a + b*x)) - y*(a + b*x)".into());
+    let s = fit(&data, &nll, &["a", "b"], &[0.0, 0.0]).unwrap();
+    assert!(!s.converged, "{s:?}");
+    assert_eq!(s.termination.to_string(), "unbounded");
+    assert_eq!(s.standard_errors, None);
+    // Overlapping classes: the estimate of statsmodels 0.14's Logit (a = -2.64858662,
+    // b = 1.09042556, SE 2.80600001, 0.97485244).
+    let data = Data::parse_csv("x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n", "overlap.csv").unwrap();
+    let s = fit(&data, &nll, &["a", "b"], &[0.0, 0.0]).unwrap();
+    assert!(s.converged, "{s:?}");
+    let se = s.standard_errors.clone().unwrap();
+    for (got, want) in
+        s.estimates
+            .iter()
+            .chain(&se)
+            .zip([-2.64858662, 1.09042556, 2.80600001, 0.97485244])
+    {
+        assert!(
+            (got - want).abs() < 1e-6 * want.abs(),
+            "{got} vs {want}: {s:?}"
+        );
+    }
+}

@@ -7,48 +7,25 @@
 //!
 //! The test: from the estimate θ, along each candidate direction d (e.g. the Newton step −H⁻¹g,
 //! the steepest descent −g, the ray θ itself, the coordinate axes), f is evaluated at
-//! θ ± t·d/‖d‖∞ for t = s/100·2ᵏ, k = 0…[`DOUBLINGS`], s = max(‖θ‖∞, 1). The objective has no
-//! finite minimum along d when f never rises beyond rounding (4ε|f(θ)|) from one probe to the
-//! next out to 10⁴·s along +d, and either falls beyond rounding somewhere on the way or rises
-//! beyond rounding somewhere along −d: the infimum lies at infinity along d. At a genuine minimum
-//! the first step already raises f; along a direction in which a parameter is not identifiable f
-//! is flat both ways.
+//! θ ± t·d/‖d‖∞ for t = s/100·2ᵏ, k = 0…20, s = max(‖θ‖∞, 1). The objective has no finite
+//! minimum along d when f never rises from one probe to the next by more than rounding
+//! (4ε|f(θ)|) and half of its fall so far, out to 10⁴·s along +d or until f is no longer finite
+//! after a fall, and either falls beyond rounding somewhere on the way or rises beyond rounding
+//! somewhere along −d: the infimum lies at infinity along d. At a genuine minimum the first step
+//! already raises f; along a direction in which a parameter is not identifiable f is flat both
+//! ways. (The rule is `solve::certificate::infimum_at_infinity`, which the minimizers' driver
+//! also applies along −∇f.)
 
-/// Doublings of the step along a candidate direction: from s/100 to about 10⁴·s.
-const DOUBLINGS: i32 = 20;
+use crate::solve::certificate::infimum_at_infinity;
 
 /// The first of `directions` along which `f` has its infimum at infinity from `theta` (see the
-/// module docs), if any. Directions that are zero or not finite are skipped; a probe along +d
-/// where f is not finite ends that direction's test (undecided, so not unbounded).
+/// module docs; [`crate::solve::certificate::infimum_at_infinity`]), if any.
 pub(crate) fn descent_to_infinity(
     f: &dyn Fn(&[f64]) -> f64,
     theta: &[f64],
     directions: &[Vec<f64>],
 ) -> Option<Vec<f64>> {
-    let f0 = f(theta);
-    let rounding = 4.0 * f64::EPSILON * f0.abs();
-    let s = theta.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-    directions.iter().find_map(|d| {
-        let norm = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        if !(norm > 0.0 && norm.is_finite()) {
-            return None;
-        }
-        let probe = |k: i32, sign: f64| {
-            let t = sign * s / 100.0 * 2f64.powi(k) / norm;
-            let point: Vec<f64> = theta.iter().zip(d).map(|(a, b)| a + t * b).collect();
-            f(&point)
-        };
-        let (mut prev, mut fell) = (f0, false);
-        for k in 0..=DOUBLINGS {
-            let v = probe(k, 1.0);
-            if !v.is_finite() || v > prev + rounding {
-                return None;
-            }
-            fell |= v < f0 - rounding;
-            prev = v;
-        }
-        (fell || (0..=DOUBLINGS).any(|k| probe(k, -1.0) > f0 + rounding)).then(|| d.clone())
-    })
+    infimum_at_infinity(f, theta, f(theta), directions)
 }
 
 /// The coordinate axes, both ways: the directions in which one parameter alone runs off.

@@ -193,6 +193,63 @@ pub(crate) fn sparse_negative_curvature(
     })
 }
 
+/// Doublings of the step along a candidate direction in [`infimum_at_infinity`]: from s/100 to
+/// about 10⁴·s.
+const DOUBLINGS: i32 = 20;
+
+/// The first of `directions` along which `f` has its infimum at infinity from `theta`, where
+/// f(θ) = `f0`: a small gradient is no certificate there (−log(x) at x = 1e8, e^(−x) at 18.5,
+/// the log-likelihood of separated data). f is evaluated at θ + t·d/‖d‖∞ for t = s/100·2ᵏ,
+/// k = 0…20, s = max(‖θ‖∞, 1); the infimum is at infinity along d when f never rises from one
+/// probe to the next by more than rounding (4ε|f0|) and half of its fall so far, and either falls
+/// beyond rounding on the way or rises beyond rounding somewhere along −d. At a genuine minimum
+/// the first probe already raises f (one evaluation); along a flat direction f is flat both ways.
+/// Directions that are zero or not finite are skipped; a probe where f is not finite ends the
+/// probes along that direction: a descent if f had fallen, else undecided.
+pub(crate) fn infimum_at_infinity(
+    f: &dyn Fn(&[f64]) -> f64,
+    theta: &[f64],
+    f0: f64,
+    directions: &[Vec<f64>],
+) -> Option<Vec<f64>> {
+    let rounding = 4.0 * f64::EPSILON * f0.abs();
+    let s = theta.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    directions.iter().find_map(|d| {
+        let norm = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if !(norm > 0.0 && norm.is_finite()) {
+            return None;
+        }
+        let probe = |k: i32, sign: f64| {
+            let t = sign * s / 100.0 * 2f64.powi(k) / norm;
+            let point: Vec<f64> = theta.iter().zip(d).map(|(a, b)| a + t * b).collect();
+            f(&point)
+        };
+        let (mut prev, mut low) = (f0, f0);
+        for k in 0..=DOUBLINGS {
+            let v = probe(k, 1.0);
+            let fell = low < f0 - rounding;
+            if !v.is_finite() {
+                // Past the formula's range (log(1 + exp(z)) overflows at z = 710) after a fall:
+                // a descent as far as f can be computed; without one, undecided.
+                if fell {
+                    break;
+                }
+                return None;
+            }
+            // A rise counts when it is beyond rounding and takes back half of the fall so far:
+            // after log(1 + exp(z)) − z has fallen from 3e-10 to 0, its cancellation noise
+            // (7e-15 at z = 37) is no minimum.
+            if v > prev + rounding && v > low + 0.5 * (f0 - low) {
+                return None;
+            }
+            prev = v;
+            low = low.min(v);
+        }
+        (low < f0 - rounding || (0..=DOUBLINGS).any(|k| probe(k, -1.0) > f0 + rounding))
+            .then(|| d.clone())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

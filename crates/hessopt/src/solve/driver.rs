@@ -388,13 +388,69 @@ enum Verdict {
     SteppedOff,
 }
 
-/// The certificate check at the returned point (see the module docs).
+/// The certificate check at the returned point (see the module docs); a first-order certificate
+/// without bounds is then checked against an infimum at infinity along the steepest descent
+/// ([`asymptote`]).
 fn certify(
     stop: Termination,
     solver: &mut dyn Solver,
     ev: &mut Evaluator<'_, '_>,
     it: &mut Iterate,
     options: &Options,
+) -> Result<Verdict> {
+    let mut hessian = None;
+    let verdict = certify_stationary(stop, solver, ev, it, options, &mut hessian)?;
+    Ok(match verdict {
+        Verdict::Stop(t) if t.certifies() && asymptote(ev, it, hessian.as_ref()) => {
+            Verdict::Stop(Termination::Unbounded)
+        }
+        v => v,
+    })
+}
+
+/// Whether f falls or levels off to its infimum at infinity along −∇f from a point whose gradient
+/// is small: −log(x) was certified `gradient_norm` at x = 1.3e8 (f = −18.7, unbounded below),
+/// −√x at 3e15, e^(−x) at 18.5, 1/x at 1.1e4 (scipy's BFGS reports success at such points too).
+/// The probes are counted; at a genuine minimum the first one raises f (one evaluation). Not with
+/// bounds (a bound may hold the infimum: e^(−x) on x ≤ 100), and not where the second-order
+/// check's Hessian is positive definite with a Newton step below
+/// 1e-6·max(1, ‖x‖∞): a minimum is that close (e^(−x) at 18.5 has H = 9e-9 > 0, but its Newton
+/// step is 1).
+fn asymptote(ev: &mut Evaluator<'_, '_>, it: &Iterate, hessian: Option<&DMatrix<f64>>) -> bool {
+    if ev.problem.bounds().is_some() || it.g.is_empty() {
+        return false;
+    }
+    let near = 1e-6 * it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    let newton = hessian.and_then(|h| crate::linalg::cholesky_solve(h, &it.g));
+    if newton.is_some_and(|s| s.iter().all(|v| v.abs() <= near)) {
+        return false;
+    }
+    // Where f has underflowed to a plateau (e^(−x) at 5842: f = 0, g = 0) the ray from the
+    // origin through x stands in for −∇f.
+    let d: Vec<f64> = if it.g.iter().all(|v| *v == 0.0) {
+        it.x.clone()
+    } else {
+        it.g.iter().map(|v| -v).collect()
+    };
+    let calls = std::cell::Cell::new(0);
+    let problem = ev.problem;
+    let f = |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        problem.value(x)
+    };
+    let found = super::certificate::infimum_at_infinity(&f, &it.x, it.f, &[d]).is_some();
+    ev.counts.f += calls.get();
+    found
+}
+
+/// The first- and second-order checks of [`certify`].
+fn certify_stationary(
+    stop: Termination,
+    solver: &mut dyn Solver,
+    ev: &mut Evaluator<'_, '_>,
+    it: &mut Iterate,
+    options: &Options,
+    hessian: &mut Option<DMatrix<f64>>,
 ) -> Result<Verdict> {
     if !solver.uses_gradient() {
         return Ok(Verdict::Stop(stop));
@@ -450,7 +506,9 @@ fn certify(
         if h.iter().any(|v| !v.is_finite()) {
             return Ok(Verdict::Stop(stop));
         }
-        negative_curvature(&h, &free, rtol)
+        let found = negative_curvature(&h, &free, rtol);
+        *hessian = Some(h);
+        found
     };
     let Some(neg) = found else {
         return Ok(Verdict::Stop(stop));
