@@ -589,3 +589,37 @@ fn an_edge_of_zeros_at_the_origin_is_a_root_and_ends() {
         assert!(r.evaluations < 5000, "{src} from {x0}: {r:?}");
     }
 }
+
+/// Sign tests by products underflowed (review finding): Brent's bracket search on
+/// 1e-170·(x − 2) from 5 took f(4.5)·f(5.5) = 8.75e-340 → 0 for a sign change at an end where
+/// f is 0 and reported root_found at 5.5 with residual 0 (f there 3.5e-170; the root is 2); a
+/// given bracket [3, 4] of 1e-200·(x − 2) passed the same-sign test. Now no certificate away
+/// from 2 and the residual is f at x (the search finds a true bracket, on whose end Brent stops
+/// at |f| ≤ ftol: `not_a_root` there, as for any f of that scale), and the bracket is an error.
+#[test]
+fn tiny_values_of_one_sign_are_no_sign_change() {
+    for src in ["1e-170*(x - 2)", "1e-300*(x - 2)", "-1e-200*(x - 2)"] {
+        let f = scalar(src);
+        let r = run(&f, 5.0, ScalarMethod::Brent, None);
+        assert!(!r.converged || (r.x[0] - 2.0).abs() < 1e-9, "{src}: {r:?}");
+        assert_eq!(
+            r.residual_norm,
+            f.value(&r.x).unwrap().abs(),
+            "{src}: {r:?}"
+        );
+    }
+    let f = scalar("1e-200*(x - 2)");
+    let value = |x: f64| f.value(&[x]).unwrap();
+    let eq = Scalar {
+        f: &value,
+        df: None,
+    };
+    let r = solve_scalar(
+        &eq,
+        3.5,
+        Some((3.0, 4.0)),
+        ScalarMethod::Brent,
+        &RootOptions::default(),
+    );
+    assert!(r.is_err(), "{r:?}");
+}

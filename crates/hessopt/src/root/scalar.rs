@@ -119,13 +119,20 @@ fn certify(
     }
 }
 
+/// Whether `a` and `b` are of opposite signs (neither 0 nor NaN). Not `a * b < 0`: the product
+/// of 1e-170 and −1e-170 underflows to −0, and that of two values of 1e-170 to 0, which read as
+/// a sign change where there is none.
+fn opposite(a: f64, b: f64) -> bool {
+    (a < 0.0 && b > 0.0) || (a > 0.0 && b < 0.0)
+}
+
 /// Searches outwards from x0 for [a, b] with f(a) f(b) < 0.
 fn find_bracket(c: &mut Count<'_, '_>, x0: f64) -> Option<(f64, f64, f64, f64)> {
     let h0 = 0.1 * x0.abs().max(1.0);
     let (mut a, mut b) = (x0 - h0, x0 + h0);
     let (mut fa, mut fb) = (c.f(a), c.f(b));
     for _ in 0..60 {
-        if fa.is_finite() && fb.is_finite() && fa * fb <= 0.0 {
+        if fa.is_finite() && fb.is_finite() && (fa == 0.0 || fb == 0.0 || opposite(fa, fb)) {
             return Some((a, fa, b, fb));
         }
         if fa.abs() < fb.abs() || !fb.is_finite() {
@@ -161,7 +168,7 @@ fn zero_edge(
         let fm = c.f(m);
         if fm == 0.0 {
             b = m;
-        } else if fm * fa < 0.0 {
+        } else if opposite(fm, fa) {
             return Ok((a, fa, m, fm));
         } else if fm.is_finite() {
             (a, fa) = (m, fm);
@@ -229,7 +236,7 @@ fn scalar_run(
                 Some((a, b)) => {
                     let (fa, fb) = (c.f(a), c.f(b));
                     // As R's uniroot: a given bracket must hold a sign change.
-                    if fa * fb > 0.0 || fa.is_nan() || fb.is_nan() {
+                    if !(fa == 0.0 || fb == 0.0 || opposite(fa, fb)) {
                         return Err(Error::invalid(
                             "bracket",
                             if fa.is_finite() && fb.is_finite() {
@@ -245,7 +252,7 @@ fn scalar_run(
                 }
                 None => match find_bracket(&mut c, x0) {
                     // An end where f is exactly 0 without a sign change: the edge of f's zeros.
-                    Some((a, fa, b, fb)) if fa * fb == 0.0 && fa != fb => {
+                    Some((a, fa, b, fb)) if (fa == 0.0) != (fb == 0.0) => {
                         let (nonzero, zero) = if fa == 0.0 {
                             ((b, fb), a)
                         } else {
@@ -383,7 +390,7 @@ fn safeguarded(
                 accepted = Some((xt, ft));
                 break;
             }
-            if ft.is_finite() && ft * fx < 0.0 {
+            if ft.is_finite() && opposite(ft, fx) {
                 bracket = Some((x, fx, xt, ft));
             }
             step *= 0.5;
@@ -396,7 +403,7 @@ fn safeguarded(
             // Keep the sign change: xt replaces the end whose value has the same sign.
             Some((_, fa, b, fb)) if ft.signum() == fa.signum() => Some((xt, ft, b, fb)),
             Some((a, fa, _, _)) => Some((a, fa, xt, ft)),
-            None if ft * fx < 0.0 => Some((x, fx, xt, ft)),
+            None if opposite(ft, fx) => Some((x, fx, xt, ft)),
             None => None,
         };
         if xt == x && bracket.is_none_or(|(a, _, b, _)| !narrow(a, b, opts.xtol)) {
