@@ -593,15 +593,14 @@ fn an_edge_of_zeros_at_the_origin_is_a_root_and_ends() {
 /// Sign tests by products underflowed (review finding): Brent's bracket search on
 /// 1e-170·(x − 2) from 5 took f(4.5)·f(5.5) = 8.75e-340 → 0 for a sign change at an end where
 /// f is 0 and reported root_found at 5.5 with residual 0 (f there 3.5e-170; the root is 2); a
-/// given bracket [3, 4] of 1e-200·(x − 2) passed the same-sign test. Now no certificate away
-/// from 2 and the residual is f at x (the search finds a true bracket, on whose end Brent stops
-/// at |f| ≤ ftol: `not_a_root` there, as for any f of that scale), and the bracket is an error.
+/// given bracket [3, 4] of 1e-200·(x − 2) passed the same-sign test. Now the root 2 (the search
+/// finds a true bracket), with the residual f there, and the bracket is an error.
 #[test]
 fn tiny_values_of_one_sign_are_no_sign_change() {
     for src in ["1e-170*(x - 2)", "1e-300*(x - 2)", "-1e-200*(x - 2)"] {
         let f = scalar(src);
         let r = run(&f, 5.0, ScalarMethod::Brent, None);
-        assert!(!r.converged || (r.x[0] - 2.0).abs() < 1e-9, "{src}: {r:?}");
+        assert!(r.converged && (r.x[0] - 2.0).abs() < 1e-9, "{src}: {r:?}");
         assert_eq!(
             r.residual_norm,
             f.value(&r.x).unwrap().abs(),
@@ -622,4 +621,26 @@ fn tiny_values_of_one_sign_are_no_sign_change() {
         &RootOptions::default(),
     );
     assert!(r.is_err(), "{r:?}");
+}
+
+/// Brent stopped at the first bracket end with |f| ≤ ftol and, finding |f| still shrinking
+/// towards the root, reported `not_a_root` there with the sign change in hand (review finding):
+/// 1e-13·(x − 2) on [0, 5] ended at 0 after 0 iterations. It now goes on to the bracket's
+/// rounding width: the root 2 (R's uniroot finds it too); 1/(x − 2) on [0, 5] is still a pole.
+#[test]
+fn brent_goes_on_below_ftol_while_it_holds_a_sign_change() {
+    for src in ["1e-13*(x - 2)", "1e-200*(x - 2)", "-1e-300*(x - 2)^3"] {
+        let r = run(&scalar(src), 2.5, ScalarMethod::Brent, Some((0.0, 5.0)));
+        assert!(
+            r.converged && r.termination == Termination::RootFound && (r.x[0] - 2.0).abs() < 1e-6,
+            "{src}: {r:?}"
+        );
+    }
+    let r = run(
+        &scalar("1/(x - 2)"),
+        2.5,
+        ScalarMethod::Brent,
+        Some((0.0, 5.0)),
+    );
+    assert_eq!(r.termination, Termination::Discontinuity, "{r:?}");
 }

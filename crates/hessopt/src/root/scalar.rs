@@ -437,6 +437,9 @@ fn brent(
     let (mut cc, mut fc) = (a, fa);
     let (mut d, mut e) = (b - a, b - a);
     let mut k = 0;
+    // Whether |f| ≤ ftol was found no root while the bracket still held a sign change: then only
+    // the bracket's width ends the run (1e-13·(x − 2) on [0, 5] stopped at 0, `not_a_root`).
+    let mut small_scale = false;
     loop {
         if fb == 0.0 {
             return scalar_report("brent", b, fb, k, c, Termination::RootFound);
@@ -451,10 +454,13 @@ fn brent(
         }
         let tol = 2.0 * f64::EPSILON * b.abs() + 0.5 * opts.xtol;
         let m = 0.5 * cc - 0.5 * b;
-        if m.abs() <= tol || fb.abs() <= opts.ftol {
+        if m.abs() <= tol || (fb.abs() <= opts.ftol && !small_scale) {
             let width = if m.abs() <= tol { (cc - b).abs() } else { 0.0 };
             let t = certify(c, (b, fb), width, span, opts);
-            return scalar_report("brent", b, fb, k, c, t);
+            if !(t == Termination::NotARoot && m.abs() > tol && opposite(fb, fc)) {
+                return scalar_report("brent", b, fb, k, c, t);
+            }
+            small_scale = true;
         }
         if let Some(t) = mon.limit(k, c.f) {
             return scalar_report("brent", b, fb, k, c, t);
