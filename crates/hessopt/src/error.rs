@@ -51,7 +51,7 @@ pub enum Error {
         got: usize,
     },
     /// A value or derivative is NaN or infinite where a finite number is required.
-    #[error("{what} is not finite at x = {at:?}")]
+    #[error("{what} is not finite{}", at_point(at))]
     NonFinite {
         /// Which quantity (e.g. "value", "gradient entry 2").
         what: String,
@@ -94,6 +94,16 @@ pub enum Error {
         /// The reason.
         message: String,
     },
+}
+
+/// " at x = [..]" for [`Error::NonFinite`], nothing for a quantity of no point (lstsq's
+/// multiplier said "at x = []").
+fn at_point(at: &[f64]) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!(" at x = {at:?}")
+    }
 }
 
 impl Error {
