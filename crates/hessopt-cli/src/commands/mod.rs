@@ -86,15 +86,22 @@ pub struct PointArgs {
 /// input for `-` (or `@-`), at most `--max-formula-mb` (byte-order mark skipped, any line
 /// endings). In a file or on stdin, `#` starts a comment to the end of the line.
 pub fn formula_text(arg: &str) -> Result<String> {
+    text_argument(arg, "formula")
+}
+
+/// [`formula_text`] for a kind of text (`formula`, `point`) that names it in a size error.
+fn text_argument(arg: &str, kind: &str) -> Result<String> {
     let text = match arg {
         "-" | "@-" => hessopt::input::read_limited(
             std::io::stdin().lock(),
             "standard input",
             Limit::FormulaFile,
-            "formula on",
+            &format!("{kind} on"),
         )?,
         _ => match arg.strip_prefix('@') {
-            Some(path) => hessopt::input::read_text(path, Limit::FormulaFile, "formula file")?,
+            Some(path) => {
+                hessopt::input::read_text(path, Limit::FormulaFile, &format!("{kind} file"))?
+            }
             None => return Ok(arg.to_string()),
         },
     };
@@ -111,7 +118,7 @@ pub fn parse_numbers(name: &str, text: &str) -> Result<Vec<f64>> {
     let tokens: Vec<String> = match text.strip_prefix('@') {
         Some(_) => {
             let mut tokens = Vec::new();
-            for (i, line) in formula_text(text)?.lines().enumerate() {
+            for (i, line) in text_argument(text, "point")?.lines().enumerate() {
                 let fields: Vec<&str> = line.split(',').collect();
                 for (k, field) in fields.iter().enumerate() {
                     let before = tokens.len();
