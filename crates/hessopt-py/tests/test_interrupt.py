@@ -18,8 +18,11 @@ import pytest
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process (POSIX)")
 
+# The child restores Python's SIGINT handler first: a process started from a non-interactive
+# shell's background job inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored.
 CHILD = """
-import sys, threading, time
+import signal, sys, threading, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import numpy as np
 import hessopt
 

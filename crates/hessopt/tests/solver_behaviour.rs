@@ -626,3 +626,53 @@ fn nelder_mead_with_scipys_absolute_tolerances() {
         assert!(e.to_string().contains("atol"), "{e}");
     }
 }
+
+/// The ray probed after a run stops `max_iterations` away from a stationary point is a probe,
+/// not a step: a NaN met there under `NanPolicy::Fail` is not lower, not an error (review
+/// finding: the run returned `Error::NonFinite` instead of its report).
+#[test]
+fn the_unbounded_probe_is_not_a_step_under_the_nan_policy() {
+    // Rosenbrock, NaN outside [−2, 2]²: one BFGS iteration from (−1.2, 1) stays inside; the
+    // probe's first trial along −∇f (a step of max(1, ‖x‖∞)) lands outside.
+    let p = Problem::new(2, |x: &[f64]| {
+        if x.iter().all(|v| v.abs() <= 2.0) {
+            100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2)
+        } else {
+            f64::NAN
+        }
+    })
+    .with_gradient(|x: &[f64], g: &mut [f64]| {
+        g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
+        g[1] = 200.0 * (x[1] - x[0] * x[0]);
+    });
+    let bfgs = Method::from_name("bfgs").unwrap();
+    let back = Options::default().with_max_iter(1).unwrap();
+    let r = minimize(&p, &[-1.2, 1.0], &bfgs, &back).unwrap();
+    assert_eq!(r.termination, Termination::MaxIterations, "{r}");
+    assert_eq!(
+        r.evaluations.non_finite, 0,
+        "the run itself met no NaN: {r}"
+    );
+    let fail = back.with_nan_policy(NanPolicy::Fail);
+    let r = minimize(&p, &[-1.2, 1.0], &bfgs, &fail).unwrap();
+    assert_eq!(r.termination, Termination::MaxIterations, "{r}");
+    assert!(!r.converged && r.value.is_finite(), "{r}");
+}
+
+/// A run found unbounded ends at a point whose value and gradient are finite: a gradient that
+/// is NaN beyond the far point of the probe is not carried into the report (review finding).
+#[test]
+fn an_unbounded_run_reports_finite_values() {
+    let p = Problem::new(1, |x: &[f64]| -x[0])
+        .with_gradient(|x: &[f64], g: &mut [f64]| g[0] = if x[0] < 1e12 { -1.0 } else { f64::NAN });
+    let bfgs = Method::from_name("bfgs").unwrap();
+    let r = minimize(
+        &p,
+        &[0.0],
+        &bfgs,
+        &Options::default().with_max_iter(2).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(r.termination, Termination::Unbounded, "{r}");
+    assert!(r.value.is_finite() && r.gradient_norm.is_finite(), "{r}");
+}

@@ -470,11 +470,11 @@ fn certify_stationary(
         // A run that ran out of iterations or line search without a stationary point: is f
         // falling without bound along the steepest descent ray (x + y reaches only 1e17 … 1e40
         // in the iteration limit, short of UNBOUNDED_F and UNBOUNDED_X)? Asked only where the
-        // probe's calls (at most 60 + 64 values and a gradient) fit in `max_evals`.
+        // probe's calls ([`probe_cost`]) fit in `max_evals`.
         Termination::MaxIterations | Termination::LineSearchFailed
             if options
                 .max_evals
-                .is_none_or(|m| ev.counts.f + ev.counts.gradient + 125 <= m) =>
+                .is_none_or(|m| ev.counts.f + ev.counts.gradient + probe_cost(ev) <= m) =>
         {
             let d = projected_descent(&it.x, &it.g, bounds);
             return Ok(Verdict::Stop(match step_off(ev, it, &d, Ray::Follow)? {
@@ -542,6 +542,21 @@ enum Ray {
     Follow,
 }
 
+/// The most calls [`step_off`] makes: 60 + 64 values, then value and gradient at up to
+/// [`MOVE_TRIES`] points (a gradient is one call, or 2n values when it is numerical).
+fn probe_cost(ev: &Evaluator<'_, '_>) -> usize {
+    let gradient = if ev.problem.has_gradient() {
+        1
+    } else {
+        2 * ev.dim()
+    };
+    124 + MOVE_TRIES * (1 + gradient)
+}
+
+/// How many points [`step_off`] tries, halving back along the ray, for one whose value and
+/// gradient are finite.
+const MOVE_TRIES: usize = 4;
+
 /// −g projected on the bounds (zero where a bound blocks the descent), scaled to ‖·‖∞ = 1.
 fn projected_descent(x: &[f64], g: &[f64], bounds: Option<(&[f64], &[f64])>) -> Vec<f64> {
     let mut d: Vec<f64> = (0..x.len())
@@ -576,6 +591,15 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -
             .collect()
     };
     let lower = |f: f64, than: f64| f.is_finite() && f < than;
+    // Following a ray after the run has stopped is a probe, not a step: a NaN there is a point
+    // that is not lower, whatever the NaN policy (counted all the same).
+    let value = |ev: &mut Evaluator<'_, '_>, x: &[f64]| -> Result<f64> {
+        if ray == Ray::Move {
+            return ev.value(x);
+        }
+        ev.counts.f += 1;
+        Ok(problem.value(x))
+    };
     let v_max = v.iter().fold(0.0f64, |m, a| m.max(a.abs()));
     if !(v_max > 0.0 && v_max.is_finite()) {
         return Ok(StepOff::Stuck);
@@ -584,7 +608,7 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -
     let significant = it.f - 1e-8 * it.f.abs().max(1.0);
     let mut found = None;
     for _ in 0..60 {
-        let f = ev.value(&point(alpha))?;
+        let f = value(ev, &point(alpha))?;
         if lower(f, significant) {
             found = Some(f);
             break;
@@ -594,9 +618,10 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -
     let Some(mut f) = found else {
         return Ok(StepOff::Stuck);
     };
+    let first = alpha;
     let mut outcome = StepOff::Unbounded;
     for _ in 0..64 {
-        let f2 = ev.value(&point(2.0 * alpha))?;
+        let f2 = value(ev, &point(2.0 * alpha))?;
         if !lower(f2, f) {
             outcome = StepOff::Moved;
             break;
@@ -606,9 +631,21 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -
     if ray == Ray::Follow && matches!(outcome, StepOff::Moved) {
         return Ok(outcome);
     }
-    let x = point(alpha);
-    let mut g = vec![0.0; x.len()];
-    it.f = ev.value_grad(&x, &mut g)?;
-    (it.x, it.g) = (x, g);
+    // Move to the lowest point seen whose gradient is finite, halving back along the ray (each
+    // step from the first lower one was lower than x's f), so that a gradient that is not finite
+    // out there never puts a NaN into the report; with none in a few tries the iterate stays.
+    let mut g = vec![0.0; it.x.len()];
+    for _ in 0..MOVE_TRIES {
+        if alpha < first {
+            break;
+        }
+        let x = point(alpha);
+        let fx = ev.value_grad(&x, &mut g)?;
+        if fx.is_finite() {
+            (it.x, it.g, it.f) = (x, g, fx);
+            break;
+        }
+        alpha *= 0.5;
+    }
     Ok(outcome)
 }
