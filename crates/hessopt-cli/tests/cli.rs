@@ -1408,6 +1408,11 @@ fn sparse_newton_from_a_point_file() {
         "--json",
     ]);
     assert_eq!(m["converged"], true);
+    // --sparse without --method: the trust region (the default at n = 3000 is L-BFGS, which
+    // refused the flag).
+    let m = json(&["minimize", src, &x0, "--sparse", "--json"]);
+    assert_eq!(m["method"], "trust-region");
+    assert_eq!(m["converged"], true);
     fails_with(
         &["minimize", src, &x0, "--method=bfgs", "--sparse"],
         "--sparse: only newton and trust-region",

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use clap::Args;
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Control, HessianStorage, IterationInfo, Method,
-    OptimumCurvature, Options, curvature_at_tol, minimize_constrained_with_callback,
+    OptimumCurvature, Options, TrustRegion, curvature_at_tol, minimize_constrained_with_callback,
     minimize_with_callback, parse_constraint,
 };
 use hessopt::{Error, Formula, Problem, Result};
@@ -42,7 +42,8 @@ pub struct MinimizeArgs {
     pub method: Option<String>,
     /// Newton and trust-region: keep the Hessian sparse (the pattern read off the formula, a
     /// sparse Cholesky after a minimum-degree ordering; memory O(nnz)). Chosen without the flag
-    /// from n = 200 when at most 10% of the Hessian's entries can be nonzero.
+    /// from n = 200 when at most 10% of the Hessian's entries can be nonzero. Without --method:
+    /// trust-region.
     #[arg(long)]
     pub sparse: bool,
     /// Iteration limit. Default per method for n variables: 200·n and at least 1000 for the
@@ -118,6 +119,10 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
     };
     let method = match &args.method {
         Some(name) => Method::from_name(name)?,
+        // --sparse alone asks for a sparse second-order method: the trust region with Steihaug's
+        // truncated CG on sparse products (the default's exact subproblem, or BFGS/L-BFGS at
+        // large n, would refuse the flag).
+        None if args.sparse => Method::TrustRegion(TrustRegion::default()),
         None => Method::default_for(&problem),
     };
     let method = match (args.sparse, method) {
