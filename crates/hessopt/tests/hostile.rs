@@ -402,7 +402,8 @@ fn a_small_gradient_on_the_way_to_infinity_is_no_certificate() {
     ] {
         let formula = Formula::parse(f).unwrap();
         let p = Problem::from_formula(&formula);
-        for method in ["trust-exact", "bfgs", "lbfgs", "cg"] {
+        // Nelder–Mead probes along x − x0 (e^(−x) was simplex_converged at 51.1).
+        for method in ["trust-exact", "bfgs", "lbfgs", "cg", "nelder-mead"] {
             let r = minimize(
                 &p,
                 &[1.0],
@@ -438,6 +439,27 @@ fn a_small_gradient_on_the_way_to_infinity_is_no_certificate() {
                 "{f}, {method}: {r:?}"
             );
         }
+    }
+    // And Nelder–Mead's (its f test is relative: on 1e6 + (x − 3)² it stops at 2.9).
+    for (f, x0, at) in [
+        ("(x - 1e6)^2*1e-12", 1.0, 1e6),
+        ("log(1 + x^2)", 5.0, 0.0),
+        ("exp(x) - 2*x", 0.0, 2f64.ln()),
+    ] {
+        let formula = Formula::parse(f).unwrap();
+        let nm = Method::from_name("nelder-mead").unwrap();
+        let r = minimize(
+            &Problem::from_formula(&formula),
+            &[x0],
+            &nm,
+            &Options::default(),
+        )
+        .unwrap();
+        assert!(r.converged, "{f}: {r:?}");
+        assert!(
+            (r.x[0] - at).abs() <= 1e-4 * at.abs().max(1.0),
+            "{f}: {r:?}"
+        );
     }
 }
 

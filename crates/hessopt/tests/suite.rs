@@ -217,8 +217,8 @@ fn goal_figures_on_rosenbrock() {
     assert!(nm.converged && nm.value < 24.2e-8, "{nm}");
     // R's optim stops after 195 evaluations at f = 8.8e-8 on its reltol test alone; the restart
     // certificate (a fresh simplex at the best point, half the last one's size, must not
-    // improve) costs further cycles and ends at f = 5.1e-16 after 261 (465 with the restart at
-    // R's start size).
+    // improve) costs further cycles and ends at f = 5.1e-16 after 262, the probe for an infimum
+    // at infinity included (465 with the restart at R's start size).
     assert!(
         nm.evaluations.f <= 280,
         "nelder-mead used {} f-evaluations",

@@ -338,7 +338,7 @@ pub(crate) fn run(
                 break Termination::SmallFChange;
             }
         };
-        match certify(stop, solver, &mut ev, &mut it, options)? {
+        match certify(stop, solver, &mut ev, &mut it, options, x0)? {
             Verdict::Stop(t) => break t,
             Verdict::SteppedOff => {
                 solver.moved();
@@ -397,11 +397,12 @@ fn certify(
     ev: &mut Evaluator<'_, '_>,
     it: &mut Iterate,
     options: &Options,
+    x0: &[f64],
 ) -> Result<Verdict> {
     let mut hessian = None;
     let verdict = certify_stationary(stop, solver, ev, it, options, &mut hessian)?;
     Ok(match verdict {
-        Verdict::Stop(t) if t.certifies() && asymptote(ev, it, hessian.as_ref()) => {
+        Verdict::Stop(t) if t.certifies() && asymptote(ev, it, hessian.as_ref(), x0) => {
             Verdict::Stop(Termination::Unbounded)
         }
         v => v,
@@ -411,13 +412,19 @@ fn certify(
 /// Whether f falls or levels off to its infimum at infinity along −∇f from a point whose gradient
 /// is small: −log(x) was certified `gradient_norm` at x = 1.3e8 (f = −18.7, unbounded below),
 /// −√x at 3e15, e^(−x) at 18.5, 1/x at 1.1e4 (scipy's BFGS reports success at such points too).
+/// Without a gradient (Nelder–Mead) the direction is x − x0, the way the run travelled.
 /// The probes are counted; at a genuine minimum the first one raises f (one evaluation). Not with
 /// bounds (a bound may hold the infimum: e^(−x) on x ≤ 100), and not where the second-order
 /// check's Hessian is positive definite with a Newton step below
 /// 1e-6·max(1, ‖x‖∞): a minimum is that close (e^(−x) at 18.5 has H = 9e-9 > 0, but its Newton
 /// step is 1).
-fn asymptote(ev: &mut Evaluator<'_, '_>, it: &Iterate, hessian: Option<&DMatrix<f64>>) -> bool {
-    if ev.problem.bounds().is_some() || it.g.is_empty() {
+fn asymptote(
+    ev: &mut Evaluator<'_, '_>,
+    it: &Iterate,
+    hessian: Option<&DMatrix<f64>>,
+    x0: &[f64],
+) -> bool {
+    if ev.problem.bounds().is_some() {
         return false;
     }
     let near = 1e-6 * it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
@@ -425,9 +432,12 @@ fn asymptote(ev: &mut Evaluator<'_, '_>, it: &Iterate, hessian: Option<&DMatrix<
     if newton.is_some_and(|s| s.iter().all(|v| v.abs() <= near)) {
         return false;
     }
-    // Where f has underflowed to a plateau (e^(−x) at 5842: f = 0, g = 0) the ray from the
-    // origin through x stands in for −∇f.
-    let d: Vec<f64> = if it.g.iter().all(|v| *v == 0.0) {
+    // Without a gradient (Nelder–Mead: e^(−x) from 0 was simplex_converged at x = 51.1) the way
+    // the run travelled, x − x0, stands in for −∇f; where f has underflowed to a plateau (e^(−x)
+    // at 5842: f = 0, g = 0), the ray from the origin through x.
+    let d: Vec<f64> = if it.g.is_empty() {
+        it.x.iter().zip(x0).map(|(a, b)| a - b).collect()
+    } else if it.g.iter().all(|v| *v == 0.0) {
         it.x.clone()
     } else {
         it.g.iter().map(|v| -v).collect()

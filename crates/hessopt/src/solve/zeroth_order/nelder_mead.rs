@@ -24,7 +24,7 @@
 //! straddled the minimum: (x − 1)² from 10 ended at x = 0 with vertices 0 and 2.)
 //!
 //! On the 35 MGH problems (`hessopt bench`; solved / false convergences / median f evaluations)
-//! at the default tolerance this solves 35/0/922 (scipy 1.17's Nelder–Mead at fatol =
+//! at the default tolerance this solves 35/0/923 (scipy 1.17's Nelder–Mead at fatol =
 //! √ε(|f0| + √ε), xatol = 1e-8: 24/1/650, `bench/scipy_mgh.py`). Measured against it (with
 //! Gao–Han from n = 3, 35/0/993): the restart at s = 0.1·max|xᵢ| (R's start size) 35/0/1723,
 //! at s = the last diameter 35/0/1018, a quarter of it 35/0/964, 10 times it 35/0/1262; the
@@ -33,7 +33,7 @@
 //! 35/0/990, 0.2· 35/0/1053. R's reltol taken from f(x0) for every cycle (R computes it once)
 //! is cheaper but stops short: 13/22/251 (15/20/280 with the diameter restart). At scipy's
 //! defaults (xatol = fatol = 1e-4, at most 200·n evaluations; `hessopt bench --settings scipy`)
-//! 26/5/690 against scipy's 18/8/379, and on the 17 problems both solve a median 394 against
+//! 26/5/691 against scipy's 18/8/379, and on the 17 problems both solve a median 395 against
 //! scipy's 333 (403 with Gao–Han from n = 3). There the restart of the certificate costs n
 //! evaluations on all but three problems (its simplex is already within xatol; Brown badly
 //! scaled 71, linear rank 1 25, its zero-row variant 23); the rest of the difference is the start
