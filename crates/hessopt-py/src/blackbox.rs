@@ -145,12 +145,23 @@ impl<'py> PyFunction<'py> {
         }
     }
 
-    /// F(x) as a vector of floats (empty after an exception).
+    /// F(x) as a vector of floats (empty after an exception). An array of two or more
+    /// dimensions is an error, as scipy's least_squares refuses it: flattened, a (2, 2) result
+    /// read as four values passed for another function's.
     pub(crate) fn vector(&self, x: &[f64]) -> Vec<f64> {
         let arg = array1(self.py(), x).into_any();
         let Some(v) = self.call(&arg) else {
             return Vec::new();
         };
+        let shape: Option<Vec<usize>> = v.getattr("shape").ok().and_then(|s| s.extract().ok());
+        if let Some(shape) = shape.filter(|s| s.len() > 1) {
+            let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+            self.fail(format!(
+                "the function returned an array of shape ({}) where a 1-d array was expected",
+                dims.join(", ")
+            ));
+            return Vec::new();
+        }
         match floats(&v) {
             Ok(v) => v,
             Err(e) => {

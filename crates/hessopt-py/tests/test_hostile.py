@@ -278,6 +278,21 @@ def test_a_jacobian_of_the_wrong_shape_is_named_not_read_as_another_matrix():
     )
 
 
+def test_a_vector_function_returning_a_matrix_is_refused_not_flattened():
+    # F returning a (2, 2) array was flattened into four values: a Jacobian with four rows, or
+    # residuals of another problem (scipy's least_squares refuses it too).
+    F = lambda x: np.outer(x, x)  # noqa: E731
+    one_line_error(lambda: hessopt.jacobian(F, [1.0, 2.0]), "shape (2, 2)", "1-d array")
+    one_line_error(lambda: hessopt.least_squares(F, [1.0, 2.0]), "shape (2, 2)", "1-d array")
+    one_line_error(
+        lambda: hessopt.minimize(sphere, [1.0, 2.0], jac=lambda x: (2 * x)[:, None]),
+        "shape (2, 1)",
+    )
+    # A 1-d array and a list still work.
+    J = hessopt.jacobian(lambda x: [x[0] * x[1], x[0] + x[1]], [1.0, 2.0])
+    np.testing.assert_allclose(J.jacobian, [[2.0, 1.0], [1.0, 1.0]], rtol=1e-9)
+
+
 def test_fit_leaves_out_label_columns_the_model_does_not_read():
     # A data frame with a label column: every column was converted, so any fit failed on it.
     data = {
