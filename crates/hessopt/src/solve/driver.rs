@@ -552,16 +552,24 @@ enum Ray {
     Follow,
 }
 
-/// The most calls [`step_off`] makes: 60 + 64 values, then value and gradient at up to
-/// [`MOVE_TRIES`] points (a gradient is one call, or 2n values when it is numerical).
+/// The most calls [`step_off`] makes: [`HALVINGS`] + [`DOUBLINGS`] values, then value and
+/// gradient at up to [`MOVE_TRIES`] points (a gradient is one call, or 2n values when it is
+/// numerical).
 fn probe_cost(ev: &Evaluator<'_, '_>) -> usize {
     let gradient = if ev.problem.has_gradient() {
         1
     } else {
         2 * ev.dim()
     };
-    124 + MOVE_TRIES * (1 + gradient)
+    HALVINGS + DOUBLINGS + MOVE_TRIES * (1 + gradient)
 }
+
+/// How often [`step_off`] halves its first step looking for a significant decrease.
+const HALVINGS: usize = 60;
+
+/// How often [`step_off`] doubles the step while f keeps falling before calling f unbounded
+/// below (a step 1.8e19 times the first).
+const DOUBLINGS: usize = 64;
 
 /// How many points [`step_off`] tries, halving back along the ray, for one whose value and
 /// gradient are finite.
@@ -583,9 +591,9 @@ fn projected_descent(x: &[f64], g: &[f64], bounds: Option<(&[f64], &[f64])>) -> 
 }
 
 /// Steps from x along `v` (from a saddle or maximum: the direction of negative curvature),
-/// signed not to increase f to first order: α = max(1, ‖x‖∞), halved (up to 60 times) until f
-/// decreases by more than 1e-8·max(1, |f|), then doubled while f keeps decreasing. f decreasing
-/// over 64 doublings (a step 1.8e19 times the first) is reported as unbounded below. Bounds are
+/// signed not to increase f to first order: α = max(1, ‖x‖∞), halved (up to [`HALVINGS`] times)
+/// until f decreases by more than 1e-8·max(1, |f|), then doubled while f keeps decreasing. f
+/// decreasing over [`DOUBLINGS`] doublings is reported as unbounded below. Bounds are
 /// respected by projection. `ray` says whether the iterate moves.
 fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -> Result<StepOff> {
     let slope: f64 = it.g.iter().zip(v).map(|(a, b)| a * b).sum();
@@ -617,7 +625,7 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -
     let mut alpha = it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     let significant = it.f - 1e-8 * it.f.abs().max(1.0);
     let mut found = None;
-    for _ in 0..60 {
+    for _ in 0..HALVINGS {
         let f = value(ev, &point(alpha))?;
         if lower(f, significant) {
             found = Some(f);
@@ -630,7 +638,7 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -
     };
     let first = alpha;
     let mut outcome = StepOff::Unbounded;
-    for _ in 0..64 {
+    for _ in 0..DOUBLINGS {
         let f2 = value(ev, &point(2.0 * alpha))?;
         if !lower(f2, f) {
             outcome = StepOff::Moved;
