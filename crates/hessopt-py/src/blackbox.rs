@@ -153,8 +153,7 @@ impl<'py> PyFunction<'py> {
         let Some(v) = self.call(&arg) else {
             return Vec::new();
         };
-        let shape: Option<Vec<usize>> = v.getattr("shape").ok().and_then(|s| s.extract().ok());
-        if let Some(shape) = shape.filter(|s| s.len() > 1) {
+        if let Some(shape) = shape(&v).filter(|s| s.len() > 1) {
             let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
             self.fail(format!(
                 "the function returned an array of shape ({}) where a 1-d array was expected",
@@ -216,8 +215,7 @@ impl<'py> PyFunction<'py> {
             out.fill(f64::NAN);
             return;
         };
-        let shape: Option<Vec<usize>> = v.getattr("shape").ok().and_then(|s| s.extract().ok());
-        if let Some(shape) = shape.filter(|s| s.len() == 2 && s[..] != [m, n]) {
+        if let Some(shape) = shape(&v).filter(|s| s.len() == 2 && s[..] != [m, n]) {
             self.fail(format!(
                 "{what} returned an array of shape ({}, {}), expected ({m}, {n})",
                 shape[0], shape[1]
@@ -315,6 +313,12 @@ impl<'py> PyFunction<'py> {
 }
 
 /// "a float", "an int": the type of what a function returned.
+/// The shape of what a function returned, when it is an array (numpy or anything with a tuple
+/// `shape`).
+fn shape(v: &Bound<'_, PyAny>) -> Option<Vec<usize>> {
+    v.getattr("shape").ok().and_then(|s| s.extract().ok())
+}
+
 pub(crate) fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type().name().map_or_else(
         |_| "an object".into(),
