@@ -1532,6 +1532,79 @@ fn maximize_and_reltol() {
 }
 
 #[test]
+fn nelder_mead_xatol_fatol() {
+    // scipy's simplex test (xatol = fatol = 1e-4, its defaults): a certified stop that ends
+    // within about xatol of (1, 1) in fewer evaluations than R's reltol (the default test).
+    let rosen = "100*(y - x^2)^2 + (1 - x)^2";
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "minimize",
+            rosen,
+            "--x0=-1.2,1",
+            "--method=Nelder-Mead",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let v = json(&args);
+        assert_eq!(v["termination"], "simplex_converged", "{v}");
+        let err = floats(&v["x"])
+            .iter()
+            .map(|x| (x - 1.0).abs())
+            .fold(0.0, f64::max);
+        (err, v["evaluations"]["f"].as_u64().unwrap())
+    };
+    let (default_err, default_evals) = run(&[]);
+    let (loose_err, loose_evals) = run(&["--xatol=1e-4", "--fatol=1e-4"]);
+    assert!(
+        loose_err < 1e-2 && loose_evals < default_evals,
+        "{loose_err} {loose_evals}"
+    );
+    assert!(default_err < loose_err, "{default_err} vs {loose_err}");
+    // Either alone takes scipy's 1e-4 for the other; a tight pair gets closer.
+    assert_eq!(run(&["--xatol=1e-4"]), (loose_err, loose_evals));
+    assert_eq!(run(&["--fatol=1e-4"]), (loose_err, loose_evals));
+    let (tight_err, _) = run(&["--xatol=1e-10", "--fatol=1e-14"]);
+    assert!(tight_err < 1e-6, "{tight_err}");
+    let nm = ["minimize", "x^2", "--x0=1", "--method=nelder-mead"];
+    for (flag, bad, needle) in [
+        ("--xatol", "-1", "--xatol"),
+        ("--xatol", "nan", "--xatol"),
+        ("--fatol", "inf", "--fatol"),
+        ("--fatol", "-1e-3", "--fatol"),
+    ] {
+        let mut args = nm.to_vec();
+        args.extend_from_slice(&[flag, bad]);
+        fails_with(&args, needle);
+    }
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--method=bfgs", "--xatol=1e-4"],
+        "nelder-mead's simplex test, not bfgs's",
+    );
+    fails_with(
+        &[
+            "minimize",
+            "x^2",
+            "--x0=1",
+            "--method=nelder-mead",
+            "--fatol=1e-4",
+            "--reltol=1e-8",
+        ],
+        "give one of them",
+    );
+    fails_with(
+        &[
+            "minimize",
+            "x^2 + y^2",
+            "--x0=1,1",
+            "--constraint",
+            "x + y >= 1",
+            "--xatol=1e-4",
+        ],
+        "not available with --constraint",
+    );
+}
+
+#[test]
 fn minimize_traps_name_their_termination() {
     // Issue 11: each used to print converged: true at a wrong point. With the exact Hessian BFGS
     // steps off the maximum and the saddle as the second-order methods do (it reported

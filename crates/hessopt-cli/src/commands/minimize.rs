@@ -69,6 +69,15 @@ pub struct MinimizeArgs {
     /// tolerance √ε), sann runs its iterations: --reltol is an error for both.
     #[arg(long, allow_negative_numbers = true)]
     pub reltol: Option<f64>,
+    /// nelder-mead only: scipy's simplex test in place of --reltol's — stop when every vertex is
+    /// within XATOL of the best in each coordinate and the values spread by at most --fatol
+    /// (either alone takes scipy's 1e-4 for the other; both ≥ 0). Still certified by the
+    /// restart of the simplex at the best point (simplex_converged).
+    #[arg(long, allow_hyphen_values = true)]
+    pub xatol: Option<f64>,
+    /// nelder-mead only: the absolute spread of values of scipy's simplex test (see --xatol).
+    #[arg(long, allow_hyphen_values = true)]
+    pub fatol: Option<f64>,
     /// Maximize instead (R's fnscale = -1): the run minimizes −f; the report gives the maximum of f
     /// under value and classifies the point from f's Hessian; --hessian's covariance is (−∇²f)⁻¹.
     #[arg(long)]
@@ -97,6 +106,40 @@ pub struct MinimizeArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--xatol`/`--fatol`: Nelder–Mead's absolute simplex test (scipy's), either alone with scipy's
+/// 1e-4 for the other; an error with --reltol or another method.
+fn absolute_simplex_test(args: &MinimizeArgs, method: Method) -> Result<Method> {
+    let flag = match (args.xatol, args.fatol) {
+        (None, None) => return Ok(method),
+        (Some(_), _) => "--xatol",
+        (None, Some(_)) => "--fatol",
+    };
+    match method {
+        Method::NelderMead(_) if args.reltol.is_some() => Err(Error::invalid(
+            flag,
+            "is scipy's simplex test and --reltol is R's: give one of them",
+        )),
+        Method::NelderMead(nm) => nm
+            .with_absolute_tolerances(args.xatol.unwrap_or(1e-4), args.fatol.unwrap_or(1e-4))
+            .map(Method::NelderMead)
+            .map_err(|e| match e {
+                Error::InvalidArgument { name, message } => Error::invalid(
+                    if name == "x_atol" {
+                        "--xatol"
+                    } else {
+                        "--fatol"
+                    },
+                    message,
+                ),
+                other => other,
+            }),
+        m => Err(Error::invalid(
+            flag,
+            format!("is nelder-mead's simplex test, not {}'s", m.name()),
+        )),
+    }
 }
 
 pub fn run(args: &MinimizeArgs) -> Result<Output> {
@@ -169,11 +212,17 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         args.max_evals,
     )?;
     if !args.constraint.is_empty() {
-        if args.reltol.is_some() {
-            return Err(Error::invalid(
-                "--reltol",
-                "not available with --constraint (its tests are the KKT conditions, --tol)",
-            ));
+        for (name, given) in [
+            ("--reltol", args.reltol.is_some()),
+            ("--xatol", args.xatol.is_some()),
+            ("--fatol", args.fatol.is_some()),
+        ] {
+            if given {
+                return Err(Error::invalid(
+                    name,
+                    "not available with --constraint (its tests are the KKT conditions, --tol)",
+                ));
+            }
         }
         return constrained(args, &f, &problem, &x0, &options);
     }
@@ -199,6 +248,7 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
             m
         }
     };
+    let method = absolute_simplex_test(args, method)?;
     let json_mode = args.json;
     // A progress line for people watching a terminal; nothing for pipes, JSON or --trace.
     let spinner = (!json_mode && !args.trace && std::io::stdout().is_terminal()).then(|| {
