@@ -59,6 +59,7 @@ fn fit<'py>(
     out.set_item("cov", s.covariance.as_ref().map(|c| array2(py, c)))?;
     out.set_item("fun", s.value)?;
     out.set_item("sigma2", s.sigma2)?;
+    out.set_item("sigma", s.sigma)?;
     out.set_item("nobs", s.observations)?;
     out.set_item("df", s.df)?;
     out.set_item("aic", s.aic)?;

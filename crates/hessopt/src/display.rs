@@ -361,11 +361,11 @@ impl fmt::Display for FitSummary {
             num_sig(self.value, 10),
             self.aic.map_or("-".into(), |a| num_sig(a, 8))
         )?;
-        if let Some(s2) = self.sigma2 {
+        if let Some(sigma) = self.sigma {
             write!(
                 f,
                 "\nresidual standard error: {} on {} degrees of freedom",
-                num_sig(s2.sqrt(), 6),
+                num_sig(sigma, 6),
                 self.df
             )?;
         }

@@ -492,3 +492,50 @@ fn separated_logistic_data_with_a_naive_softplus_has_no_estimate() {
         );
     }
 }
+
+/// Least-squares fits on data of size 1e±300 (attack, last session's leftover): y − a·x on
+/// y ≈ 2e-300·x was "converged" at a = 2.4e-63 and called an exact fit (the rounding test summed
+/// the squared data columns, here x); on y ≈ 2e300·x divided by 1e298 the squared data overflowed
+/// and an RSS of 197 was "at rounding level". Now both give the estimate, the standard error and
+/// σ of the closed form (a = Σxy/Σx², SE = σ/√Σx², t = 135.071 at either scale).
+#[test]
+fn fits_on_data_of_extreme_size() {
+    let csv = |s: f64| {
+        let y = [2.0, 4.1, 5.9, 8.0].map(|v| v * s);
+        let rows: Vec<String> = (1..=4).map(|i| format!("{i},{:e}", y[i - 1])).collect();
+        (
+            Data::parse_csv(&format!("x,y\n{}\n", rows.join("\n")), "d.csv").unwrap(),
+            y,
+        )
+    };
+    for (scale, residual) in [(1e-300, "y - a*x"), (1e300, "(y - a*x)/1e298")] {
+        let (data, y) = csv(scale);
+        let s = fit(&data, &Objective::Residual(residual.into()), &["a"], &[1.0]).unwrap();
+        let a = (y[0] + 2.0 * y[1] + 3.0 * y[2] + 4.0 * y[3]) / 30.0;
+        assert!(s.converged, "{s:?}");
+        assert!((s.estimates[0] / a - 1.0).abs() < 1e-12, "{s:?}");
+        assert!(
+            !s.warnings.iter().any(|w| w.contains("zero residual")),
+            "{s:?}"
+        );
+        let t = s.statistics.as_ref().unwrap()[0];
+        assert!((t - 135.071).abs() < 1e-3, "{s:?}");
+        assert!(s.sigma.is_some_and(|v| v > 0.0 && v.is_finite()), "{s:?}");
+        assert!(s.aic.is_some_and(f64::is_finite), "{s:?}");
+        assert!(
+            s.covariance.iter().flatten().all(|v| v.is_finite()),
+            "{s:?}"
+        );
+    }
+    // Unscaled, ‖r‖² at the estimate is 4e597: one error saying what to do.
+    let (data, _) = csv(1e300);
+    let e = fit(
+        &data,
+        &Objective::Residual("y - a*x".into()),
+        &["a"],
+        &[1.0],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("divide the residuals by about 7e298"), "{e}");
+}

@@ -282,3 +282,49 @@ fn a_minimum_where_the_jacobian_vanishes_is_certified() {
     let (_, r) = solve("x^2 - y; y + 1", &[1.0, 1.0]);
     assert!(r.converged == ((r.x[1] + 0.5).abs() < 1e-6), "{r:?}");
 }
+
+/// y − a·x on data of size 1e-300 from a = 1: each Gauss–Newton step cuts a by about ε, and the
+/// residuals are rescaled on the way (a power of two per step). The stop tests compared the
+/// step's length in the old units with ‖Dx‖ in the new ones, and the run stopped at
+/// a = 2.4e-63 (‖r‖ 1e62 times the data), certified by a Newton step "below 1e-8·max(|a|, 1)"
+/// that would have taken ‖r‖² to zero. Now it finds a = 1.99667e-300 (the closed form Σxy/Σx²),
+/// and a run cut off at four iterations there is not certified.
+#[test]
+fn tiny_data_is_fitted_not_certified_on_the_way() {
+    let set =
+        FormulaSet::parse("2e-300 - a*1; 4.1e-300 - a*2; 5.9e-300 - a*3; 8e-300 - a*4").unwrap();
+    let problem = LeastSquares::from_formulas(&set);
+    let r = LevenbergMarquardt::default()
+        .solve(&problem, &[1.0], &Options::default())
+        .unwrap();
+    let exact = (2.0 + 8.2 + 17.7 + 32.0) * 1e-300 / 30.0;
+    assert!(r.converged, "{r:?}");
+    assert!((r.x[0] / exact - 1.0).abs() < 1e-12, "{r:?}");
+    let cut = LevenbergMarquardt::default()
+        .solve(
+            &problem,
+            &[1.0],
+            &Options::default().with_max_iter(4).unwrap(),
+        )
+        .unwrap();
+    assert!(cut.x[0] > 1e-100, "{cut:?}");
+    assert!(!cut.converged, "{cut:?}");
+}
+
+/// Residuals of size 1e155: ‖r‖ is finite, ‖r‖² is not. One error saying what to do.
+#[test]
+fn an_overflowing_sum_of_squares_says_what_to_do() {
+    let set = FormulaSet::parse("1e155*(x-1); 1e155*(x-2); 1e155*(x-4)").unwrap();
+    let e = LevenbergMarquardt::default()
+        .solve(
+            &LeastSquares::from_formulas(&set),
+            &[0.0],
+            &Options::default(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("x = [2.33333333333333]") && e.contains("divide the residuals by about 1e155"),
+        "{e}"
+    );
+}

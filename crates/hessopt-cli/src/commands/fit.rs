@@ -64,6 +64,7 @@ pub fn run(args: &FitArgs) -> Result<Output> {
             "covariance": s.covariance.as_ref().map(matrix_json),
             "value": s.value,
             "sigma2": s.sigma2,
+            "sigma": s.sigma,
             "aic": s.aic,
             "observations": s.observations,
             "df": s.df,

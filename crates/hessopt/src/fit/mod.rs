@@ -73,6 +73,9 @@ pub struct FitSummary {
     pub value: f64,
     /// σ² = RSS / (n − p) (nls with n > p only).
     pub sigma2: Option<f64>,
+    /// The residual standard error σ = ‖r‖ / √(n − p) (nls with n > p only), from ‖r‖ itself:
+    /// finite and nonzero where σ² under- or overflows (residuals of size 1e±200).
+    pub sigma: Option<f64>,
     /// Number of rows.
     pub observations: usize,
     /// Residual degrees of freedom n − p.
@@ -324,18 +327,6 @@ fn descent(f: &dyn Fn(&[f64]) -> f64, theta: &[f64]) -> Vec<f64> {
     g.iter().map(|v| -v).collect()
 }
 
-/// The residual sum of squares that is zero to rounding: (64ε)² times the sum of squares of the
-/// data the model reads (a residual like y − a·x is exact to about ε·|y|).
-fn rounding_rss(model: &RowModel<'_>) -> f64 {
-    let data: f64 = model
-        .cols
-        .iter()
-        .flat_map(|&c| model.data.values[c].iter())
-        .map(|v| v * v)
-        .sum();
-    (64.0 * f64::EPSILON).powi(2) * data
-}
-
 /// Fits `objective` to `data` over `params` from `start`: maximum likelihood with the
 /// trust-region Newton method (exact Hessians, gradient tolerance 1e-10 · max(1, |f(start)|));
 /// least squares with Levenberg–Marquardt ([`LevenbergMarquardt`] defaults).
@@ -410,6 +401,10 @@ pub fn fit_with_callback(
     let mut warnings = Vec::new();
     // Least squares with a residual at rounding level: the Gaussian likelihood is unbounded.
     let mut exact = false;
+    // Least squares: ‖r‖ at the estimate and the standard errors from the solver's factors
+    // (finite where the covariance's entries σ²·(JᵀJ)⁻¹ under- or overflow).
+    let mut residual_norm = None;
+    let mut lsq_errors = None;
     let (theta, value, converged, termination, iterations, covariance, sigma2, dist_df) =
         match objective {
             Objective::Residual(text) => {
@@ -422,9 +417,14 @@ pub fn fit_with_callback(
                     &Options::default(),
                     callback,
                 )?;
-                let mut covariance = r.covariance;
+                let mut covariance = r.covariance.clone();
+                residual_norm = Some(r.residual_norm());
+                lsq_errors = r.standard_errors.clone();
                 let (mut converged, mut termination) = (r.converged, r.termination);
-                exact = r.rss <= rounding_rss(&model);
+                // The certificate's own per-residual test (each residual at the rounding level of
+                // the model terms it is made of): a sum over the data columns squared misjudged
+                // data of size 1e±300 (overflowing to ∞, or dominated by another column).
+                exact = r.termination == Termination::ZeroResidual;
                 // A finite estimate: no direction (steepest descent of the RSS, the ray θ, a
                 // parameter alone) along which the RSS falls or levels off to infinity.
                 let scratch = RefCell::new(Scratch::default());
@@ -543,9 +543,23 @@ pub fn fit_with_callback(
         };
     let nls = matches!(objective, Objective::Residual(_));
     let quantile = special::student_t_quantile_two_sided(0.05, dist_df.unwrap_or(f64::INFINITY));
-    let standard_errors: Option<Vec<f64>> = covariance
-        .as_ref()
-        .map(|c| (0..p).map(|i| c[(i, i)].sqrt()).collect());
+    let standard_errors: Option<Vec<f64>> = covariance.as_ref().map(|c| {
+        lsq_errors
+            .clone()
+            .unwrap_or_else(|| (0..p).map(|i| c[(i, i)].sqrt()).collect())
+    });
+    // Standard errors beyond 1e154 are finite, their squares are not: no ∞ in the result.
+    let covariance = covariance.filter(|c| {
+        let finite = c.iter().all(|v| v.is_finite());
+        if !finite {
+            warnings.push(
+                "the covariance overflows (standard errors beyond 1e154): not reported; \
+                 measure the parameters in larger units to have it"
+                    .into(),
+            );
+        }
+        finite
+    });
     let statistics: Option<Vec<f64>> = standard_errors
         .as_ref()
         .map(|se| theta.iter().zip(se).map(|(e, s)| e / s).collect());
@@ -566,7 +580,9 @@ pub fn fit_with_callback(
     });
     let aic = if nls {
         let nf = n as f64;
-        nf * ((2.0 * std::f64::consts::PI).ln() + 1.0 + (value / nf).ln()) + 2.0 * (p as f64 + 1.0)
+        // log(RSS/n) from ‖r‖: finite where RSS under- or overflows.
+        let log_rss = residual_norm.map_or(value.ln(), |r| 2.0 * r.ln());
+        nf * ((2.0 * std::f64::consts::PI).ln() + 1.0 + log_rss - nf.ln()) + 2.0 * (p as f64 + 1.0)
     } else {
         2.0 * value + 2.0 * p as f64
     };
@@ -582,6 +598,7 @@ pub fn fit_with_callback(
         covariance,
         value,
         sigma2,
+        sigma: sigma2.and(residual_norm).map(|r| r / (df as f64).sqrt()),
         observations: n,
         df,
         aic,

@@ -8,8 +8,8 @@
 //!   Gauss–Newton step −(JᵀJ)⁺Jᵀr is at most `tol`·‖Dx‖, D the column norms of J at x (the
 //!   gradient of ½‖r‖² measured in the metric of JᵀJ, negligible against x);
 //!   Where residual Hessians are given, also the Newton step H⁻¹Jᵀr on ½‖r‖² (H below,
-//!   positive definite) at most `tol`·max(‖x‖∞, 1): J vanishing at a minimum with r ≠ 0
-//!   (x² + 1 at 0);
+//!   positive definite) at most `tol`·max(‖x‖∞, 1) and promising a decrease at rounding level
+//!   of ‖r‖²: J vanishing at a minimum with r ≠ 0 (x² + 1 at 0);
 //! - second order, where residual Hessians are given: the Hessian of ½‖r‖², H = JᵀJ + Σ rᵢ∇²rᵢ,
 //!   has no eigenvalue below −√ε·max(‖JᵀJ‖_F, max|eig|) (else `maximum` when none is above that,
 //!   `saddle` otherwise);
@@ -81,7 +81,10 @@ fn zero_residual(j: &DMatrix<f64>, x: &[f64], r: &[f64]) -> bool {
 /// Where J vanishes at a minimum with r ≠ 0 (x² + 1 at 0) neither test above can hold: the
 /// cosine of a nearly zero column with r stays 1 and the Gauss–Newton step is huge. With the
 /// residual Hessians, the Newton step H⁻¹Jᵀr on ½‖r‖² (H = JᵀJ + Σ rᵢ∇²rᵢ positive definite) at
-/// most `tol`·max(‖x‖∞, 1) is first order too.
+/// most `tol`·max(‖x‖∞, 1) is first order too, when the decrease it promises, gᵀH⁻¹g, is at
+/// rounding level of ‖r‖² (8ε‖r‖²): the floor 1 under |x| would otherwise certify any point of a
+/// model whose parameter is tiny (y − a·x on data of size 1e-300 was certified at a = 2.4e-63,
+/// where the step −a would take ‖r‖² to zero).
 fn newton_step_negligible(
     j: &DMatrix<f64>,
     r: &[f64],
@@ -94,8 +97,11 @@ fn newton_step_negligible(
         .map(|c| c.iter().zip(r).map(|(a, b)| a * b).sum())
         .collect();
     let scale = x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-    linalg::cholesky_solve(&(j.transpose() * j + curv), &g)
-        .is_some_and(|p| p.iter().all(|v| v.abs() <= tol * scale))
+    let f: f64 = r.iter().map(|v| v * v).sum();
+    linalg::cholesky_solve(&(j.transpose() * j + curv), &g).is_some_and(|p| {
+        let decrease: f64 = g.iter().zip(&p).map(|(a, b)| a * b).sum();
+        p.iter().all(|v| v.abs() <= tol * scale) && decrease <= 8.0 * f64::EPSILON * f
+    })
 }
 
 /// The certificate at (x, r = r(x), J = J(x)).

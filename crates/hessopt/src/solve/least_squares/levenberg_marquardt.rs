@@ -446,10 +446,18 @@ impl LevenbergMarquardt {
         }
         let c = ev.scale;
         if !(it.f.sqrt() / c).powi(2).is_finite() {
-            return Err(Error::NonFinite {
-                what: "the residual sum of squares at the returned point (‖r‖² overflows)".into(),
-                at: it.x,
-            });
+            // ‖r‖ is finite (the solver ran on c·r) but its square is not: the estimate is right
+            // and only the report's ‖r‖² cannot be held; dividing the residuals by a constant of
+            // their size changes neither the estimate nor its standard errors.
+            let norm = it.f.sqrt() / c;
+            return Err(Error::invalid(
+                "residuals",
+                format!(
+                    "‖r‖² overflows at the returned point x = {} (‖r‖ = {norm:.3e}): divide the residuals by about {:.0e} (the estimates and their standard errors stay the same)",
+                    crate::display::vector_sig(&it.x, 15),
+                    norm / (m as f64).sqrt()
+                ),
+            ));
         }
         let (covariance, standard_errors) = covariance(&it.j, it.f, m, n);
         Ok(LsqReport {
@@ -627,6 +635,9 @@ impl LevenbergMarquardt {
                 noise_run = 0;
             }
             let accepted = ordinary || polish;
+            // The factor a rescaling of the residuals below puts on them: the step's length and
+            // the changes of f are brought to the new units before the stop tests.
+            let mut unit = 1.0;
             if accepted {
                 let Some(jt) = j_trial.or_else(|| ev.jacobian(&xt, &rt)) else {
                     return Termination::MaxEvaluations;
@@ -637,6 +648,7 @@ impl LevenbergMarquardt {
                 it.f = ft;
                 let kr = ev.normalize(&mut it.r);
                 if kr != 1.0 {
+                    unit = kr;
                     it.j *= kr;
                     it.f = norm2(&it.r);
                     it.d.iter_mut().for_each(|v| *v *= kr);
@@ -656,6 +668,11 @@ impl LevenbergMarquardt {
                     }
                 }
             }
+            let (actual, predicted, pnorm) = (
+                actual * unit * unit,
+                predicted * unit * unit,
+                t.pnorm * unit,
+            );
             let fscale = it.f.max(f64::MIN_POSITIVE);
             if self.ftol > 0.0
                 && actual.abs() <= self.ftol * fscale
@@ -668,7 +685,7 @@ impl LevenbergMarquardt {
             if delta <= self.xtol * xs {
                 return Termination::NoProgress;
             }
-            if noise_run >= 5 || (accepted && t.pnorm <= self.xtol * xs) {
+            if noise_run >= 5 || (accepted && pnorm <= self.xtol * xs) {
                 return Termination::SmallStep;
             }
         }
