@@ -56,9 +56,11 @@ RUNS = {
         " options={'maxiter': 10**7})"
     ),
     # No Python call inside the run: the GIL is released and Ctrl-C is checked periodically.
+    # About 15 s in a release build (n = 200 ends after 1.2 s since gradient descent takes
+    # Barzilai–Borwein steps, too close to the 0.5 s before the signal).
     "minimize_formula_without_gil": (
-        "f = hessopt.Formula('+'.join(f'100*(x{i+1} - x{i}^2)^2 + (1 - x{i})^2' for i in range(199)))\n"
-        "hessopt.minimize(f, np.tile([-1.2, 1.0], 100), method='gradient-descent', tol=1e-300,"
+        "f = hessopt.Formula('+'.join(f'100*(x{i+1} - x{i}^2)^2 + (1 - x{i})^2' for i in range(999)))\n"
+        "hessopt.minimize(f, np.tile([-1.2, 1.0], 500), method='gradient-descent', tol=1e-300,"
         " options={'maxiter': 10**7})"
     ),
     # A likelihood fit over 5·10⁵ rows, about 30 trust-region iterations of 0.6 s each (release

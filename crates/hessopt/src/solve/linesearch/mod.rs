@@ -77,6 +77,21 @@ impl LineSearch {
         }
     }
 
+    /// The Armijo backtracking with this search's sufficient-decrease constant (Hager–Zhang's
+    /// δ at most 1e-4): the fallback of a failed Wolfe search.
+    pub(crate) fn armijo(&self) -> LineSearch {
+        LineSearch::Backtracking {
+            c1: self.armijo_c1(),
+        }
+    }
+
+    fn armijo_c1(&self) -> f64 {
+        match *self {
+            LineSearch::MoreThuente { c1, .. } | LineSearch::Backtracking { c1 } => c1,
+            LineSearch::HagerZhang { delta, .. } => delta.min(1e-4),
+        }
+    }
+
     /// Name for reports.
     pub fn name(&self) -> &'static str {
         match self {
@@ -267,13 +282,7 @@ pub(crate) fn search(
     };
     let found = match found {
         Some(t) => Some(t),
-        None => {
-            let c1 = match ls {
-                LineSearch::MoreThuente { c1, .. } | LineSearch::Backtracking { c1 } => c1,
-                LineSearch::HagerZhang { delta, .. } => delta.min(1e-4),
-            };
-            backtracking::search(&mut phi, f0, dphi0, alpha0.min(alpha_max), c1)?
-        }
+        None => backtracking::search(&mut phi, f0, dphi0, alpha0.min(alpha_max), ls.armijo_c1())?,
     };
     if let Some(t) = &found {
         phi.select(t);
