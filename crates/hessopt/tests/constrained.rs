@@ -676,3 +676,29 @@ fn a_constraint_going_nan_is_not_blamed_on_the_objective() {
     let r = solve("exp(x) + y^2", &["x >= 1000"], &[5.0, 0.0]);
     assert_eq!(r.termination, Termination::ObjectiveNotFinite, "{r:?}");
 }
+
+/// −eˣ on x = 1 from x = 50: L_A = −eˣ + ρ(x − 1)²/2 − λ(x − 1) is unbounded below for every ρ,
+/// the first inner solve ran to the overflow at x = 660 and every later one stayed there:
+/// `objective_not_finite` (x ≤ 1 alike; on x² + y² = 1 and for −x⁴ `infeasible`, though (1, 0)
+/// is feasible). Now the next solve starts from phase one's feasible point, where L_A has its
+/// local minimum: (1, 0), f = −e, as scipy 1.17's trust-constr finds (its SLSQP stops at the
+/// start, "Positive directional derivative for linesearch").
+#[test]
+fn an_inner_solve_that_leaves_the_constraints_restarts_from_a_feasible_point() {
+    for (objective, constraint, x0, f) in [
+        ("-exp(x) + y^2", "x = 1", 50.0, -std::f64::consts::E),
+        ("-exp(x) + y^2", "x <= 1", 50.0, -std::f64::consts::E),
+        ("-exp(x) + y^2", "x^2 + y^2 = 1", 50.0, -std::f64::consts::E),
+        ("-x^4 + y^2", "x = 1", 10.0, -1.0),
+    ] {
+        let r = solve(objective, &[constraint], &[x0, 0.0]);
+        assert!(
+            r.converged
+                && r.termination == Termination::KktConditions
+                && (r.x[0] - 1.0).abs() < 1e-6
+                && r.x[1].abs() < 1e-6
+                && (r.value - f).abs() < 1e-6,
+            "{objective} s.t. {constraint}: {r:?}"
+        );
+    }
+}

@@ -6,7 +6,11 @@
 //! ψ(g, μ, ρ) = −μ g + ρ/2 g² when g ≤ μ/ρ and −μ²/(2ρ) otherwise. After each inner solve to a
 //! projected gradient ω: when the violation is below η the multipliers are updated
 //! (λ ← λ − ρc, μ ← max(0, μ − ρg)) and both tolerances tightened; otherwise ρ grows tenfold. One
-//! evaluation budget (`Options::max_evals`) is shared by all inner solves.
+//! evaluation budget (`Options::max_evals`) is shared by all inner solves. An inner solve that
+//! leaves the constraints (it runs off, or meets points where f is not finite and ends further
+//! from feasibility than it started: L_A may be unbounded below for every ρ, as −eˣ on x = 1)
+//! is not followed: the next one starts, with ρ tenfold, from the feasible point phase one
+//! (below) finds from where it started — a restoration step.
 //!
 //! The result reports the multipliers (Lagrangian L = f − λᵀc − μᵀg, μ ≥ 0) and the KKT residuals;
 //! it is [`Termination::KktConditions`] (converged) only when stationarity, feasibility and
@@ -332,6 +336,17 @@ fn violation(kind: Kind, c: f64) -> f64 {
     }
 }
 
+/// The largest violation at x of the constraints as the solver sees them (NaN counts as ∞).
+fn max_violation(constraints: &[Scaled<'_, '_>], x: &[f64]) -> f64 {
+    constraints
+        .iter()
+        .map(|c| {
+            let v = violation(c.form(), c.eval(x));
+            if v.is_nan() { f64::INFINITY } else { v }
+        })
+        .fold(0.0f64, f64::max)
+}
+
 /// The user's objective with every call counted: values (those of numerical gradients
 /// included) and gradients, over inner solves, KKT checks and the second-order test alike.
 struct Counted<'p, 'a> {
@@ -496,6 +511,7 @@ pub fn minimize_constrained_with_callback(
         if let Some(limit) = options.time_limit {
             inner_options = inner_options.with_time_limit(limit.saturating_sub(mon.elapsed()));
         }
+        let overflows = objective.non_finite.get();
         let r = minimize(
             &inner,
             &x,
@@ -528,13 +544,37 @@ pub fn minimize_constrained_with_callback(
                 || r.x.iter().any(|v| v.is_nan() || v.abs() > 1e150);
             (diverged, !diverged || held)
         };
-        // Where the inner solve ran off to, when it did so off the constraints.
-        let ran_off = if held {
-            x = r.x;
-            None
+        // An inner solve that left the constraints — it ran off, or it met points where the
+        // objective was not finite and ended further from feasibility than it started — may face
+        // an L_A unbounded below for every ρ (−eˣ on x = 1: no quadratic penalty holds an
+        // exponential; from x = 50 the solve ran to the overflow at 660 and every later one
+        // stayed there). The next solve starts, with a larger ρ, from the feasible point that
+        // phase one finds from where this one started (a restoration step, as SQP methods take),
+        // when that point is new and f is finite there: near the constraints L_A has its local
+        // minimum.
+        let left = !held
+            || (objective.non_finite.get() > overflows
+                && max_violation(constraints, &r.x) > max_violation(constraints, &x));
+        let restored = if left {
+            feasible_point(problem, constraints, &x, config.feasibility_tol)?
+                .filter(|p| *p != x && objective.value(p).is_finite())
         } else {
-            Some(r.x)
+            None
         };
+        let restored_none = restored.is_none();
+        // Where the inner solve ran off to, when it did so off the constraints.
+        let ran_off = match restored {
+            Some(p) => {
+                x = p;
+                None
+            }
+            None if held => {
+                x = r.x;
+                None
+            }
+            None => Some(r.x),
+        };
+        let held = held && restored_none;
         if let Some(info) = record(&mut mon, outer, &x, r.gradient_norm) {
             if let Some(t) = mon.record(info) {
                 break t;
@@ -784,7 +824,8 @@ fn feasible_point(
     let r = minimize(
         &phase_one,
         x,
-        &Method::Lbfgsb(Lbfgsb::default()),
+        // No factr test: it stopped x² + y² = 1 from (50, 0) at a violation of 2e-8.
+        &Method::Lbfgsb(Lbfgsb::default().with_factr(0.0)?),
         &Options::default().with_g_tol(0.0)?.with_max_iter(1000)?,
     )?;
     // A constraint that is not finite there is violated (f64::min and max would drop its NaN).
