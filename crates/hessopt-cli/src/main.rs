@@ -27,7 +27,7 @@ struct Cli {
     #[arg(
         long,
         global = true,
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         default_value_t = 64,
         value_name = "MIB"
     )]
@@ -36,7 +36,7 @@ struct Cli {
     #[arg(
         long,
         global = true,
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         default_value_t = 4096,
         value_name = "MIB"
     )]
@@ -45,7 +45,7 @@ struct Cli {
     #[arg(
         long,
         global = true,
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         default_value_t = 1024,
         value_name = "MIB"
     )]

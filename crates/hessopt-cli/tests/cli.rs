@@ -1805,3 +1805,28 @@ fn least_squares_fit_at_infinity_is_unbounded() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A negative number written with a negative exponent is a value, not a run of short flags: clap's
+/// `allow_negative_numbers` takes `-1e3` but not `-1e-3` ("unexpected argument '-1' found"), so
+/// numeric options take hyphen values and their own check names the problem.
+#[test]
+fn negative_exponent_values_reach_the_option_checks() {
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--tol", "-1e-3"],
+        "invalid --tol: -0.001 is not a finite number",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--reltol", "-1e-3"],
+        "-0.001 is not a finite number",
+    );
+    fails_with(
+        &["root", "x", "--x0=1", "--tol", "-2.5e-3"],
+        "invalid --tol: -0.0025 is not > 0",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=1", "--max-dense-mb", "-1e-3"],
+        "invalid value '-1e-3' for '--max-dense-mb",
+    );
+    let v = json(&["minimize", "(x + 1e-3)^2", "--x0", "-1e-3", "--json"]);
+    assert_eq!(v["converged"], true);
+}

@@ -44,7 +44,7 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = Settings::Hessopt)]
     pub settings: Settings,
     /// Only the first N problems (quick runs).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub problems: Option<usize>,
     /// Write the performance profile to this SVG file.
     #[arg(long)]

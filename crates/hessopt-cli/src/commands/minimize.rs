@@ -51,23 +51,23 @@ pub struct MinimizeArgs {
     /// for chained Rosenbrock at n = 400, which lbfgs solves in about 2000), 200·n and at least
     /// 10 000 for cg, 10 000 for nelder-mead (R: 500), sann (as R) and sgd, 100 000 for
     /// gradient-descent.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub max_iter: Option<usize>,
     /// Limit on evaluations of f and its gradient (with --constraint: over all inner solves).
     /// Checked once per iteration, so a line search may go a few beyond it. Default none.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub max_evals: Option<usize>,
     /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it (with
     /// --constraint: the same for the gradient of the Lagrangian). Not used by nelder-mead, sann
     /// and brent, which use no gradient.
-    #[arg(long, default_value_t = 1e-8, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1e-8, allow_hyphen_values = true)]
     pub tol: f64,
     /// Relative tolerance on f, as R's reltol: for nelder-mead the simplex test (spread of values
     /// ≤ reltol·(|f| + reltol); default √ε ≈ 1.49e-8 as in R); for the gradient methods a stop
     /// when one iteration reduces f by less than reltol·|f| (off by default; reported as
     /// small_f_change, which is not a convergence certificate). brent's test is on x (its
     /// tolerance √ε), sann runs its iterations: --reltol is an error for both.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reltol: Option<f64>,
     /// nelder-mead only: scipy's simplex test in place of --reltol's — stop when every vertex is
     /// within XATOL of the best in each coordinate and the values spread by at most --fatol
@@ -83,7 +83,7 @@ pub struct MinimizeArgs {
     #[arg(long)]
     pub maximize: bool,
     /// Seed for stochastic methods (sgd, sann).
-    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 42, allow_hyphen_values = true)]
     pub seed: u64,
     /// Lower bounds, one per variable ("-inf" for none).
     #[arg(long, allow_hyphen_values = true, value_name = "L1,L2,...")]

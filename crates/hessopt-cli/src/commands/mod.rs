@@ -187,11 +187,11 @@ pub fn with_limits(
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Iteration limit (default: lsq 200 accepted steps per parameter, at least 1000; root 200).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub max_iter: Option<usize>,
     /// Limit on evaluations of the residuals or equations, numerical Jacobians and the
     /// certificate check included; lsq never exceeds it (default none).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub max_evals: Option<usize>,
     /// Print one line per iteration as the run goes (to stderr with --json): lsq rss = ‖r‖² and
     /// |g| = ‖2Jᵀr‖∞ per accepted step, root |F| = max |F_i|.

@@ -37,7 +37,7 @@ pub struct PlotArgs {
     #[arg(long, allow_hyphen_values = true, value_name = "XMIN,XMAX,YMIN,YMAX")]
     pub window: Option<String>,
     /// Number of contour levels.
-    #[arg(long, default_value_t = 18, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 18, allow_hyphen_values = true)]
     pub levels: usize,
     /// Lower bounds, one per variable (for lbfgsb and brent).
     #[arg(long, allow_hyphen_values = true, value_name = "L1,L2,...")]
@@ -46,7 +46,7 @@ pub struct PlotArgs {
     #[arg(long, allow_hyphen_values = true, value_name = "U1,U2,...")]
     pub upper: Option<String>,
     /// Iteration limit per method.
-    #[arg(long, default_value_t = 2000, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 2000, allow_hyphen_values = true)]
     pub max_iter: usize,
 }
 

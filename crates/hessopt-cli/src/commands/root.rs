@@ -34,7 +34,7 @@ pub struct RootArgs {
     #[arg(long)]
     pub method: Option<String>,
     /// Residual tolerance on the largest |F_i|.
-    #[arg(long, default_value_t = 1e-12, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1e-12, allow_hyphen_values = true)]
     pub tol: f64,
     #[command(flatten)]
     pub run: RunArgs,
