@@ -1817,7 +1817,7 @@ fn negative_exponent_values_reach_the_option_checks() {
     );
     fails_with(
         &["minimize", "x^2", "--x0=1", "--reltol", "-1e-3"],
-        "-0.001 is not a finite number",
+        "invalid --reltol: -0.001 is not a finite number",
     );
     fails_with(
         &["root", "x", "--x0=1", "--tol", "-2.5e-3"],
@@ -1826,6 +1826,17 @@ fn negative_exponent_values_reach_the_option_checks() {
     fails_with(
         &["minimize", "x^2", "--x0=1", "--max-dense-mb", "-1e-3"],
         "invalid value '-1e-3' for '--max-dense-mb",
+    );
+    fails_with(
+        &[
+            "minimize",
+            "x^2",
+            "--x0=1",
+            "--method=nelder-mead",
+            "--reltol",
+            "-1e-3",
+        ],
+        "invalid --reltol: -0.001 is not > 0",
     );
     let v = json(&["minimize", "(x + 1e-3)^2", "--x0", "-1e-3", "--json"]);
     assert_eq!(v["converged"], true);

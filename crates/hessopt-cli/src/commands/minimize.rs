@@ -228,7 +228,9 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
     }
     let method = match (args.reltol, method) {
         (None, m) => m,
-        (Some(r), Method::NelderMead(nm)) => Method::NelderMead(nm.with_f_tol(r)?),
+        (Some(r), Method::NelderMead(nm)) => {
+            Method::NelderMead(nm.with_f_tol(r).map_err(super::rename_option("--reltol"))?)
+        }
         (Some(_), m @ (Method::Brent(_) | Method::Sann(_))) => {
             return Err(Error::invalid(
                 "--reltol",
@@ -244,7 +246,9 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
             ));
         }
         (Some(r), m) => {
-            options = options.with_f_tol(r)?;
+            options = options
+                .with_f_tol(r)
+                .map_err(super::rename_option("--reltol"))?;
             m
         }
     };
