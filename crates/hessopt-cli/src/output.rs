@@ -56,7 +56,7 @@ pub fn trace_line(i: &hessopt::solve::IterationInfo, value_name: &str, sign: f64
         i.iteration,
         num_short(sign * i.value),
         i.evaluations,
-        vec_text(&i.x)
+        trace_point(&i.x)
     );
     if json {
         error_line(&line);
@@ -159,6 +159,25 @@ pub fn condition_text(c: f64) -> String {
 
 pub fn vec_text(v: &[f64]) -> String {
     vector_sig(v, 15)
+}
+
+/// Points longer than this are summarized on a trace line, as numpy's print threshold.
+const TRACE_THRESHOLD: usize = 1000;
+
+/// A trace line's point: in full up to [`TRACE_THRESHOLD`] entries, beyond it the first and last
+/// three with the length, as numpy prints a long array (one line per iteration at n = 1e5 was
+/// 1.6 MB).
+fn trace_point(v: &[f64]) -> String {
+    if v.len() <= TRACE_THRESHOLD {
+        return vec_text(v);
+    }
+    let (head, tail) = (vec_text(&v[..3]), vec_text(&v[v.len() - 3..]));
+    format!(
+        "{}, ..., {} (n = {})",
+        head.trim_end_matches(']'),
+        tail.trim_start_matches('['),
+        v.len()
+    )
 }
 
 pub fn vec_short(v: &[f64]) -> String {

@@ -1840,4 +1840,31 @@ fn negative_exponent_values_reach_the_option_checks() {
     );
     let v = json(&["minimize", "(x + 1e-3)^2", "--x0", "-1e-3", "--json"]);
     assert_eq!(v["converged"], true);
+/// `--trace` at large n prints each point as numpy prints a long array: the first and last three
+/// entries and the length (at n = 1e5 each line was the whole point, 1.6 MB for two lines); up to
+/// 1000 entries the point is printed in full.
+#[test]
+fn trace_lines_summarize_long_points() {
+    let dir = std::env::temp_dir().join(format!("hessopt-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (n, summarized) in [(1001, true), (1000, false)] {
+        let file = dir.join(format!("x0_{n}.txt"));
+        let point: Vec<String> = (0..n).map(|i| format!("{}", i % 7)).collect();
+        std::fs::write(&file, point.join(",")).unwrap();
+        let out = succeeds(&[
+            "minimize",
+            "sum(i = 1..len(x), (x[i] - 2)^2)",
+            &format!("--x0=@{}", file.display()),
+            "--trace",
+        ]);
+        let line = out.lines().find(|l| l.starts_with("iter ")).unwrap();
+        if summarized {
+            assert!(line.ends_with("] (n = 1001)") && line.len() < 200, "{line}");
+            assert_eq!(line.matches(", ").count(), 6, "{line}");
+            assert!(line.contains(", ..., "), "{line}");
+        } else {
+            assert_eq!(line.matches(", ").count(), 999, "{line}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
