@@ -215,6 +215,22 @@ def test_a_gradient_at_large_n_does_not_hold_a_round_of_points_at_once():
     assert max(sizes) <= 2**24 + 2 * n, max(sizes)
 
 
+def test_a_numerical_gradient_at_large_n_is_held_to_the_dense_limit():
+    # 2n points of n entries, O(n^2) work like a dense n x n matrix: refused before any call,
+    # naming the setting (scipy's approx_fprime would call f 10^5 times with 10^5 entries).
+    calls = []
+    text = one_line_error(
+        lambda: hessopt.gradient(lambda x: calls.append(1) or sphere(x), np.zeros(100_000)),
+        "numerical gradient of 100000 variables",
+    )
+    assert "hessopt.set_dense_limit(nbytes)" in text and not calls
+    text = one_line_error(
+        lambda: hessopt.minimize(lambda x: calls.append(1) or sphere(x), np.zeros(20_000)),
+        "numerical gradients of 20000 variables",
+    )
+    assert not calls
+
+
 def test_a_dense_hessian_over_the_memory_limit_is_refused_before_any_work():
     # n = 20 000: the stencils of every pair were allocated first and the process aborted
     # ("memory allocation of 59197040000 bytes failed").

@@ -97,6 +97,31 @@ pub fn check_dense(rows: usize, cols: usize, what: &str) -> Result<()> {
     ))
 }
 
+/// Refuses `what`, which evaluates f at `points` points of `n` entries each, when those points
+/// together are over [`Limit::DenseMatrix`], as a dense matrix of as many entries would be: a
+/// numerical gradient of n variables is at least 2n points of n entries, O(n²) work like a
+/// dense n × n matrix (at n = 10⁵, 149 GiB of points and hours of evaluations of a formula).
+///
+/// ```
+/// use hessopt::limits::check_points;
+/// assert!(check_points(2 * 8000, 8000, "a numerical gradient").is_ok());
+/// let e = check_points(200_000, 100_000, "a numerical gradient of 100000 variables").unwrap_err();
+/// assert!(e.to_string().contains("is 149.01 GiB, over the limit of 1 GiB"));
+/// ```
+pub fn check_points(points: usize, n: usize, what: &str) -> Result<()> {
+    let bytes = points as f64 * n as f64 * 8.0;
+    if bytes <= get(Limit::DenseMatrix) as f64 {
+        return Ok(());
+    }
+    Err(exceeded(
+        Limit::DenseMatrix,
+        format!(
+            "the points of {what} ({points} points of {n} entries: O(n²) work, where exact derivatives cost O(n))"
+        ),
+        bytes_text(bytes),
+    ))
+}
+
 /// Bytes for people, in binary units (KiB, MiB, GiB, …) with up to two decimals.
 pub fn bytes_text(bytes: f64) -> String {
     let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];

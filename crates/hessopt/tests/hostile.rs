@@ -539,3 +539,133 @@ fn fits_on_data_of_extreme_size() {
     .to_string();
     assert!(e.contains("divide the residuals by about 7e298"), "{e}");
 }
+
+/// A numerical gradient (or Jacobian) of n variables evaluates f at 2n points or more of n
+/// entries: O(n²) work, like a dense n × n matrix, and is held to the same limit
+/// (`Limit::DenseMatrix`, 1 GiB: n ≤ 8192). At n = 10⁵ a formula's numerical gradient ran for
+/// hours (4000 variables: 67 s in a debug build, quadratic) with no word; now it is refused
+/// before any evaluation, naming the cost and the setting, as the minimizers are when they
+/// would difference such a gradient every iteration.
+#[test]
+fn numerical_gradients_at_large_n_are_held_to_the_dense_limit() {
+    use hessopt::diff::NumDiff;
+    use std::cell::Cell;
+    let n = 10_000;
+    let calls = Cell::new(0);
+    let f = |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        x.iter().map(|v| v * v).sum::<f64>()
+    };
+    let e = NumDiff::default()
+        .gradient(&f, &vec![1.0; n])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("the points of a numerical gradient of 10000 variables (20000 points of 10000 entries: O(n²) work")
+            && e.contains("over the limit of 1 GiB"),
+        "{e}"
+    );
+    let g = |x: &[f64]| x.to_vec();
+    let e = NumDiff::default()
+        .jacobian(&g, &vec![1.0; n])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("numerical Jacobian of 10000 variables"), "{e}");
+    let problem = Problem::new(n, f);
+    let e = minimize(
+        &problem,
+        &vec![1.0; n],
+        &Method::from_name("lbfgs").unwrap(),
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("lbfgs with numerical gradients of 10000 variables"),
+        "{e}"
+    );
+    assert_eq!(calls.get(), 0);
+}
+
+/// A variable list that names x[1], …, x[k] gives len(x) = k (constraints are parsed over the
+/// objective's variables: `sum(i = 1..len(x), x[i]) = 1` said "len(x) needs the length of x:
+/// give the point" with the point given); a list with gaps gives no length.
+#[test]
+fn a_variable_list_gives_its_vectors_lengths() {
+    let f = Formula::parse_with_vars(
+        "sum(i = 1..len(x), x[i]) - a",
+        &["a", "x[1]", "x[2]", "x[3]"],
+    )
+    .unwrap();
+    assert_eq!(f.value(&[1.0, 1.0, 2.0, 3.0]).unwrap(), 5.0);
+    let e = Formula::parse_with_vars("sum(i = 1..len(x), x[i])", &["x[1]", "x[3]"]).unwrap_err();
+    assert!(
+        e.to_string().contains("len(x) needs the length of x"),
+        "{e}"
+    );
+    let (c, _) =
+        hessopt::solve::parse_constraint("sum(i = 1..len(x), x[i]) = 1", &["x[1]", "x[2]"])
+            .unwrap();
+    assert_eq!(c.value(&[2.0, 3.0]).unwrap(), 4.0);
+}
+
+/// Brent with the minimum at an end of the interval: x² on [0, 1] from 5 (outside) or 0.5 was
+/// `small_step` at x = 1.4e-10 (the check beside x found f(0) lower and gave up), 1/x on [0, 1]
+/// `small_step` at 0.99999998; R's optimize returns a point within its tolerance of the end. Now
+/// the end itself, certified: f does not fall inward from it.
+#[test]
+fn brent_certifies_a_minimum_at_an_end_of_the_interval() {
+    for (src, x0, end, value) in [
+        ("x^2", 5.0, 0.0, 0.0),
+        ("x^2", 0.5, 0.0, 0.0),
+        ("1/x", 0.5, 1.0, 1.0),
+        ("-(x - 0.25)^2", 0.3, 1.0, -0.5625),
+    ] {
+        let f = Formula::parse(src).unwrap();
+        let p = Problem::from_formula(&f)
+            .with_bounds(vec![0.0], vec![1.0])
+            .unwrap();
+        let r = minimize(
+            &p,
+            &[x0],
+            &Method::from_name("brent").unwrap(),
+            &Options::default(),
+        )
+        .unwrap();
+        assert!(
+            r.converged && r.x[0] == end && r.value == value,
+            "{src}: {r:?}"
+        );
+    }
+}
+
+/// log(x) on x ≥ 0 has no minimum (f → −∞ at the bound); L-BFGS-B stopped at x = 9.3e-10, where
+/// the projected gradient (in units of x) is 9.3e-10 ≤ 1e-8, and reported `gradient_norm`,
+/// converged. Now the bound itself is tried: f = −∞ there, unbounded (the point kept where f is
+/// finite). A genuine minimum on a bound is unchanged, and one found just inside is moved onto it.
+#[test]
+fn a_steep_fall_at_a_bound_is_not_certified() {
+    let run = |src: &str, lo: Vec<f64>, x0: &[f64]| {
+        let f = Formula::parse(src).unwrap();
+        let n = lo.len();
+        let p = Problem::from_formula(&f)
+            .with_bounds(lo, vec![f64::INFINITY; n])
+            .unwrap();
+        minimize(
+            &p,
+            x0,
+            &Method::from_name("lbfgsb").unwrap(),
+            &Options::default(),
+        )
+        .unwrap()
+    };
+    let r = run("log(x)", vec![0.0], &[1.0]);
+    assert_eq!(
+        r.termination,
+        hessopt::solve::Termination::Unbounded,
+        "{r:?}"
+    );
+    assert!(!r.converged && r.value.is_finite(), "{r:?}");
+    let r = run("(x + 1)^2 + y^2", vec![0.0, -1.0], &[1.0, 1.0]);
+    assert!(r.converged && r.x == [0.0, 0.0], "{r:?}");
+}

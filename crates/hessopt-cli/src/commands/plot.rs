@@ -10,7 +10,7 @@ use plotters::prelude::*;
 
 use crate::output::num_short;
 
-use super::{check_point, formula_text, parse_numbers, split_vars, with_bounds};
+use super::{check_point, formula_text, parse_formula, parse_numbers, with_bounds};
 
 /// Arguments of `plot`.
 #[derive(Debug, Args)]
@@ -117,11 +117,8 @@ pub fn run(args: &PlotArgs) -> Result<Output> {
 
 fn run_text(args: &PlotArgs) -> Result<String> {
     let text = formula_text(&args.expr)?;
-    let f = match split_vars(&args.vars) {
-        Some(v) => Formula::parse_with_vars(&text, &v)?,
-        None => Formula::parse(&text)?,
-    };
     let x0 = parse_numbers("x0", &args.x0)?;
+    let f = parse_formula(&text, &args.vars, Some(x0.len()))?;
     check_point("x0", &x0, f.vars())?;
     if !args.convergence && f.dim() != 2 {
         return Err(Error::invalid(

@@ -24,10 +24,11 @@ impl NumDiff {
         x: &[f64],
     ) -> Result<GradientEstimate> {
         self.check(x)?;
+        let n = x.len();
+        crate::limits::check_points(2 * n, n, &format!("a numerical gradient of {n} variables"))?;
         let batch = |p: &[Vec<f64>]| f(p);
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite_value(x))?;
-        let n = x.len();
         let lines = self.axis_lines(&ev, x, &f0, self.max_levels, Order::First)?;
         let mut out = GradientEstimate {
             value: f0,

@@ -38,10 +38,23 @@ impl NumDiff {
         what: &str,
     ) -> Result<JacobianEstimate> {
         self.check(x)?;
+        let n = x.len();
+        crate::limits::check_points(
+            2 * n,
+            n,
+            &format!(
+                "a numerical {} of {n} variables",
+                if what == "gradient" {
+                    "Hessian from gradients"
+                } else {
+                    "Jacobian"
+                }
+            ),
+        )?;
         let batch = |p: &[Vec<f64>]| f(p);
         let ev = self.counted(&batch);
         let f0 = ev.eval(x)?.ok_or_else(|| non_finite(what, x))?;
-        let (m, n) = (f0.len(), x.len());
+        let m = f0.len();
         crate::limits::check_dense(m, n, "Jacobian")?;
         let mut jac = DMatrix::zeros(m, n);
         let mut err = DMatrix::zeros(m, n);

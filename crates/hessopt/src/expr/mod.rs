@@ -156,7 +156,37 @@ fn var_table(vars: Option<&[&str]>) -> Result<VarTable> {
         }
         names.push(v.to_string());
     }
-    Ok(VarTable::new(names, true))
+    let mut table = VarTable::new(names, true);
+    table.lengths = list_lengths(list);
+    Ok(table)
+}
+
+/// The lengths a variable list gives its vectors: `x[1]`, …, `x[k]` all listed make len(x) = k
+/// (a constraint or a `--vars` list over the variables of `sum(i = 1..len(x), …)`).
+fn list_lengths(list: &[&str]) -> std::collections::HashMap<String, usize> {
+    let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+    for v in list {
+        let Some((name, rest)) = v.split_once('[') else {
+            continue;
+        };
+        if let Some(k) = rest.strip_suffix(']').and_then(|k| k.parse::<usize>().ok()) {
+            let e = counts.entry(name).or_default();
+            *e = (e.0 + 1, e.1.max(k));
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, (count, max))| count == max)
+        .map(|(name, (_, max))| (name.to_string(), max))
+        .collect()
+}
+
+/// The first vector whose `len(·)` the text writes, if any (for front ends where no point or
+/// variable list can give a length, to say so in their own words).
+pub(crate) fn first_len_vector(src: &str) -> Result<Option<String>> {
+    Ok(indexed::len_vectors(&lexer::tokenize(src, 0)?)
+        .into_iter()
+        .next())
 }
 
 /// The vector whose `len(·)` the texts (each with its byte offset) use and its length for a

@@ -138,6 +138,14 @@ impl<'d> RowModel<'d> {
     }
 
     fn new(text: &str, params: &[&str], data: &'d Data) -> Result<Self> {
+        if let Some(v) = crate::expr::first_len_vector(text)? {
+            return Err(Error::invalid(
+                "formula",
+                format!(
+                    "len({v}) in a fit formula: parameters and columns are scalars (one value per row), so no vector has a length here; write the count as a number, e.g. sum(i = 1..3, …)"
+                ),
+            ));
+        }
         let free = Formula::parse(text)?;
         let mut names: Vec<&str> = params.to_vec();
         let mut cols = Vec::new();

@@ -402,11 +402,50 @@ fn certify(
     let mut hessian = None;
     let verdict = certify_stationary(stop, solver, ev, it, options, &mut hessian)?;
     Ok(match verdict {
+        Verdict::Stop(t) if t.certifies() && onto_bounds(ev, it, options)? => {
+            Verdict::Stop(Termination::Unbounded)
+        }
         Verdict::Stop(t) if t.certifies() && asymptote(ev, it, hessian.as_ref(), x0) => {
             Verdict::Stop(Termination::Unbounded)
         }
         v => v,
     })
+}
+
+/// A first-order certificate with bounds measures the projected gradient in units of x, so a
+/// point just inside a bound with the gradient pushing out is certified however steep f is
+/// there: log(x) on x ≥ 0 was `gradient_norm` at x = 9.3e-10 (f = −20.8, f' = 1.1e9, and f → −∞
+/// at the bound). The coordinates the projection moves are put on their bounds and f is taken
+/// there (one evaluation, only when some coordinate is not on its bound already): −∞ there is
+/// an infimum at the bound (returns true: unbounded, the point kept where f is finite); a finite value no higher makes that point
+/// the returned one (with its gradient, certified again by the same test); anything else (NaN,
+/// higher: a kink at the bound) leaves the point as it was.
+fn onto_bounds(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, options: &Options) -> Result<bool> {
+    let Some((lo, hi)) = ev.problem.bounds().filter(|_| !it.g.is_empty()) else {
+        return Ok(false);
+    };
+    let snapped: Vec<f64> = (0..it.x.len())
+        .map(|i| {
+            let p = (it.x[i] - it.g[i]).clamp(lo[i], hi[i]);
+            if p == lo[i] || p == hi[i] { p } else { it.x[i] }
+        })
+        .collect();
+    if snapped == it.x {
+        return Ok(false);
+    }
+    ev.counts.f += 1;
+    let f = ev.problem.value(&snapped);
+    if f == f64::NEG_INFINITY {
+        return Ok(true);
+    }
+    if f.is_finite() && f <= it.f {
+        let mut g = vec![0.0; it.x.len()];
+        let fs = ev.value_grad(&snapped, &mut g)?;
+        if fs.is_finite() && is_stationary(&snapped, &g, Some((lo, hi)), options.g_tol) {
+            (it.x, it.f, it.g) = (snapped, fs, g);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether f falls or levels off to its infimum at infinity along −∇f from a point whose gradient

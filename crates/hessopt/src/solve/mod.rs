@@ -268,6 +268,17 @@ pub fn minimize_with_callback(
         Method::Sann(c) => Box::new(c.solver(options.seed)),
         Method::Brent(c) => Box::new(c.solver(problem.bounds(), problem.dim())?),
     };
+    if solver.uses_gradient() && !problem.has_gradient() {
+        let n = problem.dim();
+        crate::limits::check_points(
+            2 * n,
+            n,
+            &format!(
+                "{} with numerical gradients of {n} variables",
+                method.name()
+            ),
+        )?;
+    }
     driver::run(
         method.name(),
         solver.as_mut(),

@@ -222,12 +222,30 @@ impl<'c, 'a> Scaled<'c, 'a> {
 /// Parses "lhs >= rhs", "lhs <= rhs" or "lhs = rhs" (also `==`) over `vars` into the formula
 /// c = lhs − rhs (or rhs − lhs for `<=`) and its kind.
 pub fn parse_constraint(text: &str, vars: &[&str]) -> Result<(Formula, Kind)> {
-    let (lhs, rhs, kind, flip) = if let Some((l, r)) = text.split_once(">=") {
-        (l, r, Kind::AtLeastZero, false)
-    } else if let Some((l, r)) = text.split_once("<=") {
-        (l, r, Kind::AtLeastZero, true)
-    } else if let Some((l, r)) = text.split_once("==").or_else(|| text.split_once('=')) {
-        (l, r, Kind::Equal, false)
+    // Comparisons inside parentheses are not the constraint's: `sum(i = 1..len(x), x[i]) = 1`.
+    let comparisons = top_level_comparisons(text);
+    let split = |(at, op): (usize, &str)| (&text[..at], &text[at + op.len()..]);
+    let (lhs, rhs, kind, flip) = if let Some(&c) = comparisons.first() {
+        if comparisons.len() > 1 {
+            return Err(Error::invalid(
+                "constraint",
+                format!("'{text}' has more than one comparison"),
+            ));
+        }
+        let (l, r) = split(c);
+        match c.1 {
+            ">=" => (l, r, Kind::AtLeastZero, false),
+            "<=" => (l, r, Kind::AtLeastZero, true),
+            "=" | "==" => (l, r, Kind::Equal, false),
+            strict => {
+                return Err(Error::invalid(
+                    "constraint",
+                    format!(
+                        "'{text}' has a strict '{strict}': write '{strict}=' (a minimum under a strict inequality may not exist)"
+                    ),
+                ));
+            }
+        }
     } else {
         return Err(Error::invalid(
             "constraint",
@@ -240,12 +258,6 @@ pub fn parse_constraint(text: &str, vars: &[&str]) -> Result<(Formula, Kind)> {
             format!("'{text}' needs an expression on both sides"),
         ));
     }
-    if rhs.contains('=') || rhs.contains('<') || rhs.contains('>') {
-        return Err(Error::invalid(
-            "constraint",
-            format!("'{text}' has more than one comparison"),
-        ));
-    }
     let expr = if flip {
         format!("({rhs}) - ({lhs})")
     } else {
@@ -254,6 +266,34 @@ pub fn parse_constraint(text: &str, vars: &[&str]) -> Result<(Formula, Kind)> {
     let f = Formula::parse_with_vars(&expr, vars)
         .map_err(|e| Error::invalid("constraint", format!("'{text}': {e}")))?;
     Ok((f, kind))
+}
+
+/// The comparisons (`>=`, `<=`, `==`, `=`, and a strict `<` or `>`, which are refused) outside any parentheses or brackets, with their byte offsets.
+fn top_level_comparisons(text: &str) -> Vec<(usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut k, mut found) = (0i64, 0, Vec::new());
+    while k < bytes.len() {
+        match bytes[k] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b'>' | b'<' | b'=' if depth == 0 => {
+                let op = match (bytes[k], bytes.get(k + 1)) {
+                    (b'>', Some(b'=')) => ">=",
+                    (b'<', Some(b'=')) => "<=",
+                    (b'=', Some(b'=')) => "==",
+                    (b'=', _) => "=",
+                    (b'>', _) => ">",
+                    _ => "<",
+                };
+                found.push((k, op));
+                k += op.len();
+                continue;
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    found
 }
 
 /// Settings of the augmented Lagrangian.

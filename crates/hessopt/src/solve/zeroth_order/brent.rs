@@ -5,7 +5,9 @@
 //! when it lies inside. Stops when the bracket is narrower than 2·(tol·|x| + 1e-10), tol = √ε;
 //! that is [`Termination::IntervalConverged`] only when f at x ± 2·(tol·|x| + 1e-10) (inside
 //! the interval) is not below f(x) — checked at the returned point, so a bracket that closed on
-//! a jump or on noise is a [`Termination::SmallStep`], not a minimum.
+//! a jump or on noise is a [`Termination::SmallStep`], not a minimum. Where that side is an end
+//! of the interval and lower, the end is returned, certified when f does not fall inward from it
+//! over the same distance (a minimum at the bound: x² on [0, 1] was `small_step` at 1.4e-10).
 //!
 //! On an interval many orders of magnitude wider than the scale of x (`--lower=-1e300
 //! --upper=1e300`), a golden-section step would land where f overflows and shrink the interval by
@@ -123,7 +125,20 @@ impl Solver for BrentState {
         if (x - m).abs() <= tol2 - (0.5 * self.b - 0.5 * self.a) {
             let (lo, hi) = self.interval;
             for side in [(x - tol2).max(lo), (x + tol2).min(hi)] {
-                if side != x && eval(ev, side)? < fx {
+                let fs = eval(ev, side)?;
+                if side != x && fs < fx {
+                    // Lower at an end of the interval within the tolerance: a minimum at the
+                    // bound (x² on [0, 1], 1/x on [0, 1]) when f does not fall inward from it
+                    // either; the end is returned.
+                    let inward = if side == lo { lo + tol2 } else { hi - tol2 };
+                    if (side == lo || side == hi)
+                        && (lo..=hi).contains(&inward)
+                        && eval(ev, inward)? >= fs
+                    {
+                        it.x = vec![side];
+                        it.f = fs;
+                        return Ok(Some(Termination::IntervalConverged));
+                    }
                     return Ok(Some(Termination::SmallStep));
                 }
             }
