@@ -702,6 +702,10 @@ fn constrained_minimize_reports_multipliers_and_kkt() {
     );
     fails_with(
         &["minimize", "x^2", "--x0=3", "--constraint", "x > 1"],
+        "has a strict '>': write '>='",
+    );
+    fails_with(
+        &["minimize", "x^2", "--x0=3", "--constraint", "x + 1"],
         "has no '>=', '<=' or '='",
     );
     fails_with(
