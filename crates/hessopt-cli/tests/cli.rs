@@ -1844,6 +1844,8 @@ fn negative_exponent_values_reach_the_option_checks() {
     );
     let v = json(&["minimize", "(x + 1e-3)^2", "--x0", "-1e-3", "--json"]);
     assert_eq!(v["converged"], true);
+}
+
 /// `--trace` at large n prints each point as numpy prints a long array: the first and last three
 /// entries and the length (at n = 1e5 each line was the whole point, 1.6 MB for two lines); up to
 /// 1000 entries the point is printed in full.
