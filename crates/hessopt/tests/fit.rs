@@ -245,6 +245,29 @@ fn least_squares_without_a_finite_estimate_are_unbounded() {
         // The residual sum is at its infimum Σy² to the digits that matter.
         assert!(s.value <= 0.3125 + 1e-9, "{residual}: {s:?}");
     }
+    // y exactly 0 (session-4 leftover: no_progress at a = −232 in a build of that day): the
+    // residual sum falls to 0 as a → −∞ (x > 0), or levels off at 1 when a row has x = 0.
+    for csv in ["x,y\n1,0\n2,0\n3,0\n4,0\n", "x,y\n0,0\n1,0\n2,0\n3,0\n"] {
+        let zeros = Data::parse_csv(csv, "zeros").unwrap();
+        for start in [1.0, 0.0, -1.0] {
+            let s = fit(
+                &zeros,
+                &Objective::Residual("y - exp(a*x)".into()),
+                &["a"],
+                &[start],
+            )
+            .unwrap();
+            assert_eq!(
+                (s.converged, s.termination),
+                (false, hessopt::solve::Termination::Unbounded),
+                "{csv} from {start}: {s:?}"
+            );
+            assert!(
+                s.standard_errors.is_none() && s.estimates[0] < -30.0,
+                "{s:?}"
+            );
+        }
+    }
     // y = 2·exp(−0.5x) plus small deviations: a finite minimum with standard errors.
     let decay = Data::parse_csv(
         "x,y\n0,2.01\n1,1.2\n2,0.75\n3,0.44\n4,0.28\n5,0.16\n",

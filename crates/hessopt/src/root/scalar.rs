@@ -154,6 +154,14 @@ fn find_bracket(c: &mut Count<'_, '_>, x0: f64) -> Option<(f64, f64, f64, f64)> 
 /// from 0 stopped at 1085 and called it a root). An edge at 0 itself (max(0, x)) is reached only
 /// when no double lies between a and b (4ε|x| is 0 there); f beside it is subnormal because x
 /// is, and it is a root.
+///
+/// A touching root at the edge of a zero set near 0 is `NotARoot` too: max(0, x)² is 0 in
+/// floating point from x = 1.57e-162 down, f beside that edge is subnormal because x² underflows,
+/// and f's values there are those of an asymptote's underflow (the true f(1.57e-162) = 2.5e-324
+/// is no root either; the roots are x ≤ 0). Without a sign change R's uniroot and scipy 1.17's
+/// brentq refuse to start; given an end where f = 0 they return it — 1000 for exp(−x) on
+/// [0, 1000] as well — so a given bracket with one such end goes through this test too. An edge
+/// away from 0 has a normal neighbour and is a root (max(0, x − 1)² at 1: f beside it 4.9e-32).
 #[allow(clippy::type_complexity)] // a bracket, or the point and the verdict
 fn zero_edge(
     c: &mut Count<'_, '_>,
@@ -250,21 +258,24 @@ fn scalar_run(
                     }
                     Some((a, fa, b, fb))
                 }
-                None => match find_bracket(&mut c, x0) {
-                    // An end where f is exactly 0 without a sign change: the edge of f's zeros.
-                    Some((a, fa, b, fb)) if (fa == 0.0) != (fb == 0.0) => {
-                        let (nonzero, zero) = if fa == 0.0 {
-                            ((b, fb), a)
-                        } else {
-                            ((a, fa), b)
-                        };
-                        match zero_edge(&mut c, nonzero, zero) {
-                            Ok(bracket) => Some(bracket),
-                            Err((x, t)) => return Ok(scalar_report("brent", x, 0.0, 0, &c, t)),
-                        }
+                None => find_bracket(&mut c, x0),
+            };
+            // An end where f is exactly 0 without a sign change, given or searched: the edge of
+            // f's zeros. (A given [0, 1000] of exp(−x) was root_found at 1000, where f only
+            // underflowed, as scipy 1.17's brentq and R's uniroot accept it.)
+            let found = match found {
+                Some((a, fa, b, fb)) if (fa == 0.0) != (fb == 0.0) => {
+                    let (nonzero, zero) = if fa == 0.0 {
+                        ((b, fb), a)
+                    } else {
+                        ((a, fa), b)
+                    };
+                    match zero_edge(&mut c, nonzero, zero) {
+                        Ok(bracket) => Some(bracket),
+                        Err((x, t)) => return Ok(scalar_report("brent", x, 0.0, 0, &c, t)),
                     }
-                    found => found,
-                },
+                }
+                found => found,
             };
             let Some((a, fa, b, fb)) = found else {
                 let fx = c.f(x0);
