@@ -688,3 +688,30 @@ fn a_bracket_end_where_f_underflowed_to_zero_is_no_root() {
         );
     }
 }
+
+/// Both ends of the bracket exact zeros, searched or given: exp(−x) from 1000 was root_found at
+/// 900 and 1/x⁴⁰⁰ from 10 at 9 (f underflowed at both ends of the first bracket tried); on
+/// [800, 1000] at 800. Now the first point beyond the bracket where f is not 0 makes it a
+/// one-zero-end bracket for the edge test: not_a_root at the underflow edge. Edges with a normal
+/// neighbour are still roots (max(0, x − 1)² from −3 at 1, max(0, 1000 − x) from 1500 at 1000).
+#[test]
+fn a_bracket_of_two_underflowed_zeros_is_no_root() {
+    for (src, x0, bracket, edge) in [
+        ("exp(-x)", 1000.0, None, 745.13),
+        ("1/x^400", 10.0, None, 5.897),
+        ("exp(-x)", 0.0, Some((800.0, 1000.0)), 745.13),
+    ] {
+        let r = run(&scalar(src), x0, ScalarMethod::Brent, bracket);
+        assert!(
+            !r.converged && r.termination == Termination::NotARoot && (r.x[0] - edge).abs() < 0.01,
+            "{src} from {x0} {bracket:?}: {r:?}"
+        );
+    }
+    for (src, x0, root) in [
+        ("max(0, x - 1)^2", -3.0, 1.0),
+        ("max(0, 1000 - x)", 1500.0, 1000.0),
+    ] {
+        let r = run(&scalar(src), x0, ScalarMethod::Brent, None);
+        assert!(r.converged && (r.x[0] - root).abs() < 1e-9, "{src}: {r:?}");
+    }
+}

@@ -192,6 +192,26 @@ fn zero_edge(
     Err((b, t))
 }
 
+/// Both ends of [a, b] (either order) are exact zeros of f: the first point beyond them, stepping
+/// outwards by steps growing 1.6-fold as the bracket search does (60 each way, to about 10¹²
+/// times the bracket's width), where f is finite and not 0, with the end it lies beyond. None
+/// when f is 0 at every probe: then every point seen is a zero and the end is returned as a root
+/// (exp(−x² − 1000), 0 everywhere in floating point, cannot be told from f = 0).
+fn nonzero_beyond(c: &mut Count<'_, '_>, a: f64, b: f64) -> Option<(f64, f64, f64)> {
+    let (lo, hi) = (a.min(b), a.max(b));
+    let mut h = (hi - lo).max(0.1 * hi.abs().max(lo.abs()).max(1.0));
+    for _ in 0..60 {
+        for (p, end) in [(lo - h, lo), (hi + h, hi)] {
+            let fp = c.f(p);
+            if fp.is_finite() && fp != 0.0 {
+                return Some((p, fp, end));
+            }
+        }
+        h *= 1.6;
+    }
+    None
+}
+
 /// Solves f(x) = 0 from `x0` (or in `bracket`) with `method`.
 pub fn solve_scalar(
     eq: &Scalar<'_>,
@@ -259,6 +279,15 @@ fn scalar_run(
                     Some((a, fa, b, fb))
                 }
                 None => find_bracket(&mut c, x0),
+            };
+            // Both ends exact zeros (exp(−x) from 1000 was root_found at 900, 1/x⁴⁰⁰ from 10 at
+            // 9): the end nearest a point beyond them where f is not 0 is one end of the two.
+            let found = match found {
+                Some((a, fa, b, fb)) if fa == 0.0 && fb == 0.0 => Some(
+                    nonzero_beyond(&mut c, a, b)
+                        .map_or((a, fa, b, fb), |(p, fp, end)| (p, fp, end, 0.0)),
+                ),
+                found => found,
             };
             // An end where f is exactly 0 without a sign change, given or searched: the edge of
             // f's zeros. (A given [0, 1000] of exp(−x) was root_found at 1000, where f only
