@@ -8,9 +8,12 @@
 //! line-search failure at a stationary point becomes `gradient_norm`; elsewhere it stays a named
 //! stall); then, where curvature is at hand (an exact Hessian, or a second-order method), the
 //! second-order test: a negative eigenvalue of the Hessian on the free variables along whose
-//! eigenvector f decreases by more than 1e-8·max(1, |f|) makes the point a saddle or maximum
-//! (negative curvature without such a decrease is rounding, e.g. near a degenerate set of
-//! minima). Up to n = [`SECOND_ORDER_MAX_DIM`] from the dense Hessian's eigenvalues; above it
+//! eigenvector f decreases by more than 1e-8·max(|f|, min(1, |f(x0)|)) makes the point a saddle
+//! or maximum (negative curvature without such a decrease is rounding, e.g. near a degenerate
+//! set of minima; the floor follows f's own scale, so that f·1e-10 is judged as f). Without a
+//! gradient, the first-order test is made on an extrapolated numerical gradient
+//! ([`crate::diff::NumDiff::gradient`]), not on the run's central differences, whose step
+//! ε^⅓·max(1, |x|) is too coarse far from the origin. Up to n = [`SECOND_ORDER_MAX_DIM`] from the dense Hessian's eigenvalues; above it
 //! only for a method holding a sparse Hessian (Newton, trust region), by sparse Cholesky
 //! factorizations (`certificate::sparse_negative_curvature`); otherwise the
 //! certificate is first order only. At a saddle or maximum the method steps off along that
@@ -295,6 +298,7 @@ pub(crate) fn run(
         evaluations: ev.counts.f + ev.counts.gradient,
     };
     mon.start_point(info(0, &it, &ev));
+    let f_start = it.f;
     let mut k = 0;
     let termination = loop {
         let stop = loop {
@@ -338,7 +342,7 @@ pub(crate) fn run(
                 break Termination::SmallFChange;
             }
         };
-        match certify(stop, solver, &mut ev, &mut it, options, x0)? {
+        match certify(stop, solver, &mut ev, &mut it, options, (x0, f_start))? {
             Verdict::Stop(t) => break t,
             Verdict::SteppedOff => {
                 solver.moved();
@@ -397,10 +401,11 @@ fn certify(
     ev: &mut Evaluator<'_, '_>,
     it: &mut Iterate,
     options: &Options,
-    x0: &[f64],
+    (x0, f_start): (&[f64], f64),
 ) -> Result<Verdict> {
     let mut hessian = None;
-    let verdict = certify_stationary(stop, solver, ev, it, options, &mut hessian)?;
+    let floor = f_start.abs().min(1.0);
+    let verdict = certify_stationary(stop, solver, ev, it, options, floor, &mut hessian)?;
     Ok(match verdict {
         Verdict::Stop(t) if t.certifies() && onto_bounds(ev, it, options)? => {
             Verdict::Stop(Termination::Unbounded)
@@ -499,6 +504,7 @@ fn certify_stationary(
     ev: &mut Evaluator<'_, '_>,
     it: &mut Iterate,
     options: &Options,
+    floor: f64,
     hessian: &mut Option<DMatrix<f64>>,
 ) -> Result<Verdict> {
     if !solver.uses_gradient() {
@@ -506,6 +512,7 @@ fn certify_stationary(
     }
     let problem = ev.problem;
     let bounds = problem.bounds();
+    let given = stop;
     let stop = match stop {
         Termination::GradientNorm | Termination::NewtonDecrement => stop,
         Termination::SmallStep
@@ -526,13 +533,29 @@ fn certify_stationary(
                 .is_none_or(|m| ev.counts.f + ev.counts.gradient + probe_cost(ev) <= m) =>
         {
             let d = projected_descent(&it.x, &it.g, bounds);
-            return Ok(Verdict::Stop(match step_off(ev, it, &d, Ray::Follow)? {
-                StepOff::Unbounded => Termination::Unbounded,
-                StepOff::Moved | StepOff::Stuck => stop,
-            }));
+            return Ok(Verdict::Stop(
+                match step_off(ev, it, &d, Ray::Follow, floor)? {
+                    StepOff::Unbounded => Termination::Unbounded,
+                    StepOff::Moved | StepOff::Stuck => stop,
+                },
+            ));
         }
         other => return Ok(Verdict::Stop(other)),
     };
+    if !problem.has_gradient() && stop == Termination::GradientNorm {
+        // The run's central differences said stationary. Where the extrapolated gradient says
+        // otherwise, the method goes on with it (a stall keeps its name); where no gradient can
+        // be resolved at x, the run ends without a certificate.
+        match refined_is_stationary(ev, it, options)? {
+            Some(true) => {}
+            Some(false) if given == Termination::GradientNorm => return Ok(Verdict::SteppedOff),
+            Some(false) => return Ok(Verdict::Stop(given)),
+            None if given == Termination::GradientNorm => {
+                return Ok(Verdict::Stop(Termination::NoProgress));
+            }
+            None => return Ok(Verdict::Stop(given)),
+        }
+    }
     let exact = problem.has_hessian() || problem.sparse_built();
     if !(exact || solver.second_order()) {
         return Ok(Verdict::Stop(stop));
@@ -562,13 +585,46 @@ fn certify_stationary(
     let Some(neg) = found else {
         return Ok(Verdict::Stop(stop));
     };
-    step_off(ev, it, &neg.direction, Ray::Move).map(|moved| match moved {
+    step_off(ev, it, &neg.direction, Ray::Move, floor).map(|moved| match moved {
         StepOff::Moved => Verdict::SteppedOff,
         StepOff::Unbounded => Verdict::Stop(Termination::Unbounded),
         // No significant decrease along the negative curvature: it is rounding-level (e.g. the
         // residual terms of a zero-residual problem near a degenerate set of minima).
         StepOff::Stuck => Verdict::Stop(stop),
     })
+}
+
+/// The first-order test on an extrapolated gradient ([`crate::diff::NumDiff::gradient`]) at a
+/// point where the run's own central differences (step ε^⅓·max(1, |x|)) met `g_tol`: at x near
+/// 1e4 that step is 0.06, and x + logsumexp(atan(x − 1e4), 0) + 0.05(x − 1e4)² + … was certified
+/// with a true derivative of −7.03e-8 (at 1e7: −0.011). The extrapolation's ladder starts at
+/// 0.04·max(1, |x|), and where that leaves an entry untrusted (features of size 1 at |x| = 1e4:
+/// no converging quotients from 400 down), at 1e-4, 1e-6, 1e-8 times it. `it.g` takes the first
+/// estimate whose entries are all trusted: `Some(stationary)`; `None` when none is (the point's
+/// gradient cannot be resolved, so it certifies nothing).
+fn refined_is_stationary(
+    ev: &mut Evaluator<'_, '_>,
+    it: &mut Iterate,
+    options: &Options,
+) -> Result<Option<bool>> {
+    let problem = ev.problem;
+    let bounds = problem.bounds();
+    for first_step in [None, Some(1e-4), Some(1e-6), Some(1e-8)] {
+        let mut numdiff = crate::diff::NumDiff::new();
+        if let Some(step) = first_step {
+            numdiff = numdiff.with_first_step(step)?;
+        }
+        if let Some((lo, hi)) = bounds {
+            numdiff = numdiff.with_bounds(lo.to_vec(), hi.to_vec())?;
+        }
+        let est = numdiff.gradient(&|x: &[f64]| problem.value(x), &it.x)?;
+        ev.counts.f += est.evaluations;
+        if est.error.iter().chain(&est.gradient).all(|v| v.is_finite()) {
+            it.g = est.gradient;
+            return Ok(Some(is_stationary(&it.x, &it.g, bounds, options.g_tol)));
+        }
+    }
+    Ok(None)
 }
 
 enum StepOff {
@@ -631,10 +687,18 @@ fn projected_descent(x: &[f64], g: &[f64], bounds: Option<(&[f64], &[f64])>) -> 
 
 /// Steps from x along `v` (from a saddle or maximum: the direction of negative curvature),
 /// signed not to increase f to first order: α = max(1, ‖x‖∞), halved (up to [`HALVINGS`] times)
-/// until f decreases by more than 1e-8·max(1, |f|), then doubled while f keeps decreasing. f
+/// until f decreases by more than 1e-8·max(|f|, `floor`), then doubled while f keeps decreasing
+/// (`floor` = min(1, |f(x0)|): f's own scale, so that 1e-10·(x² + y⁴/4 − y²/2) at its saddle
+/// (1, 0), where f falls by 2.5e-11, is not taken for rounding as under a floor of 1). f
 /// decreasing over [`DOUBLINGS`] doublings is reported as unbounded below. Bounds are
 /// respected by projection. `ray` says whether the iterate moves.
-fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -> Result<StepOff> {
+fn step_off(
+    ev: &mut Evaluator<'_, '_>,
+    it: &mut Iterate,
+    v: &[f64],
+    ray: Ray,
+    floor: f64,
+) -> Result<StepOff> {
     let slope: f64 = it.g.iter().zip(v).map(|(a, b)| a * b).sum();
     let sign = if slope > 0.0 { -1.0 } else { 1.0 };
     let problem = ev.problem;
@@ -662,7 +726,7 @@ fn step_off(ev: &mut Evaluator<'_, '_>, it: &mut Iterate, v: &[f64], ray: Ray) -
         return Ok(StepOff::Stuck);
     }
     let mut alpha = it.x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-    let significant = it.f - 1e-8 * it.f.abs().max(1.0);
+    let significant = it.f - 1e-8 * it.f.abs().max(floor).max(f64::MIN_POSITIVE);
     let mut found = None;
     for _ in 0..HALVINGS {
         let f = value(ev, &point(alpha))?;
