@@ -340,3 +340,9 @@ def test_constraint_jac_callback_return_and_pair_without_jac_true():
         "a tuple",
         "needs jac=True",
     )
+
+
+def test_an_integer_beyond_the_float_range_in_x0_is_named():
+    # numpy's OverflowError ("int too large to convert to float") escaped as is.
+    one_line_error(lambda: hessopt.minimize(sphere, [10**400]), "x0 must be an array of numbers", "too large")
+    one_line_error(lambda: hessopt.hessian(sphere, [1.0, 10**400]), "x must be an array of numbers")

@@ -669,3 +669,43 @@ fn a_steep_fall_at_a_bound_is_not_certified() {
     let r = run("(x + 1)^2 + y^2", vec![0.0, -1.0], &[1.0, 1.0]);
     assert!(r.converged && r.x == [0.0, 0.0], "{r:?}");
 }
+
+/// A black box (no Hessian) started at a maximum or saddle, or on a symmetry axis that leads to
+/// one, was `gradient_norm` converged there (curvature is not at hand for BFGS on values alone;
+/// scipy's BFGS reports success too). The driver's axis probe (2n values) now finds the lower
+/// values beside the point and steps off: unbounded below. A genuine minimum keeps its
+/// certificate.
+#[test]
+fn black_box_maxima_and_saddles_are_not_certified() {
+    let run = |f: fn(&[f64]) -> f64, x0: &[f64], method: &str| {
+        let p = Problem::new(x0.len(), f);
+        minimize(
+            &p,
+            x0,
+            &Method::from_name(method).unwrap(),
+            &Options::default(),
+        )
+        .unwrap()
+    };
+    for method in ["bfgs", "lbfgs", "cg"] {
+        let r = run(|x| -x[0] * x[0], &[0.0], method);
+        assert!(!r.converged, "{method} -x² from 0: {r:?}");
+        let r = run(|x| x[0] * x[0] - x[1] * x[1], &[0.0, 0.0], method);
+        assert!(!r.converged, "{method} x² - y² from 0: {r:?}");
+        let r = run(
+            |x| x[0] * x[0] + x[1].powi(4) - x[1] * x[1],
+            &[1.0, 0.0],
+            method,
+        );
+        assert!(
+            r.converged && (r.x[1].abs() - 0.5f64.sqrt()).abs() < 1e-4,
+            "{method}: {r:?}"
+        );
+        let r = run(
+            |x| (x[0] - 1.0).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2),
+            &[-1.2, 1.0],
+            method,
+        );
+        assert!(r.converged, "{method} Rosenbrock: {r:?}");
+    }
+}

@@ -17,7 +17,7 @@ def _floats(x, name, what):
         raise HessoptError(f"{name} must be {what} of real numbers, got complex values")
     try:
         return np.array(x, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, OverflowError) as e:  # OverflowError: an int beyond 1e308
         raise HessoptError(f"{name} must be {what} of numbers ({e})") from None
 
 

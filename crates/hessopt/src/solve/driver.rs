@@ -16,7 +16,9 @@
 //! ε^⅓·max(1, |x|) is too coarse far from the origin. Up to n = [`SECOND_ORDER_MAX_DIM`] from the dense Hessian's eigenvalues; above it
 //! only for a method holding a sparse Hessian (Newton, trust region), by sparse Cholesky
 //! factorizations (`certificate::sparse_negative_curvature`); otherwise the
-//! certificate is first order only. At a saddle or maximum the method steps off along that
+//! certificate is first order only, but for a first-order method on a problem without a Hessian
+//! (a black box) f is probed at x ± h on each axis up to that n (`axis_curvature`, 2n values):
+//! a lower value there is stepped off as a saddle. At a saddle or maximum the method steps off along that
 //! direction and goes on (a quasi-Newton or CG method forgets its model); f
 //! still falling after 64 doublings of that step is `unbounded`. A first-order method thus ends
 //! at a minimum where scipy's stops at the saddle and reports success: Biggs EXP6's saddle
@@ -558,7 +560,7 @@ fn certify_stationary(
     }
     let exact = problem.has_hessian() || problem.sparse_built();
     if !(exact || solver.second_order()) {
-        return Ok(Verdict::Stop(stop));
+        return axis_curvature(ev, it, options, floor, stop);
     }
     let rtol = if exact {
         EIGEN_RTOL
@@ -585,13 +587,69 @@ fn certify_stationary(
     let Some(neg) = found else {
         return Ok(Verdict::Stop(stop));
     };
-    step_off(ev, it, &neg.direction, Ray::Move, floor).map(|moved| match moved {
+    step_off(ev, it, &neg.direction, Ray::Move, floor).map(|moved| stepped(moved, stop))
+}
+
+/// The verdict after stepping off a saddle or maximum that stopped with `stop`.
+fn stepped(moved: StepOff, stop: Termination) -> Verdict {
+    match moved {
         StepOff::Moved => Verdict::SteppedOff,
         StepOff::Unbounded => Verdict::Stop(Termination::Unbounded),
         // No significant decrease along the negative curvature: it is rounding-level (e.g. the
         // residual terms of a zero-residual problem near a degenerate set of minima).
         StepOff::Stuck => Verdict::Stop(stop),
-    })
+    }
+}
+
+/// The second-order test where no curvature is at hand (a black box without a Hessian and a
+/// first-order method): f at x ± h·eᵢ on each free coordinate, h = ε^¼·max(1, |xᵢ|), 2n values,
+/// up to n = [`SECOND_ORDER_MAX_DIM`] and within `max_evals`. A value below f(x) by more than
+/// rounding (1000ε·max(|f|, `floor`)) on an axis is negative curvature there (or a lower point within
+/// h): the method steps off along that axis as at a saddle found by the Hessian. Python's
+/// minimize(lambda x: -x[0]**2, [0.0]) was `gradient_norm` converged at the maximum, and
+/// x² − y² from (0, 0) or any (a, 0) at the saddle (scipy's BFGS reports success there too).
+/// Saddles off the axes (x·y at 0) are not seen by this test.
+fn axis_curvature(
+    ev: &mut Evaluator<'_, '_>,
+    it: &mut Iterate,
+    options: &Options,
+    floor: f64,
+    stop: Termination,
+) -> Result<Verdict> {
+    let n = it.x.len();
+    let affordable = options
+        .max_evals
+        .is_none_or(|m| ev.counts.f + ev.counts.gradient + 2 * n + probe_cost(ev) <= m);
+    if n > SECOND_ORDER_MAX_DIM || !affordable || !it.f.is_finite() {
+        return Ok(Verdict::Stop(stop));
+    }
+    let problem = ev.problem;
+    let bounds = problem.bounds();
+    let free = super::certificate::free_variables(&it.x, &it.g, bounds);
+    let significant = it.f - 1e3 * f64::EPSILON * it.f.abs().max(floor).max(f64::MIN_POSITIVE);
+    let mut p = it.x.clone();
+    for i in (0..n).filter(|&i| free[i]) {
+        let h = f64::EPSILON.sqrt().sqrt() * it.x[i].abs().max(1.0);
+        let mut lowest = (f64::INFINITY, 0.0);
+        for sign in [1.0, -1.0] {
+            p[i] = it.x[i] + sign * h;
+            if bounds.is_some_and(|(lo, hi)| !(lo[i]..=hi[i]).contains(&p[i])) {
+                continue;
+            }
+            ev.counts.f += 1;
+            let f = problem.value(&p);
+            if f.is_finite() && f < lowest.0 {
+                lowest = (f, sign);
+            }
+        }
+        p[i] = it.x[i];
+        if lowest.0 < significant {
+            let mut axis = vec![0.0; n];
+            axis[i] = lowest.1;
+            return step_off(ev, it, &axis, Ray::Move, floor).map(|moved| stepped(moved, stop));
+        }
+    }
+    Ok(Verdict::Stop(stop))
 }
 
 /// The first-order test on an extrapolated gradient ([`crate::diff::NumDiff::gradient`]) at a
