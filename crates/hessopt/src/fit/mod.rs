@@ -67,7 +67,8 @@ pub struct FitSummary {
     pub p_values: Option<Vec<f64>>,
     /// 95% Wald intervals (lower, upper).
     pub intervals: Option<Vec<(f64, f64)>>,
-    /// Covariance of the estimates.
+    /// Covariance of the estimates (None, with a warning, where its entries would overflow or
+    /// underflow: standard errors beyond 1e154 or below 1e-154).
     pub covariance: Option<DMatrix<f64>>,
     /// Minimized value: the negative log-likelihood (mle) or the residual sum of squares (nls).
     pub value: f64,
@@ -556,17 +557,30 @@ pub fn fit_with_callback(
             .clone()
             .unwrap_or_else(|| (0..p).map(|i| c[(i, i)].sqrt()).collect())
     });
-    // Standard errors beyond 1e154 are finite, their squares are not: no ∞ in the result.
+    // Standard errors beyond 1e154 are finite, their squares are not; below 1e-154 their
+    // squares underflow (a variance of 0 or a subnormal beside a positive standard error): no ∞
+    // and no false 0 in the result.
     let covariance = covariance.filter(|c| {
-        let finite = c.iter().all(|v| v.is_finite());
-        if !finite {
+        let overflows = !c.iter().all(|v| v.is_finite());
+        let underflows = standard_errors.as_ref().is_some_and(|se| {
+            se.iter()
+                .enumerate()
+                .any(|(i, s)| *s > 0.0 && c[(i, i)] < f64::MIN_POSITIVE)
+        });
+        if overflows {
             warnings.push(
                 "the covariance overflows (standard errors beyond 1e154): not reported; \
                  measure the parameters in larger units to have it"
                     .into(),
             );
+        } else if underflows {
+            warnings.push(
+                "the covariance underflows (standard errors below 1e-154): not reported; \
+                 measure the parameters in smaller units to have it"
+                    .into(),
+            );
         }
-        finite
+        !(overflows || underflows)
     });
     let statistics: Option<Vec<f64>> = standard_errors
         .as_ref()
