@@ -715,3 +715,28 @@ fn a_bracket_of_two_underflowed_zeros_is_no_root() {
         assert!(r.converged && (r.x[0] - root).abs() < 1e-9, "{src}: {r:?}");
     }
 }
+
+/// Newton and the secant from a point where f underflowed to 0 stopped at once: exp(−x) from
+/// 1000 and 1/x⁴⁰⁰ from 10 were root_found after one evaluation. An exact zero is now a root when
+/// f is not 0 somewhere on each side (x² at 1e-200, x − 2 at 2: two evaluations more), and
+/// otherwise the zero-edge test towards the nonzero side decides: not_a_root there; an edge at 0
+/// itself (max(0, x) from −3) is a root.
+#[test]
+fn an_exact_zero_at_the_start_is_checked_like_an_edge() {
+    for method in [ScalarMethod::Newton, ScalarMethod::Secant] {
+        for (src, x0) in [("exp(-x)", 1000.0), ("1/x^400", 10.0)] {
+            let r = run(&scalar(src), x0, method, None);
+            assert!(
+                !r.converged && r.termination == Termination::NotARoot,
+                "{method:?} {src} from {x0}: {r:?}"
+            );
+        }
+        for (src, x0) in [("x^2", 1e-200), ("x - 2", 2.0), ("max(0, x)", -3.0)] {
+            let r = run(&scalar(src), x0, method, None);
+            assert!(
+                r.converged && r.termination == Termination::RootFound && r.x[0] == x0,
+                "{method:?} {src} from {x0}: {r:?}"
+            );
+        }
+    }
+}

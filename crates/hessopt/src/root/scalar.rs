@@ -5,7 +5,9 @@
 //! is a minimum of |f| at some scale — |f| is larger than |f(x)| on both sides at a common
 //! distance, probed at 8ᵏ times the bracket width. A root is a minimum of |f|; a pole, where a
 //! sign change closes too, is a maximum of |f| ([`Termination::Discontinuity`]); a point where
-//! |f| ≤ ftol only because f decays towards an asymptote is [`Termination::NotARoot`]. Newton or
+//! |f| ≤ ftol only because f decays towards an asymptote is [`Termination::NotARoot`]; so is an
+//! exact zero that only underflow made (f = 0 from x on towards infinity, with f beside the edge
+//! of those zeros subnormal: exp(−x) from 745.13 on). Newton or
 //! secant iterates beyond |x| = 1e150 end the run as [`Termination::Unbounded`].
 
 use super::report::{monitor, record};
@@ -91,7 +93,7 @@ fn certify(
     opts: &RootOptions,
 ) -> Termination {
     if fx == 0.0 {
-        return Termination::RootFound;
+        return zero_set(c, x);
     }
     let radius = radius.max(2.0 * x.abs().max(1.0));
     let mut d = width
@@ -210,6 +212,39 @@ fn nonzero_beyond(c: &mut Count<'_, '_>, a: f64, b: f64) -> Option<(f64, f64, f6
         h *= 1.6;
     }
     None
+}
+
+/// The verdict at an exact zero x of f (f(x) = 0), which underflow may have made: a root when
+/// f is finite and not 0 at some point on each side of x (stepping outwards from 0.1·max(|x|, 1)
+/// by steps growing 1.6-fold, 60 each way) — the zero set is bounded and |f|, below the smallest
+/// normal double on it, rises on both sides (x² at 1e-200, 0 from −1.5e-162 to 1.5e-162); on
+/// one side only, the zero-edge test towards it decides (exp(−x) from 1000: `NotARoot` at
+/// 745.13, where Newton and the secant called 1000 a root without a second evaluation); on
+/// neither, a root (nothing tells f ≡ 0 from an f that underflows everywhere).
+fn zero_set(c: &mut Count<'_, '_>, x: f64) -> Termination {
+    let mut h = 0.1 * x.abs().max(1.0);
+    let (mut below, mut above) = (None, None);
+    for _ in 0..60 {
+        for (p, side) in [(x - h, &mut below), (x + h, &mut above)] {
+            if side.is_none() {
+                let fp = c.f(p);
+                if fp.is_finite() && fp != 0.0 {
+                    *side = Some((p, fp));
+                }
+            }
+        }
+        if below.is_some() && above.is_some() {
+            return Termination::RootFound;
+        }
+        h *= 1.6;
+    }
+    match below.or(above) {
+        None => Termination::RootFound,
+        // A sign change on the way: f crosses zero beside x, and x is in its zero set.
+        Some(nonzero) => {
+            zero_edge(c, nonzero, x).map_or_else(|(_, t)| t, |_| Termination::RootFound)
+        }
+    }
 }
 
 /// Solves f(x) = 0 from `x0` (or in `bracket`) with `method`.
