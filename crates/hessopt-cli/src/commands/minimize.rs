@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use clap::Args;
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Control, HessianStorage, IterationInfo, Method,
-    OptimumCurvature, Options, TrustRegion, curvature_at_tol, minimize_constrained_with_callback,
+    OptimumCurvature, Options, Termination, TrustRegion, curvature_at_tol, minimize_constrained_with_callback,
     minimize_with_callback, parse_constraint,
 };
 use hessopt::{Error, Formula, Problem, Result};
@@ -330,7 +330,7 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
     }
     if let (Some(own), true) = (own, args.hessian) {
         // f's own Hessian and its analysis; covariance and warnings from the minimized objective.
-        let c = if args.maximize {
+        let mut c = if args.maximize {
             let mut c = curvature_at_tol(&problem, &r.x, options.g_tol)?;
             c.hessian = own.hessian;
             c.reduced = own.reduced;
@@ -340,6 +340,15 @@ pub fn run(args: &MinimizeArgs) -> Result<Output> {
         } else {
             own
         };
+        if r.termination == Termination::Unbounded {
+            // The point's own curvature may look like a minimum (x³ + y² stops at x = 3.9e-5,
+            // where f'' > 0 and f' = 4.5e-9) but the run found f falling without bound from it.
+            c.covariance = None;
+            c.standard_errors = None;
+            c.warnings.push(
+                "the run found f unbounded below from this point: the Hessian describes the point only; no minimum, no covariance or standard errors".into(),
+            );
+        }
         curvature_fields(&mut out, f.vars(), &c);
         for w in &c.warnings {
             out.field("warning", w.clone(), json!(c.warnings));
