@@ -96,6 +96,7 @@ fn root_dict<'py>(py: Python<'py>, r: &hessopt::root::RootReport) -> PyResult<Bo
     let out = PyDict::new(py);
     out.set_item("x", array1(py, &r.x))?;
     out.set_item("residual_norm", r.residual_norm)?;
+    out.set_item("fun", array1(py, &r.residuals))?;
     out.set_item("nfev", r.evaluations)?;
     out.set_item("njev", r.jacobian_evaluations)?;
     out.set_item("nit", r.iterations)?;

@@ -109,3 +109,13 @@ def test_fit_table_is_the_librarys_even_without_aic():
     assert r.aic is None and table == r["table"]
     assert "AIC: -" in table and "warning: zero residual" in table
     assert table.splitlines()[3].split() == ["a", "2", "-", "-", "-", "-", "-"]
+
+
+def test_root_results_carry_fun_as_scipy_does():
+    # scipy.optimize.root(...).fun is F at x; hessopt's result had no 'fun' (KeyError).
+    g = lambda v: np.array([1e-200 * (v[0] - 1.0) + 1e-210, v[1] - v[0]])  # noqa: E731
+    r = hessopt.root(g, [0.0, 0.0])
+    np.testing.assert_array_equal(r.fun, g(r.x))
+    assert r.fun[0] != 0.0 and abs(r.fun[0]) < 1e-205
+    s = hessopt.root(lambda x: x**3 - 2, bracket=(0, 2))
+    assert s.fun.shape == (1,) and s.fun[0] == s.root**3 - 2

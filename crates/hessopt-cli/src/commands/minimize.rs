@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use clap::Args;
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Control, HessianStorage, IterationInfo, Method,
-    OptimumCurvature, Options, Termination, TrustRegion, curvature_at_tol, minimize_constrained_with_callback,
-    minimize_with_callback, parse_constraint,
+    OptimumCurvature, Options, Termination, TrustRegion, curvature_at_tol,
+    minimize_constrained_with_callback, minimize_with_callback, parse_constraint,
 };
 use hessopt::{Error, Formula, Problem, Result};
 use serde_json::json;

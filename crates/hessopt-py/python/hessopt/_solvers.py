@@ -61,8 +61,9 @@ def root(f, x0=None, *, args=(), jac=None, bracket=None, method=None, tol=None, 
     Returns
     -------
     Result
-        ``x`` (array), ``root`` (scalar case), ``residual_norm``, ``nfev``, ``njev``, ``nit``,
-        ``method``, ``success``, ``status``, ``message``, ``termination``, ``converged``.
+        ``x`` (array), ``root`` (scalar case), ``fun`` (F at x, as scipy's), ``residual_norm``,
+        ``nfev``, ``njev``, ``nit``, ``method``, ``success``, ``status``, ``message``,
+        ``termination``, ``converged``.
 
     Examples
     --------

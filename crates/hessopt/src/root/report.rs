@@ -14,6 +14,8 @@ pub struct RootReport {
     pub x: Vec<f64>,
     /// ‖F(x)‖∞ at the returned x.
     pub residual_norm: f64,
+    /// F(x) at the returned x, in the user's units (scipy's `root(...).fun`).
+    pub residuals: Vec<f64>,
     /// Iterations.
     pub iterations: usize,
     /// Function evaluations (F or f), including those of numerical Jacobians and of the

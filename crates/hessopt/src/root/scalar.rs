@@ -64,6 +64,7 @@ fn scalar_report(
         method,
         x: vec![x],
         residual_norm: fx.abs(),
+        residuals: vec![fx],
         iterations,
         evaluations: c.f,
         jacobian_evaluations: c.df,

@@ -215,6 +215,7 @@ pub fn solve_system_with_callback(
             method: name,
             x,
             residual_norm: c.user_norm(fx),
+            residuals: fx.iter().zip(&c.scale).map(|(v, s)| v / s).collect(),
             iterations: k,
             evaluations: c.f,
             jacobian_evaluations: c.j,
