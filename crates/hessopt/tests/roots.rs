@@ -740,3 +740,30 @@ fn an_exact_zero_at_the_start_is_checked_like_an_edge() {
         }
     }
 }
+
+/// Systems at an exact zero of F: exp(−x); y − 1 from (1000, 0) was root_found at (1000, 1),
+/// where exp(−x) only underflowed (scipy 1.17's hybr and lm report success there too). ‖F‖∞
+/// along each axis now gets the scalar finders' zero-set test: not_a_root. Exact roots stay
+/// roots (x − 1; y − 2, x·y; x − y at 0, x²; y at (1e-200, 0)).
+#[test]
+fn a_system_at_an_underflowed_zero_is_no_root() {
+    let o = RootOptions::default();
+    for method in [SystemMethod::Newton, SystemMethod::Broyden] {
+        let r = solve_xy("exp(-x); y - 1", &[1000.0, 0.0], method, &o);
+        assert!(
+            !r.converged && r.termination == Termination::NotARoot,
+            "{method:?}: {r:?}"
+        );
+        for (src, x0) in [
+            ("x - 1; y - 2", [0.0, 0.0]),
+            ("x*y; x - y", [0.0, 0.0]),
+            ("x^2; y", [1e-200, 0.0]),
+        ] {
+            let r = solve_xy(src, &x0, method, &o);
+            assert!(
+                r.converged && r.termination == Termination::RootFound,
+                "{method:?} {src}: {r:?}"
+            );
+        }
+    }
+}

@@ -94,7 +94,7 @@ fn certify(
     opts: &RootOptions,
 ) -> Termination {
     if fx == 0.0 {
-        return zero_set(c, x);
+        return zero_set(&mut |t| c.f(t), x);
     }
     let radius = radius.max(2.0 * x.abs().max(1.0));
     let mut d = width
@@ -167,7 +167,7 @@ fn find_bracket(c: &mut Count<'_, '_>, x0: f64) -> Option<(f64, f64, f64, f64)> 
 /// away from 0 has a normal neighbour and is a root (max(0, x − 1)² at 1: f beside it 4.9e-32).
 #[allow(clippy::type_complexity)] // a bracket, or the point and the verdict
 fn zero_edge(
-    c: &mut Count<'_, '_>,
+    f: &mut dyn FnMut(f64) -> f64,
     (mut a, mut fa): (f64, f64),
     mut b: f64,
 ) -> std::result::Result<(f64, f64, f64, f64), (f64, Termination)> {
@@ -176,7 +176,7 @@ fn zero_edge(
         if m == a || m == b {
             break;
         }
-        let fm = c.f(m);
+        let fm = f(m);
         if fm == 0.0 {
             b = m;
         } else if opposite(fm, fa) {
@@ -221,14 +221,15 @@ fn nonzero_beyond(c: &mut Count<'_, '_>, a: f64, b: f64) -> Option<(f64, f64, f6
 /// normal double on it, rises on both sides (x² at 1e-200, 0 from −1.5e-162 to 1.5e-162); on
 /// one side only, the zero-edge test towards it decides (exp(−x) from 1000: `NotARoot` at
 /// 745.13, where Newton and the secant called 1000 a root without a second evaluation); on
-/// neither, a root (nothing tells f ≡ 0 from an f that underflows everywhere).
-fn zero_set(c: &mut Count<'_, '_>, x: f64) -> Termination {
+/// neither, a root (nothing tells f ≡ 0 from an f that underflows everywhere). Systems apply it
+/// to ‖F‖∞ along each axis.
+pub(super) fn zero_set(f: &mut dyn FnMut(f64) -> f64, x: f64) -> Termination {
     let mut h = 0.1 * x.abs().max(1.0);
     let (mut below, mut above) = (None, None);
     for _ in 0..60 {
         for (p, side) in [(x - h, &mut below), (x + h, &mut above)] {
             if side.is_none() {
-                let fp = c.f(p);
+                let fp = f(p);
                 if fp.is_finite() && fp != 0.0 {
                     *side = Some((p, fp));
                 }
@@ -243,7 +244,7 @@ fn zero_set(c: &mut Count<'_, '_>, x: f64) -> Termination {
         None => Termination::RootFound,
         // A sign change on the way: f crosses zero beside x, and x is in its zero set.
         Some(nonzero) => {
-            zero_edge(c, nonzero, x).map_or_else(|(_, t)| t, |_| Termination::RootFound)
+            zero_edge(f, nonzero, x).map_or_else(|(_, t)| t, |_| Termination::RootFound)
         }
     }
 }
@@ -335,7 +336,7 @@ fn scalar_run(
                     } else {
                         ((a, fa), b)
                     };
-                    match zero_edge(&mut c, nonzero, zero) {
+                    match zero_edge(&mut |t| c.f(t), nonzero, zero) {
                         Ok(bracket) => Some(bracket),
                         Err((x, t)) => return Ok(scalar_report("brent", x, 0.0, 0, &c, t)),
                     }

@@ -8,7 +8,8 @@
 //! the one to the exact root; when it shrinks at every distance the point is
 //! [`Termination::NotARoot`], as the scalar finders' asymptote rule. MINPACK agrees (scipy's
 //! `hybr` and `lm` on exp(−x) from 0 stop at maxfev, success False), while scipy's
-//! residual-tolerance methods accept (`broyden1` x = 12.3, `df-sane` x = 18.9). Iterates with
+//! residual-tolerance methods accept (`broyden1` x = 12.3, `df-sane` x = 18.9). An exact zero
+//! of F, which underflow may have made, gets the scalar zero-set test along each axis. Iterates with
 //! ‖x‖∞ above 1e150 end the run as [`Termination::Unbounded`].
 
 use nalgebra::{DMatrix, DVector};
@@ -118,6 +119,27 @@ impl SysCount<'_, '_> {
         }
         j
     }
+}
+
+/// The verdict at an exact zero of F (every scaled row 0), which underflow may have made:
+/// ‖F‖∞ along each axis through x gets the scalar finders' test
+/// ([`super::scalar::zero_set`]); `NotARoot` when one axis says so (exp(−x); y − 1 from
+/// (1000, 0) was root_found at (1000, 1), where exp(−x) only underflowed; scipy 1.17's hybr and
+/// lm report success there too), else a root. At least 2n evaluations of F.
+fn exact_zero(c: &mut SysCount<'_, '_>, x: &[f64]) -> Termination {
+    let mut xt = x.to_vec();
+    for i in 0..x.len() {
+        let mut along = |t: f64| {
+            xt[i] = t;
+            inf_norm(&c.f(&xt))
+        };
+        let t = super::scalar::zero_set(&mut along, x[i]);
+        xt[i] = x[i];
+        if t == Termination::NotARoot {
+            return t;
+        }
+    }
+    Termination::RootFound
 }
 
 fn inf_norm(v: &[f64]) -> f64 {
@@ -254,6 +276,8 @@ pub fn solve_system_with_callback(
         {
             let t = if asymptote(&mut c, &x, &fx, &newton_step(&j, &fx).0) {
                 Termination::NotARoot
+            } else if f0 == 0.0 {
+                exact_zero(&mut c, &x)
             } else {
                 Termination::RootFound
             };
