@@ -54,6 +54,17 @@ impl Data {
             .split(',')
             .map(|s| s.trim().trim_matches('"').to_string())
             .collect();
+        if let Some(sep) = [(';', "';'"), ('\t', "tabs")]
+            .iter()
+            .find(|(c, _)| columns.len() == 1 && header.contains(*c))
+        {
+            return Err(bad(format!(
+                "the header '{}' is one column: hessopt reads comma-separated values, and this file looks separated by {} (convert it, e.g. tr '{}' ',')",
+                header.trim(),
+                sep.1,
+                sep.0.escape_default()
+            )));
+        }
         check_names(&columns, " in the header").map_err(bad)?;
         let mut values = vec![Vec::new(); columns.len()];
         for (lineno, line) in lines {
@@ -173,6 +184,13 @@ mod tests {
         assert_eq!((d.rows(), d.column("y")), (2, Some(1)));
         assert_eq!(d.values[1], vec![2.0, 4.5]);
         let e = |t: &str| Data::parse_csv(t, "t.csv").unwrap_err().to_string();
+        assert_eq!(
+            e("x;y\n1;2\n"),
+            "cannot read t.csv: the header 'x;y' is one column: hessopt reads comma-separated values, and this file looks separated by ';' (convert it, e.g. tr ';' ',')"
+        );
+        assert!(
+            e("x\ty\n1\t2\n").contains("looks separated by tabs (convert it, e.g. tr '\\t' ',')")
+        );
         assert_eq!(
             e(""),
             "cannot read t.csv: the file is empty (expected a header row and data)"
