@@ -205,7 +205,15 @@ impl<'d> RowModel<'d> {
             self.point(start, r, &mut x);
             let v = self.formula.value_with(&x, &mut ws).unwrap_or(f64::NAN);
             if !v.is_finite() {
-                let values: Vec<String> = x.iter().map(|v| v.to_string()).collect();
+                // Shortest round-trip digits, in exponent form outside 1e-5..1e16 (1e300, not
+                // its 301 digits).
+                let values: Vec<String> = x
+                    .iter()
+                    .map(|v| match v.abs() {
+                        a if a != 0.0 && !(1e-5..1e16).contains(&a) => format!("{v:e}"),
+                        _ => format!("{v}"),
+                    })
+                    .collect();
                 return Err(Error::invalid(
                     "start",
                     format!(
