@@ -328,3 +328,32 @@ fn an_overflowing_sum_of_squares_says_what_to_do() {
         "{e}"
     );
 }
+
+/// eˣ − 1 near its root 0: its terms eˣ and 1 round at ε, the model terms J·x only at ε·|x|, so
+/// the geodesic acceleration's finite difference took that rounding for curvature and was
+/// refused at every trust radius; the radius collapsed a factor ε from the root and the run ended
+/// small_step at x = 1.3e-15 (certified before 75bba1b by the Newton-step test's absolute floor).
+/// Now an acceleration whose second-order part does not shrink like t² (or along which r does not
+/// change at all) gives way to the plain step: zero_residual, as without the acceleration.
+#[test]
+fn rounding_in_the_terms_is_not_taken_for_curvature() {
+    for (text, x0) in [
+        ("exp(x) - 1", 1.0),
+        ("exp(x) - 1; exp(2*x) - 1", 1.0),
+        ("exp(x) - 1; exp(2*x) - 1", -3.0),
+        ("1e5*(exp(x) - 1)", 1.0),
+        ("exp(1e5*x) - 1", 1e-5),
+        ("cosh(x) - 1", 1.0),
+    ] {
+        let set = FormulaSet::parse(text).unwrap();
+        let r = LevenbergMarquardt::default()
+            .solve(
+                &LeastSquares::from_formulas(&set),
+                &[x0],
+                &Options::default(),
+            )
+            .unwrap();
+        assert_eq!(r.termination, Termination::ZeroResidual, "{text}: {r:?}");
+        assert!(r.converged && r.x[0].abs() < 1e-7, "{text}: {r:?}");
+    }
+}
