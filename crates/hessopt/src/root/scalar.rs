@@ -219,8 +219,9 @@ fn nonzero_beyond(c: &mut Count<'_, '_>, a: f64, b: f64) -> Option<(f64, f64, f6
 /// f is finite and not 0 at some point on each side of x (stepping outwards from 0.1·max(|x|, 1)
 /// by steps growing 1.6-fold, 60 each way) — the zero set is bounded and |f|, below the smallest
 /// normal double on it, rises on both sides (x² at 1e-200, 0 from −1.5e-162 to 1.5e-162); on
-/// one side only, the zero-edge test towards it decides (exp(−x) from 1000: `NotARoot` at
-/// 745.13, where Newton and the secant called 1000 a root without a second evaluation); on
+/// one side only, the zero-edge test towards it decides (exp(−x) from 1000: `NotARoot`, the
+/// edge of its zeros found at 745.13 and x itself returned, where Newton and the secant called
+/// 1000 a root without a second evaluation); on
 /// neither, a root (nothing tells f ≡ 0 from an f that underflows everywhere). Systems apply it
 /// to ‖F‖∞ along each axis.
 pub(super) fn zero_set(f: &mut dyn FnMut(f64) -> f64, x: f64) -> Termination {
