@@ -183,8 +183,15 @@ pub fn erfc(x: f64) -> f64 {
 
 /// e^(−c x²) for c = 1 or ½, with x² split into its rounded value and the rounding error (by a
 /// fused multiply-add) so that the large exponents of the tails lose no digits.
+///
+/// Beyond c·x² = 800 the result underflows to 0 whatever the rounding error: that error (up to
+/// half an ulp of x², 4e6 at x = 2e11) would otherwise make e^(−c·lo) infinite and the product
+/// 0·∞ NaN (erf(2.03e11) was NaN, and a root finder took the NaN for the edge of f's domain).
 fn exp_neg_square(x: f64, c: f64) -> f64 {
     let hi = x * x;
+    if c * hi > 800.0 {
+        return 0.0;
+    }
     let lo = x.mul_add(x, -hi);
     (-c * hi).exp() * (-c * lo).exp()
 }
@@ -337,6 +344,25 @@ pub fn student_t_quantile_two_sided(p: f64, df: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Far tails: e^(−x²)'s rounding-error factor overflowed for x² beyond ~1e18 (NaN from 0·∞).
+    #[test]
+    fn far_tails_are_finite() {
+        for x in [
+            2.0317018523383868e11,
+            3.885629792563626e12,
+            1e100,
+            1e300,
+            f64::INFINITY,
+        ] {
+            assert_eq!(erf(x), 1.0, "erf({x})");
+            assert_eq!(erf(-x), -1.0, "erf(-{x})");
+            assert_eq!(erfc(x), 0.0, "erfc({x})");
+            assert_eq!(norm_pdf(x), 0.0, "phi({x})");
+            assert_eq!(norm_cdf(-x), 0.0, "Phi(-{x})");
+        }
+        assert!(erf(f64::NAN).is_nan());
+    }
 
     // Reference values: mpmath 1.3 at 30 digits (loggamma, digamma, polygamma(1, x)).
     #[test]

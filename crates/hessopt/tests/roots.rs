@@ -18,13 +18,7 @@ fn run(
     method: ScalarMethod,
     bracket: Option<(f64, f64)>,
 ) -> hessopt::root::RootReport {
-    let value = |x: f64| f.value(&[x]).unwrap();
-    let deriv = |x: f64| f.gradient(&[x]).map(|(_, g)| g[0]).unwrap_or(f64::NAN);
-    let eq = Scalar {
-        f: &value,
-        df: Some(&deriv),
-    };
-    solve_scalar(&eq, x0, bracket, method, &RootOptions::default()).unwrap()
+    run_shifted(f, 0.0, x0, method, bracket)
 }
 
 #[test]
@@ -766,4 +760,89 @@ fn a_system_at_an_underflowed_zero_is_no_root() {
             );
         }
     }
+}
+
+/// A root certified through NaN probes (issue 11, found by `poles_are_never_roots` at
+/// PROPTEST_CASES=2000): Newton on (2.107 + erf(x))/(x − 1.8503) from 2.507 ran along the 1/x
+/// tail to x = 3.9e12, |f| = 8e-13 ≤ ftol, and was root_found — erf(x) was NaN there (e^(−x²)'s
+/// rounding-error factor overflowed), and the certificate's probes take one finite side as
+/// enough where the other is NaN. erf is 1 there now: an asymptote, not_a_root.
+#[test]
+fn an_asymptote_where_erf_was_nan_is_not_a_root() {
+    let g = scalar("(2.107 + erf(x)) / (x - 1.8502990330050693)");
+    let r = run_shifted(&g, 0.0, 2.5071494, ScalarMethod::Newton, None);
+    assert!(
+        !r.converged && r.termination == Termination::NotARoot,
+        "{r:?}"
+    );
+}
+
+/// A scalar method on f(x − `shift`) from x0 (in x); f not finite is NaN.
+fn run_shifted(
+    f: &Formula,
+    shift: f64,
+    x0: f64,
+    method: ScalarMethod,
+    bracket: Option<(f64, f64)>,
+) -> RootReport {
+    let value = |t: f64| f.value(&[t - shift]).unwrap_or(f64::NAN);
+    let deriv = |t: f64| {
+        f.gradient(&[t - shift])
+            .map(|(_, d)| d[0])
+            .unwrap_or(f64::NAN)
+    };
+    let eq = Scalar {
+        f: &value,
+        df: Some(&deriv),
+    };
+    solve_scalar(&eq, x0, bracket, method, &RootOptions::default()).unwrap()
+}
+
+/// Brent stopped at |f| ≤ ftol with its sign change still wide (issue 11, found by
+/// `tests/scaled_certificates.rs`): x³ on [−1, 0.3] was root_found near x = 1e-4 and 1e-5·x³ at
+/// x = 3.6e-3, a root of multiplicity three 1e-4 (3.6e-3) away. Now only the bracket's width
+/// ends Brent's run, as in R's uniroot and scipy's brentq.
+#[test]
+fn brent_narrows_a_multiple_root_to_the_bracket_width() {
+    for src in ["x^3", "1e-5*x^3", "(x - 0.1)^5"] {
+        let r = run(&scalar(src), 0.0, ScalarMethod::Brent, Some((-1.0, 0.3)));
+        let root = if src.contains("0.1") { 0.1 } else { 0.0 };
+        assert!(
+            r.converged && (r.x[0] - root).abs() <= 1e-12,
+            "{src}: {r:?}"
+        );
+    }
+}
+
+/// A small-scaled equation far from the origin (issue 11, found by
+/// `tests/scaled_certificates.rs`): the secant on 1e-8·cos(x − 1e4) from 1e4 − 1.35 was
+/// root_found 2.8e-5 from the root (|f| = 2.8e-13 ≤ ftol): the step on, 2.8e-5, was below the
+/// √ε·|x| = 1.5e-4 taken as negligible, although it cut |f| 1e5-fold. A step above x's rounding
+/// that cuts |f| a thousandfold now goes on.
+#[test]
+fn a_small_scaled_root_far_from_the_origin_is_reached() {
+    let f = scalar("1e-8*cos(x - 1e4)");
+    let root = 1e4 - std::f64::consts::FRAC_PI_2;
+    for method in [ScalarMethod::Secant, ScalarMethod::Newton] {
+        let r = run(&f, 1e4 - 1.351525744560741, method, None);
+        assert!(
+            r.converged && (r.x[0] - root).abs() <= 1e-10,
+            "{method:?}: {r:?}"
+        );
+    }
+}
+
+/// A pole far from the origin (issue 11, found by `tests/scaled_certificates.rs`): Newton on
+/// (u³ + lognormcdf(u))/(u − 0.858313165418297), u = x − 1e5, closed a sign change on the pole
+/// and was root_found with |f| = 1.6e10: the certificate probed |f| out to 2·|x| = 2e5, where
+/// u³ exceeds the pole's value on both sides. A closing sign change is now probed within the
+/// run's span: discontinuity.
+#[test]
+fn a_pole_far_from_the_origin_is_no_root() {
+    let g = scalar("((x)^3 + lognormcdf(x)) / (x - 0.858313165418297)");
+    let r = run_shifted(&g, 1e5, 2.340202609548334 + 1e5, ScalarMethod::Newton, None);
+    assert!(
+        !r.converged && r.termination == Termination::Discontinuity,
+        "{r:?}"
+    );
 }

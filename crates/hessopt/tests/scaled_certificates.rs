@@ -11,6 +11,9 @@
 
 mod common;
 
+use hessopt::root::{
+    RootOptions, Scalar, ScalarMethod, System, SystemMethod, solve_scalar, solve_system,
+};
 use hessopt::solve::{
     AugmentedLagrangian, Constraint, Kind, LeastSquares, LevenbergMarquardt, METHOD_NAMES, Method,
     Options, minimize, minimize_constrained,
@@ -136,7 +139,7 @@ fn options() -> Options {
 }
 
 proptest! {
-    #![proptest_config(common::config(12))]
+    #![proptest_config(common::config(24))]
 
     /// Every minimizer but Brent (and L-BFGS-B with a random box) on a random formula at a random
     /// scale and shift, with the value only, the gradient, or gradient and Hessian.
@@ -189,11 +192,13 @@ proptest! {
             }
             // The zeroth-order methods certify to R's reltol test, 1e-8·(|f| + 1e-8) — absolute
             // below |f| = 1e-8, so not scale-free (Nelder–Mead on 1e-11·sqrt(2 + cos y) stops 4e-6
-            // of f's scale above the minimum, as R's optim does): refuted beyond 100 times that.
+            // of f's scale above the minimum, as R's optim does), and a restart simplex can
+            // miss a decrease of 1.4e-6·|f| along a flat variable (tanh(exp(sin y)) shifted by
+            // 10, PROPTEST_CASES=2000): refuted beyond 1000 times that.
             // The others: no point lower than their gradient tolerance explains, beyond the
             // significance at the scale.
             let sig = if zeroth {
-                (1e-6 * (r.value.abs() + 1e-8), 0.0)
+                (1e-5 * (r.value.abs() + 1e-8), 0.0)
             } else {
                 (significance(r.value, scale), 2.0 * G_TOL)
             };
@@ -222,8 +227,14 @@ proptest! {
             if r.converged {
                 let x = r.x[0];
                 let sig = significance(r.value, scale);
-                for i in 0..9 {
-                    let h = 1e-3 * 10f64.powf(-0.5 * i as f64) * (1.0 + (x - shift).abs());
+                // Brent's certificate holds to its x tolerance 2·(√ε·|x| + 1e-10), relative to
+                // |x| as in R's fmin (0.03 at x = 1e6): lower points inside it are no refutation.
+                let tol2 = 2.0 * (f64::EPSILON.sqrt() * x.abs() + 1e-10);
+                let radii = (0..9)
+                    .map(|i| 1e-3 * 10f64.powf(-0.5 * i as f64) * (1.0 + (x - shift).abs()))
+                    .chain([1.5 * tol2, 3.0 * tol2])
+                    .filter(|h| *h >= 1.5 * tol2);
+                for h in radii {
                     for q in [(x - h).max(lo), (x + h).min(hi)] {
                         let fq = f(&[q]);
                         prop_assert!(fq.is_nan() || fq >= r.value - sig, "brent on 1e{k}*({src}) at y = {y}, shift {shift:e}: x = {x}, f = {:e}; f({q}) = {fq:e}", r.value);
@@ -294,7 +305,7 @@ proptest! {
         src in common::formula(),
         circle in any::<bool>(),
         equality in any::<bool>(),
-        k in -10i32..=4,
+        k in -2i32..=4,
         m in -10i32..=10,
         a in -2.0f64..2.0, b in -2.0f64..2.0, c in 0.2f64..2.0,
         x0 in prop::array::uniform2(-2.0f64..2.0),
@@ -324,31 +335,128 @@ proptest! {
         }
         let what = format!("1e{k}*({src} + 0.1|x|²) s.t. 1e{m}*({}) {} 0 from {x0:?}", if circle { format!("{c} - |x|²") } else { format!("{a}x + {b}y - {c}") }, if equality { "=" } else { ">=" });
         let gx = g(&r.x);
+        // Feasible to 1e-6 in x's units, or to 10 times the feasibility tolerance (1e-8) in the
+        // constraint's own units (a scale between 1/1024 and 2⁶⁴ is not rescaled: at 1e-3 the
+        // violation 4.5e-6 of c − |x|² is 4.5e-9 as given).
         let feasible_tol = 1e-6 * (1.0 + r.x[0].abs().max(r.x[1].abs()));
-        prop_assert!(if equality { gx.abs() <= feasible_tol } else { gx >= -feasible_tol }, "{what}: infeasible, g = {gx:e} at {:?}", r.x);
-        // Candidates are moved back onto the constraint (active) or kept when feasible.
-        let active = equality || gx <= feasible_tol;
-        let project = |q: &[f64]| -> Option<Vec<f64>> {
-            let v = g(q);
-            if !equality && v >= 0.0 {
-                return Some(q.to_vec());
-            }
-            if !active {
-                return None;
-            }
+        let violation = if equality { gx.abs() } else { (-gx).max(0.0) };
+        prop_assert!(violation <= feasible_tol || violation * cscale <= 1e-7, "{what}: infeasible, g = {gx:e} at {:?}", r.x);
+        let feasible_tol = feasible_tol.max(violation);
+        // The nearest point of the constraint's boundary (None at the circle's centre).
+        let boundary = |q: &[f64]| -> Option<Vec<f64>> {
             if circle {
                 let rho = q[0].hypot(q[1]);
                 (rho > 0.0).then(|| vec![q[0] * c.sqrt() / rho, q[1] * c.sqrt() / rho])
             } else {
-                let t = v / (a * a + b * b);
+                let t = g(q) / (a * a + b * b);
                 Some(vec![q[0] - t * a, q[1] - t * b])
             }
         };
-        let projected = project(&r.x).unwrap_or(r.x.clone());
-        // The KKT certificate's stationarity tolerance (1e-6 on ∇L, absolute) explains a slope.
-        let sig = (significance(f(&projected), scale), 2e-6);
+        // Candidates are moved back onto the constraint (active) or kept when feasible. An
+        // inequality within 1e-4 of its bound counts as active and is compared from the bound:
+        // the certificate's complementarity tolerance (|μ·c| ≤ 1e-6) lets x stop that far inside
+        // with f still falling towards the bound (6e-6 inside a circle, f 1.8e-7 higher).
+        let active = equality || gx <= feasible_tol.max(1e-4);
+        let project = |q: &[f64]| -> Option<Vec<f64>> {
+            if !equality && g(q) >= 0.0 {
+                Some(q.to_vec())
+            } else if active {
+                boundary(q)
+            } else {
+                None
+            }
+        };
+        let projected = if active { boundary(&r.x) } else { project(&r.x) }.unwrap_or(r.x.clone());
+        // The KKT certificate's tolerances are absolute, in the user's units: stationarity
+        // (1e-6 on ∇L) explains a slope, complementarity (|μ·c| ≤ 1e-6) a fall of f by up to
+        // 1e-6 towards an inequality's bound (at f·1e-4 under 1e-3·(1.95x − 0.2) ≥ 0, x stopped
+        // at 0.139 with the bound at 0.103: μ = 1.4e-3, c = 7e-5). The objective's scale stays
+        // within 1e-2 … 1e4, where that fall is within the significance or small against f.
+        let sig = (significance(f(&projected), scale) + 2e-6, 2e-6);
         if let Some((q, fq)) = lower_point(&f, &projected, 0.0, sig, &project) {
             prop_assert!(false, "{what}: {} at {:?}, f = {:e}; feasible {q:?} has {fq:e}", r.termination, r.x, f(&projected));
+        }
+    }
+
+    /// Scalar root finders on 10ᵏ·g(x − s) (g a random formula, sometimes over a pole, x − p):
+    /// Newton and the secant from a random start, Brent with and without a random bracket. A
+    /// converged x is a root of g itself: a sign change of g within 1e-6·(1 + |u|) (and rounding)
+    /// of it with |g| not growing towards x (a pole fails this), or |g(u)| ≤ 1e-8 at scale one.
+    /// The scale stays at 1e-6 and above: the certificate |f| ≤ ftol = 1e-12 is absolute, so at
+    /// 1e-13·(x² + 1) every point near 0 is a root by it (documented, as an f64 cannot tell
+    /// x² + 1e-20 from x²); at 1e-6 it may leave |g| up to 1e-6, accepted.
+    #[test]
+    fn scaled_scalar_roots_are_roots_at_scale_one(
+        src in common::formula(),
+        pole in proptest::option::of(-2.0f64..2.0),
+        k in -6i32..=10,
+        j in 0i32..=8,
+        shifted in any::<bool>(),
+        u0 in -3.0f64..3.0,
+        bracket in proptest::option::of((-3.0f64..0.0, 0.1f64..4.0)),
+    ) {
+        let (scale, shift) = (10f64.powi(k), if shifted { 10f64.powi(j) } else { 0.0 });
+        let text = match pole { Some(p) => format!("({src}) / (x - {p})"), None => src.clone() };
+        let g = Formula::parse_with_vars(&text, &["x", "y"]).unwrap();
+        let unit = |u: f64| g.value(&[u, 0.3]).unwrap_or(f64::NAN);
+        let value = |t: f64| unit(t - shift) * scale;
+        let deriv = |t: f64| g.gradient(&[t - shift, 0.3]).map(|(_, d)| d[0] * scale).unwrap_or(f64::NAN);
+        let eq = Scalar { f: &value, df: Some(&deriv) };
+        let bracket = bracket.map(|(a, w)| (a + shift, a + w + shift));
+        for (m, br) in [(ScalarMethod::Newton, None), (ScalarMethod::Secant, None), (ScalarMethod::Brent, None), (ScalarMethod::Brent, bracket)] {
+            let Ok(r) = solve_scalar(&eq, u0 + shift, br, m, &RootOptions::default()) else { continue };
+            if !r.converged {
+                continue;
+            }
+            let u = r.x[0] - shift;
+            let gu = unit(u);
+            let w = 1e-6 * (1.0 + u.abs()) + 16.0 * f64::EPSILON * r.x[0].abs();
+            let (gl, gr) = (unit(u - w), unit(u + w));
+            let sign_change = (gl <= 0.0 && gr >= 0.0) || (gl >= 0.0 && gr <= 0.0);
+            // Not a pole: |g| at x is not above its values a little way out on both sides.
+            let (fl, fr) = (unit(u - 1e3 * w).abs(), unit(u + 1e3 * w).abs());
+            let around = fl.max(fr);
+            let not_a_pole = around.is_nan() || gu.abs() <= around || gu.abs() <= 1e-8;
+            let documented = gu.abs() * scale <= 1e-12 && gu.abs() <= 1e-6;
+            prop_assert!((sign_change && not_a_pole) || gu.abs() <= 1e-8 || documented,
+                "{m:?} on 1e{k}*({text}) shifted {shift:e} from {u0}, bracket {br:?}: {} at u = {u}, g = {gu:e}, g(u ± {w:e}) = {gl:e}, {gr:e}", r.termination);
+        }
+    }
+
+    /// Newton and Broyden on the system 10ᵏ·g(x − s, y − s) = 0, 10ᵐ·(y − s − 0.3) = 0: a
+    /// converged x has |g| ≤ 1e-8 and |y − s − 0.3| ≤ 1e-8 at scale one.
+    #[test]
+    fn scaled_systems_are_solved_at_scale_one(
+        src in common::formula(),
+        k in -14i32..=10,
+        m in -14i32..=10,
+        j in 0i32..=8,
+        shifted in any::<bool>(),
+        u0 in prop::array::uniform2(-3.0f64..3.0),
+    ) {
+        let (scale, yscale) = (10f64.powi(k), 10f64.powi(m));
+        let shift = if shifted { 10f64.powi(j) } else { 0.0 };
+        let g = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let f = |x: &[f64], out: &mut [f64]| {
+            out[0] = g.value(&[x[0] - shift, x[1] - shift]).unwrap_or(f64::NAN) * scale;
+            out[1] = (x[1] - shift - 0.3) * yscale;
+        };
+        let jac = |x: &[f64], out: &mut DMatrix<f64>| {
+            let d = g.gradient(&[x[0] - shift, x[1] - shift]).map(|(_, d)| d).unwrap_or(vec![f64::NAN; 2]);
+            out[(0, 0)] = d[0] * scale;
+            out[(0, 1)] = d[1] * scale;
+            out[(1, 0)] = 0.0;
+            out[(1, 1)] = yscale;
+        };
+        let sys = System { n: 2, f: &f, jacobian: Some(&jac) };
+        for method in [SystemMethod::Newton, SystemMethod::Broyden] {
+            let Ok(r) = solve_system(&sys, &[u0[0] + shift, u0[1] + shift], method, &RootOptions::default()) else { continue };
+            if r.converged {
+                let (u, v) = (r.x[0] - shift, r.x[1] - shift);
+                let gu = g.value(&[u, v]).unwrap_or(f64::NAN);
+                prop_assert!(gu.abs() <= 1e-8 && (v - 0.3).abs() <= 1e-8 * (1.0 + shift),
+                    "{method:?} on 1e{k}*({src}), 1e{m}*(y - 0.3) shifted {shift:e} from {u0:?}: {} at ({u}, {v}), g = {gu:e}", r.termination);
+            }
         }
     }
 }

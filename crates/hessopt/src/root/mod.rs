@@ -76,11 +76,14 @@ mod scalar;
 mod systems;
 
 /// Whether a run at a point with ‖F(x)‖∞ = `f0` ≤ ftol goes on rather than stopping there: the
-/// full Newton (or secant) step, of length `p` in the max norm, is not negligible against x
-/// (more than √ε·max(‖x‖∞ = `x`, 1)) and lands where ‖F‖∞ = `f1` is
-/// - at most a thousandth of `f0`: F is only small-scaled (1e-13·(x − 1) from x = 0 is solved at
-///   1, not certified at 0); or
-/// - below `f0`, with x not on an asymptote (`on_asymptote`, asked once per run: `root_ahead`
+/// full Newton (or secant) step, of length `p` in the max norm, lands where ‖F‖∞ = `f1` is
+/// - at most a tenth of `f0`, the step above x's rounding (4ε·‖x‖∞ = `x`): a simple root ahead
+///   (Newton and the secant cut |F| by at least a quarter per step only at a multiple root) or
+///   F only small-scaled (1e-13·(x − 1) from x = 0 is solved at 1, not certified at 0;
+///   1e-8·cos(x − 1e4) was certified 2.8e-5 from its root: the step there is below
+///   √ε·|x| = 1.5e-4 but cuts |f| 1e5-fold); or
+/// - below `f0`, the step not negligible against x (more than √ε·max(‖x‖∞, 1)), with x not on
+///   an asymptote (`on_asymptote`, asked once per run: `root_ahead`
 ///   remembers the answer): a multiple root, where each step shrinks F by (1 − 1/k)ᵏ only
 ///   ((x − 1)⁹ had |f| = 9.5e-13 ≤ 1e-12 at 1.046 and was certified there; it now goes on to
 ///   within √ε of 1). An asymptote's step shrinks F too (by e for exp(−x), by 2 for 1/x), but
@@ -91,11 +94,14 @@ fn goes_on(
     root_ahead: &mut bool,
     on_asymptote: impl FnOnce() -> bool,
 ) -> bool {
-    if !(f0 > 0.0 && p.is_finite() && p > f64::EPSILON.sqrt() * x.max(1.0)) {
+    if !(f0 > 0.0 && p.is_finite() && p > 4.0 * f64::EPSILON * x) {
         return false;
     }
-    if f1 <= 1e-3 * f0 {
+    if f1 <= 0.1 * f0 {
         return true;
+    }
+    if p <= f64::EPSILON.sqrt() * x.max(1.0) {
+        return false;
     }
     if f1 < f0 && !*root_ahead {
         *root_ahead = !on_asymptote();

@@ -81,7 +81,8 @@ fn narrow(a: f64, b: f64, xtol: f64) -> bool {
 
 /// The certificate at x (f(x) = fx), where |fx| ≤ ftol or x is the end with the smaller |f| of
 /// a sign-change bracket of rounding `width`: x must be a minimum of |f| at some scale — |f|
-/// exceeds |fx| on both sides at a common distance d = 8ᵏ·max(width, 4ε|x|) up to `radius`
+/// exceeds |fx| on both sides at a common distance d = 8ᵏ·max(width, 4ε|x|) up to `radius` (the
+/// run's span; without a sign change at least 2·max(|x|, 1))
 /// (probes where f is not finite are skipped; one finite side is enough there). Then
 /// [`Termination::RootFound`]; otherwise |f| only shrinks away from x — an asymptote when
 /// |fx| ≤ ftol ([`Termination::NotARoot`], as 1/x at x = 10¹²), a pole or a jump when a sign
@@ -96,7 +97,15 @@ fn certify(
     if fx == 0.0 {
         return zero_set(&mut |t| c.f(t), x);
     }
-    let radius = radius.max(2.0 * x.abs().max(1.0));
+    // A sign change closing at rounding width is probed within the run's span only: out at
+    // 2·|x| the growth of f itself can exceed a pole's value ((x³ + lognormcdf(x))/(x − 0.858)
+    // shifted by 1e5 was root_found at its pole, |f| = 1.6e10, because |f(x ± 2e5)| = 4e10).
+    // |f| ≤ ftol with no sign change is probed out to 2·max(|x|, 1), where an asymptote shows.
+    let radius = if width > 0.0 {
+        radius.max(8.0 * width)
+    } else {
+        radius.max(2.0 * x.abs().max(1.0))
+    };
     let mut d = width
         .max(4.0 * f64::EPSILON * x.abs())
         .max(opts.xtol)
@@ -515,9 +524,10 @@ fn brent(
     let (mut cc, mut fc) = (a, fa);
     let (mut d, mut e) = (b - a, b - a);
     let mut k = 0;
-    // Whether |f| ≤ ftol was found no root while the bracket still held a sign change: then only
-    // the bracket's width ends the run (1e-13·(x − 2) on [0, 5] stopped at 0, `not_a_root`).
-    let mut small_scale = false;
+    // Only the bracket's width ends the run (as R's uniroot and scipy's brentq): |f| ≤ ftol with
+    // the sign change still wide is no stop. It used to be one: 1e-13·(x − 2) on [0, 5] stopped
+    // at 0 (`not_a_root`), and x³ on [−1, 0.3] at x = 1e-4 (root_found, |f| = 1e-12; 1e-5·x³ at
+    // 3.6e-3), where a root of multiplicity three is 1e-4 away.
     loop {
         if fb == 0.0 {
             return scalar_report("brent", b, fb, k, c, Termination::RootFound);
@@ -532,13 +542,9 @@ fn brent(
         }
         let tol = 2.0 * f64::EPSILON * b.abs() + 0.5 * opts.xtol;
         let m = 0.5 * cc - 0.5 * b;
-        if m.abs() <= tol || (fb.abs() <= opts.ftol && !small_scale) {
-            let width = if m.abs() <= tol { (cc - b).abs() } else { 0.0 };
-            let t = certify(c, (b, fb), width, span, opts);
-            if !(t == Termination::NotARoot && m.abs() > tol && opposite(fb, fc)) {
-                return scalar_report("brent", b, fb, k, c, t);
-            }
-            small_scale = true;
+        if m.abs() <= tol {
+            let t = certify(c, (b, fb), (cc - b).abs(), span, opts);
+            return scalar_report("brent", b, fb, k, c, t);
         }
         if let Some(t) = mon.limit(k, c.f) {
             return scalar_report("brent", b, fb, k, c, t);
