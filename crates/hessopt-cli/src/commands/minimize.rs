@@ -54,7 +54,8 @@ pub struct MinimizeArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub max_iter: Option<usize>,
     /// Limit on evaluations of f and its gradient (with --constraint: over all inner solves).
-    /// Checked once per iteration, so a line search may go a few beyond it. Default none.
+    /// Checked before each iteration, so that iteration's line search may go beyond it (bfgs on
+    /// -x with --max-evals 4 extrapolates to 31 f + 31 gradient evaluations). Default none.
     #[arg(long, allow_hyphen_values = true)]
     pub max_evals: Option<usize>,
     /// Gradient tolerance: stop when the (projected) gradient's largest entry is below it (with

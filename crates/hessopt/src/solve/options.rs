@@ -58,7 +58,9 @@ pub struct Options {
     /// 2000); 200·n and at least 10 000 for CG; 10 000 for Nelder–Mead (R: 500; its own
     /// tolerance normally stops it long before), SANN (as R) and SGD; 100 000 for gradient descent.
     pub max_iter: Option<usize>,
-    /// Limit on f + gradient evaluations. Default none.
+    /// Limit on f + gradient evaluations, checked before each iteration: the line search of the
+    /// last one may go beyond it (BFGS on −x with a limit of 4 extrapolates to 31 f + 31 ∇f).
+    /// Default none.
     pub max_evals: Option<usize>,
     /// Wall-clock limit. Default none.
     pub time_limit: Option<Duration>,
