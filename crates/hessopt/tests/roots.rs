@@ -846,3 +846,26 @@ fn a_pole_far_from_the_origin_is_no_root() {
         "{r:?}"
     );
 }
+
+/// x² + 1 = 0 (no real root) with central-difference Jacobians: x reaches 5e-12, never exactly
+/// 0, where J ≈ 1e-11 and each Newton step is cut 40 times to a decrease of ½‖F‖² near 1e-22;
+/// the run crawled through the whole iteration limit (max_iterations after 200 iterations and
+/// 8563 evaluations, from Python's hessopt.root). Five such steps in a row now end it
+/// no_progress, not converged.
+#[test]
+fn a_crawl_towards_no_root_ends_no_progress() {
+    let f = |x: &[f64], out: &mut [f64]| out[0] = x[0] * x[0] + 1.0;
+    let sys = System {
+        n: 1,
+        f: &f,
+        jacobian: None,
+    };
+    for x0 in [1.0, 3.0] {
+        let r = solve_system(&sys, &[x0], SystemMethod::Newton, &RootOptions::default()).unwrap();
+        assert_eq!(r.termination, Termination::NoProgress, "{r:?}");
+        assert!(
+            !r.converged && r.evaluations < 1000 && r.residuals[0] >= 1.0,
+            "{r:?}"
+        );
+    }
+}
