@@ -750,8 +750,12 @@ fn least_squares_commands() {
     std::fs::create_dir_all(&dir).unwrap();
     let a = dir.join("A.csv");
     let b = dir.join("b.csv");
-    std::fs::write(&a, "1,1\n2,2\n3,3\n").unwrap();
-    std::fs::write(&b, "2\n4\n6\n").unwrap();
+    std::fs::write(&a, "# A, rank 1\n1,1\n2,2\n3,3\n").unwrap();
+    std::fs::write(
+        &b,
+        "2\n4\n  # comments are skipped, as numpy's loadtxt does\n6\n",
+    )
+    .unwrap();
     let (a, b) = (a.display().to_string(), b.display().to_string());
     // Rank 1: minimum-norm solution (1, 1).
     let v = json(&["lstsq", &a, &b, "--json"]);

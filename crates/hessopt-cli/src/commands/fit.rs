@@ -12,7 +12,7 @@ use crate::output::{Output, matrix_json};
 /// Arguments of `fit`.
 #[derive(Debug, Args)]
 pub struct FitArgs {
-    /// CSV file with a header row of column names.
+    /// CSV file with a header row of column names (lines starting with # are comments).
     pub data: String,
     /// One row's negative log-likelihood, in column names and parameters, or @FILE ('#'
     /// comments allowed) or - for standard input.

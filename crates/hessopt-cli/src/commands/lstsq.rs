@@ -12,7 +12,7 @@ use crate::output::{Output, Report, num, vec_text};
 /// Arguments of `lstsq`.
 #[derive(Debug, Args)]
 pub struct LstsqArgs {
-    /// The matrix A: headerless CSV, one row per line.
+    /// The matrix A: headerless CSV, one row per line (lines starting with # are comments).
     pub a: String,
     /// The right-hand side b: headerless CSV, one value per line (or one row).
     pub b: String,
@@ -24,7 +24,7 @@ pub struct LstsqArgs {
     pub json: bool,
 }
 
-/// Reads a headerless numeric CSV into rows.
+/// Reads a headerless numeric CSV into rows (blank lines and `#` comment lines skipped).
 fn read_rows(path: &str) -> Result<Vec<Vec<f64>>> {
     let io = |message: String| Error::Io {
         path: path.to_string(),
@@ -35,7 +35,7 @@ fn read_rows(path: &str) -> Result<Vec<Vec<f64>>> {
     for (i, line) in text
         .lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
     {
         let row = line
             .split(',')

@@ -26,7 +26,8 @@ impl Data {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// Reads a CSV file (comma separated, header row, numbers; blank lines skipped), at most
+    /// Reads a CSV file (comma separated, header row, numbers; blank lines and lines starting
+    /// with `#` skipped, as numpy's `loadtxt` and R's `read.table` skip comments), at most
     /// [`Limit::TableFile`] bytes, through [`crate::input::read_text`] (byte-order mark skipped,
     /// LF, CRLF or CR line endings).
     pub fn read_csv(path: &str) -> Result<Self> {
@@ -44,7 +45,7 @@ impl Data {
         let mut lines = text
             .lines()
             .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
+            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
         let Some((_, header)) = lines.next() else {
             return Err(bad(
                 "the file is empty (expected a header row and data)".into()
@@ -210,6 +211,19 @@ mod tests {
         assert_eq!(
             e("x,y,x\n1,2,3\n"),
             "cannot read t.csv: column 'x' appears twice in the header (columns 1 and 3)"
+        );
+        let d = Data::parse_csv("# dose study\nx,y\n1,2\n  # a note\n3,4\n", "t.csv").unwrap();
+        assert_eq!(
+            (d.columns[0].as_str(), d.values[1].clone()),
+            ("x", vec![2.0, 4.0])
+        );
+        assert_eq!(
+            e("# only a comment\n"),
+            "cannot read t.csv: the file is empty (expected a header row and data)"
+        );
+        assert_eq!(
+            e("# c\nx,y\n1,#\n"),
+            "cannot read t.csv: line 3, column 'y': '#' is not a finite number"
         );
         let d = Data::parse_csv("\u{feff}x,y\r1,2\r3,4", "t.csv").unwrap();
         assert_eq!((d.columns[0].as_str(), d.rows()), ("x", 2));
