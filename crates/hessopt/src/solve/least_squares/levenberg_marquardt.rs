@@ -264,6 +264,9 @@ const SCALE_MEMORY: f64 = 0.8;
 /// Geodesic acceleration: finite-difference step h along v, and the largest 2‖Da‖/‖Dv‖.
 const ACCEL_H: f64 = 0.1;
 const ACCEL_RATIO: f64 = 0.75;
+/// Accelerations refused in a row after which a refusal is checked for rounding taken for
+/// curvature (one more evaluation, at h/4).
+const SUSPECT_REFUSALS: usize = 2;
 
 /// Why [`LevenbergMarquardt::trial`] made no trial step.
 enum NoTrial {
@@ -476,13 +479,15 @@ impl LevenbergMarquardt {
     }
 
     /// The trust-region step for radius Δ, with the geodesic acceleration when enabled
-    /// (`Err(‖Dv‖)` when the acceleration dominates the velocity v).
+    /// (`Err(‖Dv‖)` when the acceleration dominates the velocity v); `refused` accelerations were
+    /// refused in a row before this one.
     fn trial(
         &self,
         ev: &mut Counted<'_, '_>,
         it: &Iterate,
         svd: &ScaledSvd,
         delta: f64,
+        refused: usize,
     ) -> std::result::Result<Trial, NoTrial> {
         let b = svd.project(&it.r);
         let (_, gn_norm) = svd.solve(&b, 0.0);
@@ -523,7 +528,7 @@ impl LevenbergMarquardt {
         let rvv: Vec<f64> = sh.iter().map(|s| 2.0 * s / (ACCEL_H * ACCEL_H)).collect();
         let (a, anorm) = svd.solve(&svd.project(&rvv), lambda);
         let dominated = 2.0 * anorm > ACCEL_RATIO * vnorm || anorm.is_nan();
-        if dominated {
+        if dominated && refused >= SUSPECT_REFUSALS {
             // Curvature shrinks the second-order part sixteenfold from h to h/4; noise the
             // rounding level misses does not (exp(x) − 1 near its root 0: the terms eˣ and 1
             // round at ε, the model terms Jx at ε·|x|, and the trust radius collapsed at
@@ -532,6 +537,8 @@ impl LevenbergMarquardt {
             if second(0.25 * ACCEL_H)?.is_none_or(|sq| norm2(&sq) > norm2(&sh) / 16.0) {
                 return Ok(plain(v, jv, model));
             }
+        }
+        if dominated {
             return Err(NoTrial::Dominated(vnorm));
         }
         let p: Vec<f64> = v.iter().zip(&a).map(|(vi, ai)| vi + 0.5 * ai).collect();
@@ -564,6 +571,8 @@ impl LevenbergMarquardt {
             if s > 0.0 { 100.0 * s } else { 100.0 }
         };
         let mut noise_run = 0;
+        // Accelerations refused in a row ([`SUSPECT_REFUSALS`]).
+        let mut refused = 0;
         let mut best_gradient = scaled_gradient(&it.j, &it.r, &it.scales());
         loop {
             if let Some(t) = mon.limit(*k, ev.r_evals) {
@@ -576,11 +585,15 @@ impl LevenbergMarquardt {
                 return Termination::GradientNorm;
             }
             let svd = ScaledSvd::new(&it.j, &it.scales());
-            let t = match self.trial(ev, it, &svd, delta) {
-                Ok(t) => t,
+            let t = match self.trial(ev, it, &svd, delta, refused) {
+                Ok(t) => {
+                    refused = 0;
+                    t
+                }
                 Err(NoTrial::Budget) => return Termination::MaxEvaluations,
                 Err(NoTrial::Dominated(vnorm)) => {
                     // The acceleration refused the step: a failed step.
+                    refused += 1;
                     delta = 0.5 * delta.min(vnorm);
                     if delta <= self.xtol * it.dx_norm() {
                         return Termination::NoProgress;
