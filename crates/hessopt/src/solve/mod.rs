@@ -21,6 +21,7 @@ pub mod options;
 pub mod report;
 pub mod second_order;
 pub mod termination;
+mod verdict;
 pub mod zeroth_order;
 
 pub use constrained::{
