@@ -54,7 +54,7 @@ use std::time::{Duration, Instant};
 use super::certificate::{NegativeCurvature, is_stationary, projected_gradient_norm};
 use super::options::Options;
 use super::report::{IterationInfo, Report, Termination};
-use super::verdict::{Verdict, certify};
+use super::verdict::{Start, Verdict, certify};
 use crate::error::{Error, Result};
 use crate::problem::{Evaluator, Problem};
 
@@ -295,7 +295,7 @@ pub(crate) fn run(
         evaluations: ev.counts.f + ev.counts.gradient,
     };
     mon.start_point(info(0, &it, &ev));
-    let f_start = it.f;
+    let mut start = Start::new(x0, it.f);
     let mut k = 0;
     let termination = loop {
         let stop = loop {
@@ -321,6 +321,9 @@ pub(crate) fn run(
             if let Some(t) = diverged(&it) {
                 break t;
             }
+            if start.stalled(f_prev, it.f) {
+                break Termination::NoProgress;
+            }
             let Some(x_prev) = x_prev.filter(|p| *p != it.x) else {
                 // No test asked for, or the trial was rejected: nothing moved, so nothing
                 // converged either.
@@ -339,7 +342,7 @@ pub(crate) fn run(
                 break Termination::SmallFChange;
             }
         };
-        match certify(stop, solver, &mut ev, &mut it, options, (x0, f_start))? {
+        match certify(stop, solver, &mut ev, &mut it, options, &mut start)? {
             Verdict::Stop(t) => break t,
             Verdict::SteppedOff => {
                 solver.moved();
