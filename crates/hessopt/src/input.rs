@@ -61,6 +61,15 @@ pub fn read_limited(mut file: impl Read, path: &str, limit: Limit, what: &str) -
     Ok(normalize(&text))
 }
 
+/// The lines of a data table that hold data, each with its index in the text (from 0): blank
+/// lines and lines starting with `#` (comments, skipped as numpy's `loadtxt` and R's `read.table`
+/// skip them) left out. CSV data tables and `lstsq`'s matrix files both read through it.
+pub fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+}
+
 /// The text without a leading byte-order mark and with CRLF and CR line endings as `\n`.
 pub fn normalize(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

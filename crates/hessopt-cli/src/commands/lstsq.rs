@@ -32,11 +32,7 @@ fn read_rows(path: &str) -> Result<Vec<Vec<f64>>> {
     };
     let text = hessopt::input::read_text(path, Limit::TableFile, "matrix file")?;
     let mut rows = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-    {
+    for (i, line) in hessopt::input::data_lines(&text) {
         let row = line
             .split(',')
             .enumerate()

@@ -42,10 +42,7 @@ impl Data {
             path: source.to_string(),
             message,
         };
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        let mut lines = crate::input::data_lines(text);
         let Some((_, header)) = lines.next() else {
             return Err(bad(
                 "the file is empty (expected a header row and data)".into()
